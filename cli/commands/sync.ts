@@ -1,0 +1,89 @@
+// Owns `sluice sync`: replicate a source into a destination with checkpointed, resumable state, show progress
+// on a terminal, and print a summary (human, or one JSON object with --json).
+import { Command, Option } from 'commander';
+import { connectorClient, interruptSignal, loggerFor, positiveNumber, withConnectorOptions, type ConnectorOptions } from '../context.js';
+import { readCatalogFile } from '../../runtime/catalog-file.js';
+import { readJsonFile } from '../../runtime/json-files.js';
+import { runSync } from '../../runtime/sync/run-sync.js';
+import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
+import { printSummary, startProgressLine } from '../sync-report.js';
+import { SluiceError } from '../../runtime/errors.js';
+import type { SyncStats } from '../../runtime/sync/sync-stats.js';
+
+interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
+  source: string;
+  sourceConfig: string;
+  destination: string;
+  destinationConfig: string;
+  catalog?: string;
+  streams?: string;
+  state?: string;
+  json?: boolean;
+  validate: 'off' | 'sample' | 'strict';
+  sourceTimeout?: string;
+  destinationTimeout?: string;
+  attempts: string;
+  backoff: string;
+  sourceEnv?: string[];
+  destinationEnv?: string[];
+  progress?: boolean;
+}
+
+export function syncCommand(): Command {
+  return withConnectorOptions(new Command('sync'))
+    .description('replicate a source into a destination, committing state as the destination acknowledges it')
+    .requiredOption('--source <connector>', 'source: built-in name, path, command, or docker:IMAGE[:TAG]')
+    .requiredOption('--source-config <file>', 'source config (JSON)')
+    .requiredOption('--destination <connector>', 'destination: built-in name, path, command, or docker:IMAGE[:TAG]')
+    .requiredOption('--destination-config <file>', 'destination config (JSON)')
+    .option('--catalog <file>', 'configured catalog (JSON); default: built from discover')
+    .option('--streams <names>', 'comma-separated streams to sync (default: all)')
+    .option('--mode <STREAM=SYNC_MODE[:DESTINATION_MODE]...>', 'per-stream sync mode, e.g. users=incremental:append')
+    .option('--cursor <STREAM=FIELD...>', 'per-stream cursor field (a.b for a nested field)')
+    .option('--primary-key <STREAM=FIELD[,FIELD]...>', 'per-stream primary key')
+    .option('--state <file>', 'state file: read at the start, rewritten at each commit')
+    .option('--json', 'print the summary as one JSON object')
+    .addOption(new Option('--validate <mode>', 'check records against stream schemas').choices(['off', 'sample', 'strict']).default('off'))
+    .option('--source-timeout <seconds>', 'fail when the source sends nothing for this long', '3600')
+    .option('--destination-timeout <seconds>', 'fail when the destination takes no input for this long', '3600')
+    .option('--attempts <n>', 'attempts in all; transient failures are retried from the last committed state', '3')
+    .option('--backoff <seconds>', 'wait before the first retry (doubles each time)', '2')
+    .option('--source-env <KEY=VALUE...>', 'environment variable for the source')
+    .option('--destination-env <KEY=VALUE...>', 'environment variable for the destination')
+    .option('--no-progress', 'no live progress line on a terminal')
+    .action(async (options: SyncCommandOptions, command: Command) => {
+      if (options.catalog && options.streams) throw new SluiceError('cli.usage', 'use --catalog or --streams, not both');
+      const logger = loggerFor(command);
+      const interrupt = interruptSignal();
+      const sourceConfig = await readJsonFile(options.sourceConfig, 'config');
+      const destinationConfig = await readJsonFile(options.destinationConfig, 'config');
+      const catalog = options.catalog ? await readCatalogFile(options.catalog) : undefined;
+      // Ctrl-C stops the source only; the destination finishes what it received and commits it.
+      const sourceClient = await connectorClient(options.source, { ...options, env: options.sourceEnv ?? options.env }, logger, interrupt);
+      const destinationClient = await connectorClient(options.destination, { ...options, env: options.destinationEnv ?? options.env }, logger);
+      let stopProgress = (): void => undefined;
+      const outcome = await runSync({
+        source: { client: sourceClient, config: sourceConfig, configPath: options.sourceConfig },
+        destination: { client: destinationClient, config: destinationConfig, configPath: options.destinationConfig },
+        catalog,
+        choice: {
+          streams: options.streams?.split(',').map((name) => name.trim()).filter(Boolean),
+          overrides: parseOverrides(options),
+        },
+        statePath: options.state,
+        validate: options.validate,
+        sourceIdleTimeoutMs: positiveNumber(options.sourceTimeout ?? '3600', '--source-timeout') * 1000,
+        destinationIdleTimeoutMs: positiveNumber(options.destinationTimeout ?? '3600', '--destination-timeout') * 1000,
+        attempts: Math.floor(positiveNumber(options.attempts, '--attempts')),
+        backoffMs: Number(options.backoff) * 1000,
+        maxLineBytes: options.maxLineBytes === undefined ? undefined : Number(options.maxLineBytes),
+        signal: interrupt,
+        logger,
+        onStarted: (stats: SyncStats) => {
+          if (options.progress !== false && process.stderr.isTTY) stopProgress = startProgressLine(stats);
+        },
+      }).finally(() => stopProgress());
+      printSummary(outcome.summary, options.json === true);
+      if (outcome.error !== undefined) throw outcome.error;
+    });
+}

@@ -1,0 +1,101 @@
+// Owns what every connector command shares: the common options, the logger, the connector client built from a
+// reference, reading the user's files, and cancellation on Ctrl-C.
+import { Option, type Command } from 'commander';
+import { resolveConnector, type DockerOptions } from '../runtime/connector-ref.js';
+import { ConnectorClient } from '../runtime/connector-client.js';
+import { createLogger, LOG_LEVELS, type LogLevel, type Logger } from '../runtime/logger.js';
+import { SluiceError } from '../runtime/errors.js';
+
+export interface ConnectorOptions {
+  timeout?: string;
+  env?: string[];
+  maxLineBytes?: string;
+  dockerMemory?: string;
+  dockerCpus?: string;
+  dockerNetwork?: string;
+  pull?: boolean;
+}
+
+export interface GlobalOptions {
+  logLevel: LogLevel;
+}
+
+/** Adds the options every command that runs a connector accepts. */
+export function withConnectorOptions(command: Command): Command {
+  return command
+    .option('--timeout <seconds>', 'stop the connector if it runs longer than this')
+    .option('--env <KEY=VALUE...>', 'environment variable for the connector (repeatable)')
+    .option('--max-line-bytes <bytes>', 'longest protocol line accepted from the connector', String(64 * 1024 * 1024))
+    .option('--docker-memory <bytes>', 'memory limit of a docker: connector, e.g. 512m or 2g')
+    .option('--docker-cpus <n>', 'CPU limit of a docker: connector, e.g. 1.5')
+    .option('--docker-network <mode>', 'network mode of a docker: connector (default: none)')
+    .option('--pull', 'pull a docker: image that is not present locally');
+}
+
+export function addGlobalOptions(program: Command): void {
+  program.addOption(new Option('--log-level <level>', 'log verbosity on stderr').choices(LOG_LEVELS).default('info'));
+}
+
+export function loggerFor(command: Command): Logger {
+  const { logLevel } = command.optsWithGlobals<GlobalOptions>();
+  return createLogger({ level: logLevel });
+}
+
+/** Aborted on the first Ctrl-C or SIGTERM; the CLI then stops connectors and exits 130. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort(new SluiceError('sync.interrupted', 'interrupted', { exitCode: 130 }));
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  return controller.signal;
+}
+
+export async function connectorClient(
+  reference: string,
+  options: ConnectorOptions,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<ConnectorClient> {
+  const launcher = await resolveConnector(reference, { docker: dockerOptions(options) });
+  const timeoutMs = options.timeout === undefined ? undefined : positiveNumber(options.timeout, '--timeout') * 1000;
+  return new ConnectorClient(launcher, {
+    logger,
+    timeoutMs,
+    streamTimeoutMs: timeoutMs,
+    signal,
+    env: parseEnv(options.env ?? []),
+    maxLineBytes: options.maxLineBytes === undefined ? undefined : positiveNumber(options.maxLineBytes, '--max-line-bytes'),
+  });
+}
+
+function dockerOptions(options: ConnectorOptions): DockerOptions {
+  return {
+    memoryBytes: options.dockerMemory === undefined ? undefined : parseBytes(options.dockerMemory),
+    nanoCpus: options.dockerCpus === undefined ? undefined : Math.round(positiveNumber(options.dockerCpus, '--docker-cpus') * 1e9),
+    networkMode: options.dockerNetwork,
+    pull: options.pull === true,
+  };
+}
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new SluiceError('cli.usage', `--env ${pair}: expected KEY=VALUE`);
+    env[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return env;
+}
+
+export function positiveNumber(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new SluiceError('cli.usage', `${option} ${text}: expected a positive number`);
+  return value;
+}
+
+function parseBytes(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(text.trim());
+  if (!match) throw new SluiceError('cli.usage', `--docker-memory ${text}: expected a size such as 512m or 2g`);
+  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.round(Number(match[1]) * scale);
+}

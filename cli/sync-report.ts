@@ -1,0 +1,54 @@
+// Owns how a sync looks to a person: a live progress line on the terminal and the end-of-sync summary
+// (or the summary as one JSON object for scripts).
+import type { SyncStats, SyncSummary } from '../runtime/sync/sync-stats.js';
+import { printJson, printLines, table } from './output.js';
+
+export function startProgressLine(stats: SyncStats): () => void {
+  let lastRecords = 0;
+  let lastAt = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const records = stats.recordsEmitted;
+    const rate = Math.round(((records - lastRecords) * 1000) / Math.max(1, now - lastAt));
+    lastRecords = records;
+    lastAt = now;
+    const progress = stats.progress;
+    const percent = progress === undefined ? '' : ` ${(progress * 100).toFixed(0)}%`;
+    process.stderr.write(`\r\u001b[K${number(records)} records${percent}, ${number(rate)}/s, ${stats.statesCommitted} states committed`);
+  }, 500);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    process.stderr.write('\r\u001b[K');
+  };
+}
+
+export function printSummary(summary: SyncSummary, json: boolean): void {
+  if (json) {
+    printJson(summary);
+    return;
+  }
+  const lines = [
+    `sync ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s` +
+      (summary.attempts > 1 ? ` after ${summary.attempts} attempts` : '') +
+      `: ${number(summary.recordsCommitted)} of ${number(summary.recordsEmitted)} records committed, ` +
+      `${number(summary.recordsPerSecond)} records/s, ${summary.megabytesPerSecond} MB/s`,
+    ...table(
+      ['STREAM', 'EMITTED', 'COMMITTED', 'BYTES', 'STATUS'],
+      summary.streams.map((stream) => [
+        stream.stream,
+        number(stream.recordsEmitted),
+        number(stream.recordsCommitted),
+        number(stream.bytesEmitted),
+        stream.status ?? '',
+      ]),
+    ),
+    `states: ${summary.statesCommitted} of ${summary.statesEmitted} committed${summary.stateFile ? ` to ${summary.stateFile}` : ''}`,
+    ...summary.warnings.map((warning) => `warning: ${warning}`),
+  ];
+  printLines(lines);
+}
+
+function number(value: number): string {
+  return value.toLocaleString('en-US');
+}

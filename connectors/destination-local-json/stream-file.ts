@@ -1,0 +1,126 @@
+// Owns one stream's output file: buffered appends, a durable flush (write + fsync) before any state covering
+// its records is echoed, and at the end the mode's finishing step: swap in (overwrite) or dedupe (append_dedup).
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
+
+const BUFFER_CHARS = 1 << 20;
+
+export class StreamFile {
+  #handle: FileHandle | undefined;
+  #parts: string[] = [];
+  #chars = 0;
+  #dirty = false;
+  readonly mode: string;
+  /** Where records go while the sync runs: the final file, or a side file for overwrite. */
+  readonly writePath: string;
+
+  constructor(
+    readonly path: string,
+    readonly configured: ConfiguredAirbyteStream,
+  ) {
+    this.mode = configured.destination_sync_mode ?? 'append';
+    this.writePath = this.mode === 'overwrite' ? `${path}.incoming` : path;
+  }
+
+  async open(): Promise<void> {
+    // Overwrite starts a fresh side file; the current file stays readable until the sync succeeds.
+    this.#handle = await open(this.writePath, this.mode === 'overwrite' ? 'w' : 'a', 0o644);
+  }
+
+  async append(line: string): Promise<void> {
+    this.#parts.push(line, '\n');
+    this.#chars += line.length + 1;
+    if (this.#chars >= BUFFER_CHARS) await this.#write();
+  }
+
+  /** Makes every appended record durable. */
+  async commit(): Promise<void> {
+    await this.#write();
+    if (this.#dirty) {
+      await this.#handle!.sync();
+      this.#dirty = false;
+    }
+  }
+
+  /** Commits, closes and applies the mode's end-of-sync step. */
+  async finish(): Promise<void> {
+    await this.commit();
+    await this.#handle?.close();
+    this.#handle = undefined;
+    if (this.mode === 'overwrite') await rename(this.writePath, this.path);
+    else if (this.mode === 'append_dedup') await dedupe(this.path, this.configured);
+  }
+
+  async close(): Promise<void> {
+    await this.#handle?.close().catch(() => undefined);
+  }
+
+  async #write(): Promise<void> {
+    if (this.#chars === 0) return;
+    const text = this.#parts.join('');
+    this.#parts = [];
+    this.#chars = 0;
+    await this.#handle!.write(text);
+    this.#dirty = true;
+  }
+}
+
+/**
+ * Rewrites the file keeping one row per primary key: the one with the greatest cursor, the later one on a tie.
+ * Memory grows with the number of distinct keys, not with the file.
+ */
+async function dedupe(path: string, configured: ConfiguredAirbyteStream): Promise<void> {
+  const primaryKey = configured.primary_key ?? configured.stream.source_defined_primary_key ?? [];
+  if (primaryKey.length === 0) return;
+  const cursorPath = configured.cursor_field ?? configured.stream.default_cursor_field ?? [];
+  const latest = new Map<string, { line: string; cursor: unknown }>();
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line === '') continue;
+    const data = (JSON.parse(line) as { _airbyte_data: Record<string, unknown> })._airbyte_data;
+    const key = JSON.stringify(primaryKey.map((keyPath) => valueAt(data, keyPath)));
+    const cursor = cursorPath.length > 0 ? valueAt(data, cursorPath) : undefined;
+    const previous = latest.get(key);
+    if (!previous || compare(cursor, previous.cursor) >= 0) {
+      // Re-inserting keeps the file ordered by when each key was last written.
+      latest.delete(key);
+      latest.set(key, { line, cursor });
+    }
+  }
+  const temporary = `${path}.dedup`;
+  const handle = await open(temporary, 'w', 0o644);
+  try {
+    let batch: string[] = [];
+    for (const { line } of latest.values()) {
+      batch.push(line);
+      if (batch.length === 10_000) {
+        await handle.write(`${batch.join('\n')}\n`);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await handle.write(`${batch.join('\n')}\n`);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, path);
+}
+
+function valueAt(data: Record<string, unknown>, path: string[]): unknown {
+  let value: unknown = data;
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}

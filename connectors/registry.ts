@@ -1,0 +1,48 @@
+// Owns the list of connectors that ship with Sluice: their names, kinds, entry points and image names.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export interface BuiltinConnector {
+  name: string;
+  kind: 'source' | 'destination';
+  description: string;
+  /** The compiled entry point, relative to this directory (dist/connectors at run time). */
+  entry: string;
+  /** The local Docker image `make images` builds for it. */
+  image: string;
+}
+
+export const builtinConnectors: readonly BuiltinConnector[] = [
+  {
+    name: 'source-faker',
+    kind: 'source',
+    description: 'Deterministic fake users, products and purchases; incremental by updated_at.',
+    entry: 'source-faker/main.js',
+    image: 'sluice/source-faker:dev',
+  },
+  {
+    name: 'destination-local-json',
+    kind: 'destination',
+    description: 'One JSON-lines file per stream in a directory; overwrite, append, append_dedup.',
+    entry: 'destination-local-json/main.js',
+    image: 'sluice/destination-local-json:dev',
+  },
+  {
+    name: 'destination-dev-null',
+    kind: 'destination',
+    description: 'Discards records and echoes states; for benchmarks and tests.',
+    entry: 'destination-dev-null/main.js',
+    image: 'sluice/destination-dev-null:dev',
+  },
+];
+
+const connectorsDir = dirname(fileURLToPath(import.meta.url));
+
+export function findBuiltinConnector(name: string): BuiltinConnector | undefined {
+  return builtinConnectors.find((connector) => connector.name === name);
+}
+
+/** The argv that runs a built-in connector directly as a process. */
+export function builtinCommand(connector: BuiltinConnector): string[] {
+  return [process.execPath, join(connectorsDir, connector.entry)];
+}

@@ -1,0 +1,207 @@
+// Owns telling what one output line of a connector is, doing as little work as the answer needs.
+// A RECORD line written the usual way ({"type":"RECORD","record":{"stream":"…"…) is recognised from its first
+// bytes without parsing it, so the relay can forward the original bytes; every other line is parsed in full
+// and checked for the fields its type requires. Lines that are not protocol messages are reported, never thrown.
+import type { AirbyteMessage } from './types.generated.js';
+
+export type LineKind =
+  /** A RECORD recognised from its prefix; the rest of the line was not parsed. */
+  | { kind: 'record'; stream: string }
+  /** A parsed protocol message (including RECORDs written in an unusual key order). */
+  | { kind: 'message'; message: AirbyteMessage }
+  /** Not a protocol message: a log line of the connector's, or a message missing what its type requires. */
+  | { kind: 'noise'; reason: string };
+
+const MESSAGE_TYPES = new Set([
+  'RECORD',
+  'STATE',
+  'LOG',
+  'SPEC',
+  'CONNECTION_STATUS',
+  'CATALOG',
+  'TRACE',
+  'CONTROL',
+  'DESTINATION_CATALOG',
+]);
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Classifies `buffer[start, end)`, one line without its line ending. */
+export function classifyLine(buffer: Buffer, start: number, end: number): LineKind {
+  const stream = recordStreamFromPrefix(buffer, start, end);
+  if (stream !== undefined) return { kind: 'record', stream };
+  return parseLine(buffer, start, end);
+}
+
+/** Parses one line in full and checks the envelope. */
+export function parseLine(buffer: Buffer, start: number, end: number): LineKind {
+  let text: string;
+  try {
+    text = textDecoder.decode(buffer.subarray(start, end));
+  } catch {
+    return { kind: 'noise', reason: 'not valid UTF-8' };
+  }
+  return parseText(text);
+}
+
+export function parseText(text: string): LineKind {
+  const trimmed = text.trim();
+  if (trimmed === '') return { kind: 'noise', reason: 'empty line' };
+  if (trimmed[0] !== '{') return { kind: 'noise', reason: 'not a JSON object' };
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return { kind: 'noise', reason: 'not valid JSON' };
+  }
+  return checkEnvelope(value);
+}
+
+/** Checks that a parsed value is an Airbyte message with the part its type requires. */
+export function checkEnvelope(value: unknown): LineKind {
+  if (!isObject(value)) return { kind: 'noise', reason: 'not a JSON object' };
+  const type = value['type'];
+  if (typeof type !== 'string') return { kind: 'noise', reason: 'no "type" field' };
+  if (!MESSAGE_TYPES.has(type)) return { kind: 'noise', reason: `unknown message type "${type}"` };
+  const missing = missingPart(type, value);
+  if (missing) return { kind: 'noise', reason: `${type} message ${missing}` };
+  return { kind: 'message', message: value as unknown as AirbyteMessage };
+}
+
+function missingPart(type: string, message: Record<string, unknown>): string | undefined {
+  switch (type) {
+    case 'RECORD': {
+      const record = message['record'];
+      if (!isObject(record)) return 'has no "record" object';
+      if (typeof record['stream'] !== 'string') return 'has no "record.stream"';
+      if (!isObject(record['data'])) return 'has no "record.data" object';
+      return undefined;
+    }
+    case 'STATE':
+      return isObject(message['state']) ? undefined : 'has no "state" object';
+    case 'LOG': {
+      const log = message['log'];
+      return isObject(log) && typeof log['message'] === 'string' ? undefined : 'has no "log.message"';
+    }
+    case 'SPEC': {
+      const spec = message['spec'];
+      return isObject(spec) && isObject(spec['connectionSpecification'])
+        ? undefined
+        : 'has no "spec.connectionSpecification"';
+    }
+    case 'CONNECTION_STATUS': {
+      const status = message['connectionStatus'];
+      return isObject(status) && (status['status'] === 'SUCCEEDED' || status['status'] === 'FAILED')
+        ? undefined
+        : 'has no "connectionStatus.status" of SUCCEEDED or FAILED';
+    }
+    case 'CATALOG': {
+      const catalog = message['catalog'];
+      return isObject(catalog) && Array.isArray(catalog['streams']) ? undefined : 'has no "catalog.streams" array';
+    }
+    case 'TRACE': {
+      const trace = message['trace'];
+      return isObject(trace) && typeof trace['type'] === 'string' ? undefined : 'has no "trace.type"';
+    }
+    case 'CONTROL':
+      return isObject(message['control']) ? undefined : 'has no "control" object';
+    case 'DESTINATION_CATALOG':
+      return isObject(message['destination_catalog']) ? undefined : 'has no "destination_catalog" object';
+    default:
+      return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---- The RECORD fast path -------------------------------------------------------------------------------
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * When the line begins `{"type":"RECORD","record":{"stream":"NAME"` (any JSON white space between tokens) and
+ * ends with `}`, returns NAME; otherwise undefined and the caller parses the line. The first key of the outer
+ * object is then certainly the message type and the first key of `record` its stream, so nothing after the
+ * stream name can change what the line is. Names with escapes take the slow path. The rest of the line is
+ * not checked here: the relay checks UTF-8 validity once per chunk, and `--validate` parses records when asked.
+ */
+export function recordStreamFromPrefix(buffer: Buffer, start: number, end: number): string | undefined {
+  let at = skipSpace(buffer, start, end);
+  if (buffer[at] !== 0x7b /* { */) return undefined;
+  at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, TYPE_KEY);
+  if (at < 0) return undefined;
+  at = matchColon(buffer, at, end);
+  if (at < 0) return undefined;
+  at = matchToken(buffer, skipSpace(buffer, at, end), end, RECORD_VALUE);
+  if (at < 0) return undefined;
+  at = skipSpace(buffer, at, end);
+  if (buffer[at] !== 0x2c /* , */) return undefined;
+  at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, RECORD_KEY);
+  if (at < 0) return undefined;
+  at = matchColon(buffer, at, end);
+  if (at < 0) return undefined;
+  at = skipSpace(buffer, at, end);
+  if (buffer[at] !== 0x7b) return undefined;
+  at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, STREAM_KEY);
+  if (at < 0) return undefined;
+  at = matchColon(buffer, at, end);
+  if (at < 0) return undefined;
+  at = skipSpace(buffer, at, end);
+  if (buffer[at] !== QUOTE) return undefined;
+  const nameStart = at + 1;
+  let nameEnd = nameStart;
+  while (nameEnd < end) {
+    const byte = buffer[nameEnd];
+    if (byte === QUOTE) break;
+    if (byte === BACKSLASH) return undefined;
+    nameEnd++;
+  }
+  if (nameEnd >= end) return undefined;
+  let last = end - 1;
+  while (last > nameEnd && isSpace(buffer[last]!)) last--;
+  if (buffer[last] !== CLOSE_BRACE) return undefined;
+  return streamName(buffer, nameStart, nameEnd);
+}
+
+const TYPE_KEY = Buffer.from('"type"');
+const RECORD_VALUE = Buffer.from('"RECORD"');
+const RECORD_KEY = Buffer.from('"record"');
+const STREAM_KEY = Buffer.from('"stream"');
+
+// Stream names repeat on every record: decode each distinct name once.
+let lastNameBytes: Buffer | undefined;
+let lastName = '';
+
+function streamName(buffer: Buffer, start: number, end: number): string {
+  const length = end - start;
+  if (lastNameBytes !== undefined && lastNameBytes.length === length && buffer.compare(lastNameBytes, 0, length, start, end) === 0) {
+    return lastName;
+  }
+  lastNameBytes = Buffer.from(buffer.subarray(start, end));
+  lastName = lastNameBytes.toString('utf8');
+  return lastName;
+}
+
+function matchToken(buffer: Buffer, at: number, end: number, token: Buffer): number {
+  if (at + token.length > end) return -1;
+  for (let i = 0; i < token.length; i++) if (buffer[at + i] !== token[i]) return -1;
+  return at + token.length;
+}
+
+function matchColon(buffer: Buffer, at: number, end: number): number {
+  const colon = skipSpace(buffer, at, end);
+  return buffer[colon] === 0x3a /* : */ ? colon + 1 : -1;
+}
+
+function skipSpace(buffer: Buffer, at: number, end: number): number {
+  while (at < end && isSpace(buffer[at]!)) at++;
+  return at;
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
+}

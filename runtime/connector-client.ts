@@ -1,0 +1,200 @@
+// Owns the protocol commands as typed async calls over any launcher: spec, check, discover run to completion
+// and return their one message; read and write start the connector and hand back its streams. Before check,
+// discover, read and write the config is validated against the connector's spec, and from then on the
+// config's secrets are redacted from everything logged about this connector.
+import { readMessages } from '../protocol/message-reader.js';
+import { LineTooLongError } from '../protocol/line-splitter.js';
+import { formatIssues, validateAgainstSchema } from '../protocol/validators.js';
+import type {
+  AirbyteCatalog,
+  AirbyteConnectionStatus,
+  AirbyteMessage,
+  ConfiguredAirbyteCatalog,
+  ConnectorSpecification,
+} from '../protocol/types.generated.js';
+import { SluiceError } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import { createRedactor, maskConfig, noRedaction, secretPaths, secretValues, type Redactor } from './secrets.js';
+import { ConnectorOutput } from './connector-output.js';
+import { failureOf } from './connector-failure.js';
+import type { ConnectorFiles, Launcher, ProtocolCommand, RunningConnector } from './launchers/launcher.js';
+
+export interface ConnectorClientOptions {
+  logger?: Logger;
+  /** Time limit for each spec, check and discover run. */
+  timeoutMs?: number;
+  /** Time limit for read and write runs (none by default: syncs may take hours). */
+  streamTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Variables the user passes to this connector. */
+  env?: Record<string, string>;
+  maxLineBytes?: number;
+  killGraceMs?: number;
+}
+
+export interface StartedConnector {
+  running: RunningConnector;
+  output: ConnectorOutput;
+  /** Waits for the exit and throws the classified failure, if any. */
+  finish(): Promise<void>;
+}
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
+
+export class ConnectorClient {
+  readonly logger: Logger;
+  #spec: Promise<ConnectorSpecification> | undefined;
+  #redact: Redactor = noRedaction;
+
+  constructor(
+    readonly launcher: Launcher,
+    readonly options: ConnectorClientOptions = {},
+  ) {
+    this.logger = (options.logger ?? silentLogger).child({ connector: launcher.displayName });
+  }
+
+  get name(): string {
+    return this.launcher.displayName;
+  }
+
+  /** Redacts this connector's secrets (known once a config has been validated). */
+  get redact(): Redactor {
+    return this.#redact;
+  }
+
+  spec(): Promise<ConnectorSpecification> {
+    this.#spec ??= this.#runToMessage('spec', {}, 'SPEC').then((message) => message.spec!);
+    return this.#spec;
+  }
+
+  /**
+   * Validates `config` against the connector's spec (`label` names it in errors, e.g. the file) and remembers
+   * its secrets for redaction. Returns the config with secrets masked, for printing.
+   */
+  async prepareConfig(config: unknown, label: string): Promise<unknown> {
+    const spec = await this.spec();
+    const schema = spec.connectionSpecification as Record<string, unknown>;
+    const paths = secretPaths(schema);
+    this.#redact = createRedactor(secretValues(config, paths));
+    const issues = validateAgainstSchema(schema, config);
+    if (issues.length > 0) {
+      throw new SluiceError('config.invalid', this.#redact(formatIssues(issues, label)), {
+        hint: `see the spec: sluice spec ${this.name}`,
+      });
+    }
+    return maskConfig(config, paths);
+  }
+
+  async check(config: unknown, label = 'config'): Promise<AirbyteConnectionStatus> {
+    await this.prepareConfig(config, label);
+    const message = await this.#runToMessage('check', { config }, 'CONNECTION_STATUS');
+    const status = message.connectionStatus!;
+    return { ...status, message: status.message === undefined ? undefined : this.#redact(status.message) };
+  }
+
+  async discover(config: unknown, label = 'config'): Promise<AirbyteCatalog> {
+    await this.prepareConfig(config, label);
+    const message = await this.#runToMessage('discover', { config }, 'CATALOG');
+    return message.catalog!;
+  }
+
+  /** Starts `read`; the caller consumes `running.stdout`. Validate the config first with prepareConfig. */
+  startRead(files: { config: unknown; catalog: ConfiguredAirbyteCatalog; state?: unknown }): Promise<StartedConnector> {
+    return this.#start('read', files, false);
+  }
+
+  /** Starts `write`; the caller writes messages to `running.stdin` and reads echoed states from stdout. */
+  startWrite(files: { config: unknown; catalog: ConfiguredAirbyteCatalog }): Promise<StartedConnector> {
+    return this.#start('write', files, true);
+  }
+
+  async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean): Promise<StartedConnector> {
+    const output = new ConnectorOutput(this.name, this.logger, this.#redact);
+    const timeoutMs = this.options.streamTimeoutMs;
+    const running = await this.launcher.launch({
+      command,
+      files,
+      stdin,
+      env: this.options.env,
+      timeoutMs,
+      signal: this.options.signal,
+      killGraceMs: this.options.killGraceMs,
+      onStderrLine: output.handleStderrLine,
+    });
+    const finish = async (): Promise<void> => {
+      const exit = await running.exited;
+      const failure = failureOf({
+        connector: this.name,
+        command,
+        exit,
+        traceError: output.traceError,
+        stderrTail: output.stderrTail,
+        timeoutMs,
+      });
+      if (failure) throw failure;
+    };
+    return { running, output, finish };
+  }
+
+  async #runToMessage(command: ProtocolCommand, files: ConnectorFiles, wanted: AirbyteMessage['type']): Promise<AirbyteMessage> {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    const started = await this.#startWithTimeout(command, files, timeoutMs);
+    const { running, output } = started;
+    let found: AirbyteMessage | undefined;
+    try {
+      for await (const item of readMessages(running.stdout, { maxLineBytes: this.options.maxLineBytes })) {
+        if (item.kind === 'noise') output.handleNoise(item.text, item.reason);
+        else if (item.message.type === wanted) found ??= item.message;
+        else output.handleSideMessage(item.message);
+      }
+    } catch (error) {
+      await running.stop();
+      throw this.streamError(command, error);
+    }
+    const exit = await running.exited;
+    const failure = failureOf({
+      connector: this.name,
+      command,
+      exit,
+      traceError: output.traceError,
+      stderrTail: output.stderrTail,
+      timeoutMs,
+    });
+    // A check that reports FAILED and exits non-zero still answered the question; report its answer.
+    if (failure && !(found && command === 'check' && exit.exitCode !== null && !exit.timedOut)) throw failure;
+    if (!found) {
+      const explanation = output.traceError ? `: ${output.traceError.message}` : '';
+      throw new SluiceError('connector.no_output', `connector ${this.name} (${command}) exited without a ${wanted} message${explanation}`, {
+        hint: output.noiseLines > 0 ? `it printed ${output.noiseLines} line(s) that were not protocol messages; see the log` : undefined,
+      });
+    }
+    return found;
+  }
+
+  #startWithTimeout(command: ProtocolCommand, files: ConnectorFiles, timeoutMs: number): Promise<StartedConnector> {
+    const output = new ConnectorOutput(this.name, this.logger, this.#redact);
+    return this.launcher
+      .launch({
+        command,
+        files,
+        env: this.options.env,
+        timeoutMs,
+        signal: this.options.signal,
+        killGraceMs: this.options.killGraceMs,
+        onStderrLine: output.handleStderrLine,
+      })
+      .then((running) => ({ running, output, finish: async () => undefined }));
+  }
+
+  /** Names the connector in an error met while reading its output. */
+  streamError(command: ProtocolCommand, error: unknown): unknown {
+    if (error instanceof LineTooLongError) {
+      return new SluiceError(
+        'connector.line_too_long',
+        `connector ${this.name} (${command}) wrote a line of more than ${error.limitBytes} bytes`,
+        { cause: error, hint: 'raise --max-line-bytes if such messages are expected' },
+      );
+    }
+    return error;
+  }
+}

@@ -1,0 +1,55 @@
+// Owns deciding whether a connector run failed and saying why in one line: from how it exited (code, signal,
+// timeout, cancellation) and the last TRACE ERROR it emitted (message and failure_type).
+import { constants } from 'node:os';
+import { SluiceError, type FailureType } from './errors.js';
+import type { ExitResult } from './launchers/launcher.js';
+import type { AirbyteErrorTraceMessage } from '../protocol/types.generated.js';
+
+export interface RunOutcome {
+  connector: string;
+  command: string;
+  exit: ExitResult;
+  /** The last TRACE ERROR the connector emitted, if any. */
+  traceError?: AirbyteErrorTraceMessage;
+  /** The last lines of stderr, already redacted, for a hint when nothing better explains the failure. */
+  stderrTail?: string[];
+  timeoutMs?: number;
+}
+
+/** The error for a failed run, or undefined when the connector exited 0 on its own. */
+export function failureOf(outcome: RunOutcome): SluiceError | undefined {
+  const { connector, command, exit, traceError } = outcome;
+  const where = `connector ${connector} (${command})`;
+  const failureType = traceError?.failure_type as FailureType | undefined;
+  const reason = traceError ? `: ${traceError.message}` : '';
+  if (exit.timedOut) {
+    return new SluiceError('connector.timeout', `${where} timed out after ${formatMs(outcome.timeoutMs)} and was stopped${reason}`, {
+      failureType: 'transient_error',
+    });
+  }
+  if (exit.cancelled) return new SluiceError('connector.cancelled', `${where} was cancelled`, { exitCode: 130 });
+  if (exit.signal) {
+    const number = (constants.signals as Record<string, number>)[exit.signal] ?? 0;
+    return new SluiceError('connector.killed', `${where} was killed by ${exit.signal}${reason}`, {
+      exitCode: 128 + number,
+      failureType,
+    });
+  }
+  if (exit.exitCode !== 0) {
+    if (traceError) {
+      return new SluiceError('connector.failed', `${where} failed${failureType ? ` (${failureType})` : ''}${reason}`, {
+        failureType,
+      });
+    }
+    const tail = outcome.stderrTail?.at(-1);
+    return new SluiceError('connector.exit_nonzero', `${where} exited with code ${exit.exitCode}`, {
+      hint: tail ? `last stderr line: ${tail}` : undefined,
+    });
+  }
+  return undefined;
+}
+
+function formatMs(ms: number | undefined): string {
+  if (ms === undefined) return 'its time limit';
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

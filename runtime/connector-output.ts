@@ -1,0 +1,58 @@
+// Owns what happens to the output of a connector that is not data: its LOG messages and stray stdout lines go
+// to our log (redacted), TRACE messages are kept for the caller, stderr is logged and its tail remembered.
+import type { Logger } from './logger.js';
+import { levelOfConnectorLog } from './logger.js';
+import type { Redactor } from './secrets.js';
+import type { AirbyteErrorTraceMessage, AirbyteMessage } from '../protocol/types.generated.js';
+
+const STDERR_TAIL_LINES = 20;
+
+export class ConnectorOutput {
+  /** The last TRACE ERROR seen. */
+  traceError: AirbyteErrorTraceMessage | undefined;
+  readonly stderrTail: string[] = [];
+  noiseLines = 0;
+
+  constructor(
+    readonly connector: string,
+    readonly logger: Logger,
+    readonly redact: Redactor,
+  ) {}
+
+  /** Logs a LOG message, records a TRACE ERROR; returns true when it handled the message. */
+  handleSideMessage(message: AirbyteMessage): boolean {
+    if (message.type === 'LOG' && message.log) {
+      const level = levelOfConnectorLog(message.log.level);
+      this.logger[level]({ connector: this.connector }, this.redact(message.log.message));
+      return true;
+    }
+    if (message.type === 'TRACE' && message.trace?.type === 'ERROR' && message.trace.error) {
+      const error = message.trace.error;
+      this.traceError = { ...error, message: this.redact(error.message) };
+      this.logger.error(
+        { connector: this.connector, failureType: error.failure_type },
+        this.redact(error.internal_message ? `${error.message} (${error.internal_message})` : error.message),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** A stdout line that is not a protocol message: connectors print logs there too. */
+  handleNoise(text: string, reason: string): void {
+    this.noiseLines++;
+    this.logger.info({ connector: this.connector, stdout: true, reason }, this.redact(truncate(text)));
+  }
+
+  /** Gives to the launcher as onStderrLine. */
+  readonly handleStderrLine = (line: string): void => {
+    const clean = this.redact(line);
+    this.stderrTail.push(truncate(clean));
+    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+    this.logger.info({ connector: this.connector, stderr: true }, clean);
+  };
+}
+
+function truncate(text: string, max = 2000): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}

@@ -1,0 +1,153 @@
+// Owns running a connector as a local process: its own owner-only working directory holding its files,
+// a minimal environment, stderr split into lines, timeouts and cancellation that end the whole process group
+// (SIGTERM, then SIGKILL after a grace period), and no process left behind once it has exited.
+import { execa, type ResultPromise } from 'execa';
+import { once } from 'node:events';
+import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SluiceError } from '../errors.js';
+import { isolatedEnvironment } from './isolated-environment.js';
+import { writeConnectorFiles } from './connector-files.js';
+import { forwardStderrLines } from './stderr-lines.js';
+import { liveProcessGroups } from './process-groups.js';
+import { protocolArgs, type ExitResult, type Launcher, type LaunchRequest, type RunningConnector } from './launcher.js';
+
+export interface ProcessCommand {
+  /** The executable: an absolute path, or a name looked up on PATH. */
+  file: string;
+  /** Arguments placed before the protocol command (e.g. the script a runtime runs). */
+  args: string[];
+}
+
+export const DEFAULT_KILL_GRACE_MS = 5_000;
+
+export class ProcessLauncher implements Launcher {
+  constructor(
+    readonly command: ProcessCommand,
+    readonly displayName: string,
+  ) {}
+
+  async launch(request: LaunchRequest): Promise<RunningConnector> {
+    const workDir = await mkdtemp(join(tmpdir(), 'sluice-connector-'));
+    await chmod(workDir, 0o700);
+    let child: ResultPromise<{ encoding: 'buffer'; buffer: false }>;
+    try {
+      const paths = await writeConnectorFiles(workDir, request.files ?? {});
+      const args = [...this.command.args, ...protocolArgs(request.command, paths), ...(request.extraArgs ?? [])];
+      child = execa(this.command.file, args, {
+        cwd: workDir,
+        env: isolatedEnvironment(workDir, request.env),
+        extendEnv: false,
+        stdin: request.stdin ? 'pipe' : 'ignore',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        buffer: false,
+        encoding: 'buffer',
+        reject: false,
+        stripFinalNewline: false,
+        // Its own process group, so that stopping it also stops whatever it started.
+        detached: true,
+        cleanup: false,
+      });
+      await once(child, 'spawn');
+    } catch (error) {
+      await rm(workDir, { recursive: true, force: true });
+      throw spawnError(this.displayName, this.command.file, error);
+    }
+    return new RunningProcess(child, workDir, request);
+  }
+}
+
+class RunningProcess implements RunningConnector {
+  readonly stdin;
+  readonly stdout;
+  readonly exited: Promise<ExitResult>;
+  #timedOut = false;
+  #cancelled = false;
+  #stopping: Promise<ExitResult> | undefined;
+  readonly #pid: number;
+  readonly #graceMs: number;
+
+  constructor(
+    readonly child: ResultPromise<{ encoding: 'buffer'; buffer: false }>,
+    workDir: string,
+    request: LaunchRequest,
+  ) {
+    this.stdin = child.stdin ?? null;
+    this.stdout = child.stdout!;
+    this.#pid = child.pid!;
+    this.#graceMs = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    liveProcessGroups.add(this.#pid);
+    // A connector that stops reading its stdin must not crash Sluice with EPIPE; the exit code tells the story.
+    this.stdin?.on('error', () => undefined);
+    forwardStderrLines(child.stderr!, request.onStderrLine);
+
+    const timer =
+      request.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            this.#timedOut = true;
+            void this.stop();
+          }, request.timeoutMs);
+    const onAbort = (): void => {
+      this.#cancelled = true;
+      void this.stop();
+    };
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.signal?.aborted) onAbort();
+
+    this.exited = child.then(async (result) => {
+      if (timer) clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      // Whatever the connector started and left running goes with it.
+      killGroup(this.#pid, 'SIGKILL');
+      liveProcessGroups.delete(this.#pid);
+      await rm(workDir, { recursive: true, force: true });
+      return {
+        exitCode: result.signal ? null : (result.exitCode ?? null),
+        signal: result.signal ?? null,
+        timedOut: this.#timedOut,
+        cancelled: this.#cancelled,
+      };
+    });
+  }
+
+  stop(): Promise<ExitResult> {
+    this.#stopping ??= (async () => {
+      killGroup(this.#pid, 'SIGTERM');
+      const forceKill = setTimeout(() => killGroup(this.#pid, 'SIGKILL'), this.#graceMs);
+      try {
+        return await this.exited;
+      } finally {
+        clearTimeout(forceKill);
+      }
+    })();
+    return this.#stopping;
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function spawnError(displayName: string, file: string, error: unknown): SluiceError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    return new SluiceError('connector.not_found', `connector ${displayName}: ${file} does not exist`, { cause: error });
+  }
+  if (code === 'EACCES') {
+    return new SluiceError('connector.not_executable', `connector ${displayName}: ${file} is not executable`, {
+      cause: error,
+      hint: `chmod +x ${file}`,
+    });
+  }
+  if (error instanceof SluiceError) return error;
+  return new SluiceError('connector.spawn_failed', `connector ${displayName} could not be started: ${(error as Error).message}`, {
+    cause: error,
+  });
+}

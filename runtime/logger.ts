@@ -1,0 +1,46 @@
+// Owns Sluice's log: pino, always on stderr (stdout of a protocol command carries protocol messages only),
+// human-readable on a terminal and JSON lines otherwise.
+import { pino, type Logger, type Level } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Human-readable lines instead of JSON; defaults to whether stderr is a terminal. */
+  pretty?: boolean;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const human = options.pretty ?? process.stderr.isTTY === true;
+  if (human) {
+    const stream = pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' });
+    return pino({ level, base: undefined }, stream);
+  }
+  return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
+}
+
+/** A logger that drops everything, for library callers that pass none. */
+export const silentLogger: Logger = pino({ level: 'silent' });
+
+/** Maps an Airbyte LOG level to ours. */
+export function levelOfConnectorLog(level: string | undefined): Level {
+  switch (level) {
+    case 'FATAL':
+      return 'fatal';
+    case 'ERROR':
+      return 'error';
+    case 'WARN':
+      return 'warn';
+    case 'DEBUG':
+      return 'debug';
+    case 'TRACE':
+      return 'trace';
+    default:
+      return 'info';
+  }
+}

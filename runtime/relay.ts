@@ -1,0 +1,142 @@
+// Owns the record hot path: reads a connector's stdout chunk by chunk, decides for each line whether it is
+// forwarded, and writes forwarded lines as their original bytes, whole runs of adjacent lines in one write,
+// waiting for `drain` so that a slow reader slows the connector instead of filling memory.
+//
+// Per line it does only what routing needs: a RECORD written the usual way is recognised from its first bytes
+// (stream name only), every other line is parsed. UTF-8 validity is checked once per chunk, natively.
+import { isUtf8 } from 'node:buffer';
+import type { Readable, Writable } from 'node:stream';
+import { LineSplitter, DEFAULT_MAX_LINE_BYTES } from '../protocol/line-splitter.js';
+import { classifyLine, parseLine } from '../protocol/envelope.js';
+import { isBlank } from '../protocol/message-reader.js';
+import type { AirbyteMessage } from '../protocol/types.generated.js';
+import { writeWithBackpressure } from './backpressure.js';
+
+export interface LineRouter {
+  /**
+   * A RECORD recognised from its prefix; `bytes` is the line's length and `buffer[start, end)` the line, for a
+   * router that wants to look inside (copy what you keep). Return true to forward it.
+   */
+  record(stream: string, bytes: number, buffer: Buffer, start: number, end: number): boolean;
+  /** Any parsed message (RECORDs too, when not written the usual way). Return true to forward it. */
+  message(message: AirbyteMessage, bytes: number): boolean;
+  /** A line that is not a protocol message (`lineNumber` counts from 1). It is never forwarded. */
+  noise(text: string, reason: string, lineNumber: number): void;
+}
+
+export interface RelayOptions {
+  maxLineBytes?: number;
+  /** Parse every RECORD in full instead of trusting its prefix (used when records are validated). */
+  parseRecords?: boolean;
+  /** Called for every chunk read: the input is alive. */
+  onChunk?: () => void;
+  /** Called with true while waiting for the output to drain, false once it has. */
+  onWaiting?: (waiting: boolean) => void;
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Relays `input` to `output` (or only routes it when output is null); resolves at the end of input. A router may
+ * throw to stop the relay: lines it forwarded before are still written, then the error propagates.
+ */
+export async function relayLines(
+  input: Readable,
+  output: Writable | null,
+  router: LineRouter,
+  options: RelayOptions = {},
+): Promise<void> {
+  const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const parseRecords = options.parseRecords === true;
+  // Pieces to write for the chunk being processed: runs of adjacent forwarded lines, newline included.
+  const pending: Buffer[] = [];
+  let runBuffer: Buffer | undefined;
+  let runStart = -1;
+  let runEnd = -1;
+  let chunkIsUtf8 = true;
+
+  const closeRun = (): void => {
+    if (runBuffer !== undefined) pending.push(runBuffer.subarray(runStart, runEnd));
+    runBuffer = undefined;
+  };
+
+  const forward = (buffer: Buffer, start: number, end: number, next: number): void => {
+    if (next === end) {
+      // A last line without a newline: give it one, or the reader may never see the message end.
+      closeRun();
+      pending.push(Buffer.from(buffer.subarray(start, end)), NEWLINE);
+      return;
+    }
+    if (runBuffer === buffer && runEnd === start) {
+      runEnd = next;
+      return;
+    }
+    closeRun();
+    runBuffer = buffer;
+    runStart = start;
+    runEnd = next;
+  };
+
+  let lineNumber = 0;
+  const onLine = (buffer: Buffer, start: number, end: number, next: number): void => {
+    lineNumber++;
+    if (end === start || isBlank(buffer, start, end)) return;
+    const kind = parseRecords ? parseLine(buffer, start, end) : classifyLine(buffer, start, end);
+    if (kind.kind === 'record') {
+      // Lines joined across chunks, and lines of a chunk that failed the bulk check, are checked one by one.
+      if ((buffer !== currentChunk || !chunkIsUtf8) && !isUtf8(buffer.subarray(start, end))) {
+        router.noise(buffer.toString('utf8', start, end), 'not valid UTF-8', lineNumber);
+        return;
+      }
+      if (router.record(kind.stream, end - start, buffer, start, end)) forward(buffer, start, end, next);
+      return;
+    }
+    if (kind.kind === 'message') {
+      if (router.message(kind.message, end - start)) forward(buffer, start, end, next);
+      return;
+    }
+    router.noise(buffer.toString('utf8', start, end), kind.reason, lineNumber);
+  };
+
+  let currentChunk: Buffer | undefined;
+  const onChunk = options.onChunk;
+  const onWaiting = options.onWaiting;
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    onChunk?.();
+    currentChunk = chunk;
+    const first = chunk.indexOf(0x0a);
+    const last = first === -1 ? -1 : chunk.lastIndexOf(0x0a);
+    chunkIsUtf8 = last > first ? isUtf8(chunk.subarray(first + 1, last + 1)) : true;
+    await pushThenFlush(() => splitter.push(chunk, onLine));
+  }
+  currentChunk = undefined;
+  await pushThenFlush(() => splitter.end(onLine));
+
+  // When a router throws to stop the relay, the lines it accepted before still reach the output.
+  async function pushThenFlush(push: () => void): Promise<void> {
+    let failure: unknown;
+    try {
+      push();
+    } catch (error) {
+      failure = error;
+    }
+    closeRun();
+    await flush();
+    if (failure !== undefined) throw failure;
+  }
+
+  async function flush(): Promise<void> {
+    if (pending.length === 0) return;
+    if (output !== null) {
+      for (const piece of pending) {
+        const waiting = writeWithBackpressure(output, piece);
+        if (waiting) {
+          onWaiting?.(true);
+          await waiting;
+          onWaiting?.(false);
+        }
+      }
+    }
+    pending.length = 0;
+  }
+}

@@ -1,0 +1,103 @@
+// Owns keeping secrets out of everything Sluice prints: the spec's `airbyte_secret` fields are found once,
+// configs are masked by path, and free text (connector logs, error messages) has every secret value replaced.
+
+export const MASK = '**********';
+
+type Schema = Record<string, unknown>;
+
+/** The paths (as key lists) of every field marked `airbyte_secret` in a connection specification. */
+export function secretPaths(connectionSpecification: unknown): string[][] {
+  const paths: string[][] = [];
+  collect(connectionSpecification, [], paths);
+  return paths;
+}
+
+function collect(schema: unknown, path: string[], out: string[][]): void {
+  if (!isObject(schema)) return;
+  if (schema['airbyte_secret'] === true) out.push(path);
+  const properties = schema['properties'];
+  if (isObject(properties)) {
+    for (const [key, child] of Object.entries(properties)) collect(child, [...path, key], out);
+  }
+  // Variants of oneOf/anyOf describe the same object: their secret fields sit at the same level.
+  for (const keyword of ['oneOf', 'anyOf', 'allOf']) {
+    const variants = schema[keyword];
+    if (Array.isArray(variants)) for (const variant of variants) collect(variant, path, out);
+  }
+  const items = schema['items'];
+  if (isObject(items)) collect(items, [...path, '*'], out);
+}
+
+/** A copy of `config` with every secret field replaced by the mask. */
+export function maskConfig(config: unknown, paths: string[][]): unknown {
+  const copy = structuredClone(config);
+  for (const path of paths) visit(copy, path, (holder, key) => {
+    if (holder[key] !== undefined && holder[key] !== null) holder[key] = MASK;
+  });
+  return copy;
+}
+
+/** The secret values present in `config`, as strings. */
+export function secretValues(config: unknown, paths: string[][]): string[] {
+  const values: string[] = [];
+  for (const path of paths) visit(config, path, (holder, key) => {
+    const value = holder[key];
+    if (typeof value === 'string' || typeof value === 'number') values.push(String(value));
+  });
+  return values;
+}
+
+// Shorter values would mask unrelated text everywhere; such secrets are still masked by path in configs.
+const MIN_REDACTED_LENGTH = 4;
+
+export type Redactor = (text: string) => string;
+
+export const noRedaction: Redactor = (text) => text;
+
+/** A function that replaces every occurrence of each secret (raw or JSON-escaped) in a text. */
+export function createRedactor(secrets: Iterable<string>): Redactor {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < MIN_REDACTED_LENGTH) continue;
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+  }
+  if (forms.size === 0) return noRedaction;
+  const pattern = new RegExp(
+    [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
+    'g',
+  );
+  return (text) => text.replace(pattern, MASK);
+}
+
+/** Combines redactors, e.g. the source's and the destination's. */
+export function combineRedactors(...redactors: Redactor[]): Redactor {
+  const active = redactors.filter((redactor) => redactor !== noRedaction);
+  if (active.length === 0) return noRedaction;
+  return (text) => active.reduce((current, redact) => redact(current), text);
+}
+
+function visit(value: unknown, path: string[], act: (holder: Record<string, unknown>, key: string) => void): void {
+  if (path.length === 0 || !isObject(value) && !Array.isArray(value)) return;
+  const [head, ...rest] = path as [string, ...string[]];
+  if (head === '*') {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (rest.length === 0) act(value as unknown as Record<string, unknown>, String(index));
+        else visit(item, rest, act);
+      });
+    }
+    return;
+  }
+  if (!isObject(value)) return;
+  if (rest.length === 0) act(value, head);
+  else visit(value[head], rest, act);
+}
+
+function isObject(value: unknown): value is Schema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,117 @@
+// Owns the state file of a sync: read in any stored form at the start, updated with each commit (per stream
+// for STREAM states, whole for GLOBAL and LEGACY), and rewritten atomically. Commits that arrive while a write
+// is under way are folded into the next write, so a fast destination never queues writes without bound.
+import { access } from 'node:fs/promises';
+import { normalizeState, storedForm, streamKey, StateFormatError, type NormalizedState } from '../../protocol/state.js';
+import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
+import { SluiceError } from '../errors.js';
+import { readJsonFile, writeJsonFileAtomic } from '../json-files.js';
+import type { Commit } from './state-ledger.js';
+
+export class StateFile {
+  #state: NormalizedState;
+  #writing: Promise<void> | undefined;
+  #dirty = false;
+  #writeError: unknown;
+
+  private constructor(
+    readonly path: string | undefined,
+    state: NormalizedState,
+  ) {
+    this.#state = state;
+  }
+
+  /** Loads `path` (a missing file is an empty state); without a path, state lives in memory only. */
+  static async load(path: string | undefined): Promise<StateFile> {
+    if (path === undefined || !(await exists(path))) return new StateFile(path, normalizeState(undefined));
+    const stored = await readJsonFile(path, 'state');
+    try {
+      return new StateFile(path, normalizeState(stored));
+    } catch (error) {
+      if (error instanceof StateFormatError) throw new SluiceError('state.invalid', `state file ${path}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  get state(): NormalizedState {
+    return this.#state;
+  }
+
+  /** The stored form to hand to the source's --state, or undefined when there is none. */
+  get forSource(): unknown {
+    return storedForm(this.#state);
+  }
+
+  /** Applies a commit and schedules the write. */
+  apply(commit: Commit): void {
+    this.#state = merge(this.#state, commit.state, commit.kind);
+    this.#scheduleWrite();
+  }
+
+  /** Forgets one stream's state (STREAM or GLOBAL), or all of it. */
+  async reset(stream?: { name: string; namespace?: string }): Promise<boolean> {
+    const state = this.#state;
+    if (stream === undefined) this.#state = normalizeState(undefined);
+    else if (state.kind === 'STREAM') {
+      if (!state.streams.delete(streamKey(stream))) return false;
+    } else if (state.kind === 'GLOBAL' && state.global?.global) {
+      const states = state.global.global.stream_states;
+      const kept = states.filter((entry) => streamKey(entry.stream_descriptor) !== streamKey(stream));
+      if (kept.length === states.length) return false;
+      state.global.global.stream_states = kept;
+    } else if (state.kind === 'LEGACY') {
+      throw new SluiceError('state.invalid', `state file ${this.path}: a LEGACY state cannot be reset per stream; reset it all`);
+    } else return false;
+    this.#scheduleWrite();
+    await this.flushed();
+    return true;
+  }
+
+  /** Resolves once everything applied so far is on disk; throws if a write failed. */
+  async flushed(): Promise<void> {
+    while (this.#writing) await this.#writing;
+    if (this.#writeError) throw this.#writeError;
+  }
+
+  #scheduleWrite(): void {
+    if (this.path === undefined) return;
+    this.#dirty = true;
+    if (this.#writing) return;
+    this.#writing = (async () => {
+      while (this.#dirty) {
+        this.#dirty = false;
+        try {
+          await writeJsonFileAtomic(this.path!, storedForm(this.#state) ?? []);
+        } catch (error) {
+          this.#writeError = error;
+          return;
+        }
+      }
+    })().finally(() => {
+      this.#writing = undefined;
+    });
+  }
+}
+
+function merge(current: NormalizedState, state: AirbyteStateMessage, kind: 'STREAM' | 'GLOBAL' | 'LEGACY'): NormalizedState {
+  if (kind === 'STREAM') {
+    // A LEGACY state migrates to STREAM: the old blob is dropped once per-stream states arrive.
+    const streams = current.kind === 'STREAM' ? current.streams : new Map<string, AirbyteStateMessage>();
+    const key = streamKey(state.stream!.stream_descriptor);
+    // A null stream_state is the protocol's way of resetting that stream.
+    if (state.stream!.stream_state == null) streams.delete(key);
+    else streams.set(key, state);
+    return { kind: 'STREAM', streams };
+  }
+  if (kind === 'GLOBAL') return { kind: 'GLOBAL', streams: new Map(), global: state };
+  return { kind: 'LEGACY', streams: new Map(), legacy: state.data };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,157 @@
+// Owns the rule that decides when a state is committed. Invariants:
+//  1. A state is committed only once the destination has echoed it back: the destination then holds every record
+//     the source emitted before that state.
+//  2. States are matched per scope (a stream for STREAM states, the whole sync for GLOBAL and LEGACY) and in
+//     source order: an echo acknowledges the earliest pending state with the same content, and every state of
+//     that scope pending before it (a destination may skip states; it may not reorder them).
+//  3. After the first echo that matches no pending state the ledger stops committing (fail-stop): a destination
+//     that reorders or invents states cannot be trusted with what it says it holds.
+//  4. One sync uses one kind of state; a source mixing STREAM, GLOBAL and LEGACY fails the sync.
+// The ledger counts records per stream between states so that a commit also says how many records it covers.
+import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
+import { describeStream, stateKindOf, streamKey, type StateKind } from '../../protocol/state.js';
+import { SluiceError } from '../errors.js';
+import { canonicalJson } from './canonical-json.js';
+
+export interface StreamCounts {
+  records: number;
+  bytes: number;
+}
+
+export interface Commit {
+  /** The state as the source emitted it (its unknown fields kept, the per-run stats dropped). */
+  state: AirbyteStateMessage;
+  kind: StateKind;
+  /** Records and bytes per stream that this commit (with any states it skipped over) covers. */
+  covered: Map<string, StreamCounts>;
+  /** The destination's own count, when it sent one. */
+  destinationRecordCount?: number;
+}
+
+interface PendingState {
+  content: string;
+  state: AirbyteStateMessage;
+  covered: Map<string, StreamCounts>;
+}
+
+const WHOLE_SYNC = '\u0000sync';
+
+export class StateLedger {
+  #kind: StateKind | undefined;
+  readonly #pending = new Map<string, PendingState[]>();
+  /** Records seen per stream since the last state of the scope that covers them. */
+  readonly #uncovered = new Map<string, StreamCounts>();
+  #failed: SluiceError | undefined;
+  statesFromSource = 0;
+  statesCommitted = 0;
+
+  constructor(initialKind?: StateKind) {
+    // LEGACY state may be migrated to STREAM or GLOBAL by the source; any other change of kind is an error.
+    this.#kind = initialKind === 'LEGACY' ? undefined : initialKind;
+  }
+
+  get kind(): StateKind | undefined {
+    return this.#kind;
+  }
+
+  /** Counts a record the relay is forwarding. `stream` is the stream key used for counting. */
+  countRecord(stream: string, bytes: number): void {
+    const counts = this.#uncovered.get(stream);
+    if (counts) {
+      counts.records++;
+      counts.bytes += bytes;
+    } else this.#uncovered.set(stream, { records: 1, bytes });
+  }
+
+  /** Records a state the source emitted (and the relay forwards); returns what it reported against our count. */
+  fromSource(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string): {
+    counted: number;
+    reported?: number;
+    scope: string;
+  } {
+    const kind = this.#checkKind(stateKindOf(state), 'source');
+    const scope = scopeOf(state, kind);
+    let covered: Map<string, StreamCounts>;
+    if (kind === 'STREAM') {
+      const countKey = countKeyOf(state.stream!.stream_descriptor);
+      const counts = this.#uncovered.get(countKey) ?? { records: 0, bytes: 0 };
+      this.#uncovered.delete(countKey);
+      covered = new Map([[countKey, counts]]);
+    } else {
+      // A GLOBAL or LEGACY state covers every record so far, whatever its stream.
+      covered = new Map(this.#uncovered);
+      this.#uncovered.clear();
+    }
+    const queue = this.#pending.get(scope) ?? [];
+    queue.push({ content: contentOf(state, kind), state: withoutStats(state), covered });
+    this.#pending.set(scope, queue);
+    this.statesFromSource++;
+    let counted = 0;
+    for (const counts of covered.values()) counted += counts.records;
+    return { counted, reported: state.sourceStats?.recordCount, scope: describeScope(state, kind) };
+  }
+
+  /** Matches a state the destination echoed; returns the commit, or throws (and stays failed) on a mismatch. */
+  fromDestination(state: AirbyteStateMessage): Commit {
+    if (this.#failed) throw this.#failed;
+    const kind = this.#checkKind(stateKindOf(state), 'destination');
+    const scope = scopeOf(state, kind);
+    const queue = this.#pending.get(scope) ?? [];
+    const content = contentOf(state, kind);
+    const index = queue.findIndex((pending) => pending.content === content);
+    if (index === -1) {
+      this.#failed = new SluiceError(
+        'sync.state_mismatch',
+        `the destination echoed a state for ${describeScope(state, kind)} that is not pending (never sent, sent out of order, or already acknowledged); nothing more is committed`,
+      );
+      throw this.#failed;
+    }
+    const acknowledged = queue.splice(0, index + 1);
+    const covered = new Map<string, StreamCounts>();
+    for (const pending of acknowledged) {
+      for (const [stream, counts] of pending.covered) {
+        const sum = covered.get(stream) ?? { records: 0, bytes: 0 };
+        sum.records += counts.records;
+        sum.bytes += counts.bytes;
+        covered.set(stream, sum);
+      }
+    }
+    this.statesCommitted++;
+    return { state: acknowledged.at(-1)!.state, kind, covered, destinationRecordCount: state.destinationStats?.recordCount };
+  }
+
+  /** States sent to the destination and not acknowledged yet. */
+  get pendingCount(): number {
+    let count = 0;
+    for (const queue of this.#pending.values()) count += queue.length;
+    return count;
+  }
+
+  #checkKind(kind: StateKind, from: string): StateKind {
+    if (this.#kind === undefined) this.#kind = kind;
+    else if (this.#kind !== kind) {
+      throw new SluiceError('connector.protocol_violation', `the ${from} sent a ${kind} state in a sync using ${this.#kind} states`);
+    }
+    return kind;
+  }
+}
+
+function scopeOf(state: AirbyteStateMessage, kind: StateKind): string {
+  return kind === 'STREAM' ? streamKey(state.stream!.stream_descriptor) : WHOLE_SYNC;
+}
+
+function describeScope(state: AirbyteStateMessage, kind: StateKind): string {
+  return kind === 'STREAM' ? `stream ${describeStream(state.stream!.stream_descriptor)}` : `the ${kind} state`;
+}
+
+/** What must match between a state sent and its echo: the blob, not the stats a destination adds. */
+function contentOf(state: AirbyteStateMessage, kind: StateKind): string {
+  if (kind === 'STREAM') return canonicalJson(state.stream?.stream_state ?? null);
+  if (kind === 'GLOBAL') return canonicalJson({ shared: state.global?.shared_state ?? null, streams: state.global?.stream_states ?? [] });
+  return canonicalJson(state.data ?? null);
+}
+
+function withoutStats(state: AirbyteStateMessage): AirbyteStateMessage {
+  const { sourceStats: _source, destinationStats: _destination, ...rest } = state;
+  return rest;
+}

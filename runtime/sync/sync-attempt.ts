@@ -1,0 +1,276 @@
+// Owns one attempt of a sync: start the destination, then the source; relay the source's RECORD and STATE lines
+// to the destination (original bytes, with backpressure); read the destination's echoed states and commit them;
+// watch for a silent source or a stuck destination; and, whatever fails, give the destination end of input so
+// it can commit what it received before the attempt ends.
+import type { ConfiguredAirbyteCatalog, AirbyteMessage } from '../../protocol/types.generated.js';
+import { describeStream } from '../../protocol/state.js';
+import { LineTooLongError } from '../../protocol/line-splitter.js';
+import { relayLines, type LineRouter } from '../relay.js';
+import { WritableClosedError } from '../backpressure.js';
+import { SluiceError, isSluiceError } from '../errors.js';
+import type { ConnectorClient, StartedConnector } from '../connector-client.js';
+import { StateLedger } from './state-ledger.js';
+import type { StateFile } from './state-file.js';
+import type { SyncStats } from './sync-stats.js';
+import { RecordValidator, type ValidationMode } from './record-validator.js';
+import { persistConfigUpdate } from './config-update.js';
+
+export interface SyncSide {
+  client: ConnectorClient;
+  config: unknown;
+  /** The file the config came from, where a CONTROL config update is written back. */
+  configPath?: string;
+}
+
+export interface AttemptRequest {
+  source: SyncSide;
+  destination: SyncSide;
+  catalog: ConfiguredAirbyteCatalog;
+  stateFile: StateFile;
+  stats: SyncStats;
+  validate: ValidationMode;
+  /** Fail when the source sends nothing for this long while the destination is keeping up. */
+  sourceIdleTimeoutMs?: number;
+  /** Fail when the destination takes no input for this long. */
+  destinationIdleTimeoutMs?: number;
+  maxLineBytes?: number;
+  /** Aborting stops the source only: the destination finishes and commits what it received. */
+  signal?: AbortSignal;
+}
+
+export interface AttemptResult {
+  interrupted: boolean;
+}
+
+export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptResult> {
+  const { source, destination, catalog, stateFile, stats } = request;
+  const ledger = new StateLedger(stateFile.state.kind === 'NONE' ? undefined : stateFile.state.kind);
+  const counting = countingKeys(catalog);
+  const validator = new RecordValidator(request.validate, catalog, (message) => stats.warn(message));
+  const sideWork: Promise<unknown>[] = [];
+  let failure: unknown;
+  const fail = (error: unknown): void => {
+    failure ??= error;
+  };
+
+  const writer = await destination.client.startWrite({ config: destination.config, catalog });
+  let reader: StartedConnector;
+  try {
+    reader = await source.client.startRead({ config: source.config, catalog, state: stateFile.forSource });
+  } catch (error) {
+    writer.running.stdin?.end();
+    await writer.running.exited;
+    throw error;
+  }
+  let interrupted = false;
+  const onAbort = (): void => {
+    interrupted = true;
+    void reader.running.stop();
+  };
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  if (request.signal?.aborted) onAbort();
+
+  // ---- destination → Sluice: echoed states are commits -------------------------------------------------------
+  const onDestinationMessage = (message: AirbyteMessage): boolean => {
+    if (message.type === 'STATE' && message.state) {
+      try {
+        const commit = ledger.fromDestination(message.state);
+        stateFile.apply(commit);
+        stats.committed(commit.covered);
+        stats.statesCommitted++;
+        const covered = [...commit.covered.values()].reduce((sum, counts) => sum + counts.records, 0);
+        if (commit.destinationRecordCount !== undefined && commit.destinationRecordCount !== covered) {
+          stats.warn(`the destination says a state covers ${commit.destinationRecordCount} records; Sluice counted ${covered}`);
+        }
+      } catch (error) {
+        fail(error);
+        void reader.running.stop();
+      }
+    } else if (message.type === 'CONTROL' && message.control) {
+      sideWork.push(persistConfigUpdate(destination.client, message.control, destination.configPath).catch(fail));
+    } else writer.output.handleSideMessage(message);
+    return false;
+  };
+  const echoes = relayLines(
+    writer.running.stdout,
+    null,
+    { record: () => false, message: onDestinationMessage, noise: (text, reason) => writer.output.handleNoise(text, reason) },
+    { maxLineBytes: request.maxLineBytes },
+  ).catch((error: unknown) => {
+    fail(streamError(destination.client, 'write', error));
+    void writer.running.stop();
+  });
+
+  // ---- source → destination: the hot path ---------------------------------------------------------------------
+  const onRecord = (stream: string, bytes: number): boolean => {
+    const key = counting.keyOfName.get(stream);
+    if (key === undefined) {
+      throw new SluiceError('sync.unknown_stream', `source ${source.client.name} sent a record for stream ${stream}, which is not in the configured catalog`);
+    }
+    ledger.countRecord(key, bytes);
+    stats.emitted(key, bytes);
+    return true;
+  };
+  const router: LineRouter = {
+    record(stream, bytes, buffer, start, end) {
+      if (validator.wants(stream)) {
+        validator.check(stream, (JSON.parse(buffer.toString('utf8', start, end)) as AirbyteMessage).record?.data);
+      }
+      return onRecord(stream, bytes);
+    },
+    message(message, bytes) {
+      switch (message.type) {
+        case 'RECORD': {
+          const record = message.record!;
+          const name = counting.ambiguous ? describeStream({ name: record.stream, namespace: record.namespace }) : record.stream;
+          if (validator.wants(name)) validator.check(name, record.data);
+          return onRecord(name, bytes);
+        }
+        case 'STATE': {
+          const { counted, reported, scope } = ledger.fromSource(message.state!, counting.keyOfDescriptor);
+          stats.statesEmitted++;
+          if (reported !== undefined && reported !== counted) {
+            stats.warn(`the source's state for ${scope} says ${reported} records; Sluice counted ${counted}`);
+          }
+          return true;
+        }
+        case 'TRACE': {
+          const trace = message.trace!;
+          if (trace.type === 'ESTIMATE' && trace.estimate) stats.estimate(trace.estimate.name, trace.estimate.row_estimate);
+          else if (trace.type === 'STREAM_STATUS' && trace.stream_status) {
+            stats.status(counting.keyOfDescriptor(trace.stream_status.stream_descriptor), trace.stream_status.status);
+          } else reader.output.handleSideMessage(message);
+          return false;
+        }
+        case 'CONTROL':
+          sideWork.push(persistConfigUpdate(source.client, message.control!, source.configPath).catch(fail));
+          return false;
+        default:
+          reader.output.handleSideMessage(message);
+          return false;
+      }
+    },
+    noise: (text, reason) => reader.output.handleNoise(text, reason),
+  };
+
+  const watchdog = new Watchdog(request, () => {
+    fail(new SluiceError('sync.source_hung', `source ${source.client.name} sent nothing for ${seconds(request.sourceIdleTimeoutMs)} and was stopped`, { failureType: 'transient_error' }));
+    void reader.running.stop();
+  }, () => {
+    fail(new SluiceError('sync.destination_hung', `destination ${destination.client.name} took no input for ${seconds(request.destinationIdleTimeoutMs)} and was stopped`, { failureType: 'transient_error' }));
+    void reader.running.stop();
+    void writer.running.stop();
+  });
+  try {
+    await relayLines(reader.running.stdout, writer.running.stdin, router, {
+      maxLineBytes: request.maxLineBytes,
+      parseRecords: counting.ambiguous || request.validate === 'strict',
+      onChunk: watchdog.sourceAlive,
+      onWaiting: watchdog.destinationWaiting,
+    });
+  } catch (error) {
+    // The destination closing its input is explained by how it exits; anything else stops the source.
+    if (!(error instanceof WritableClosedError)) fail(streamError(source.client, 'read', error));
+    void reader.running.stop();
+  } finally {
+    watchdog.stop();
+    writer.running.stdin?.end();
+  }
+
+  const sourceExit = reader.finish().catch((error: unknown) => error);
+  const destinationExit = writer.finish().catch((error: unknown) => error);
+  await echoes;
+  const [sourceError, destinationError] = await Promise.all([sourceExit, destinationExit]);
+  request.signal?.removeEventListener('abort', onAbort);
+  await Promise.all(sideWork);
+  await stateFile.flushed();
+
+  // The first cause wins: a source stopped because the destination failed is not the story.
+  if (failure === undefined && destinationError !== undefined && !interrupted) fail(destinationError);
+  if (failure === undefined && sourceError !== undefined && !interrupted) fail(sourceError);
+  if (failure === undefined && destinationError !== undefined) fail(destinationError);
+  if (failure === undefined && stats.statesEmitted > 0 && stats.statesCommitted === 0 && ledger.statesFromSource > 0) {
+    fail(new SluiceError('sync.state_not_echoed', `destination ${destination.client.name} echoed none of the ${ledger.statesFromSource} states it received, so nothing was committed`, {
+      hint: 'a destination must emit each STATE message back once the records before it are stored',
+    }));
+  }
+  if (failure !== undefined) throw failure;
+  if (ledger.pendingCount > 0) {
+    stats.warn(`${ledger.pendingCount} state(s) were not echoed by the destination; the next run resumes from the last one it echoed`);
+  }
+  return { interrupted };
+}
+
+/** How records are counted: by stream name, or by namespace.name when two streams share a name. */
+function countingKeys(catalog: ConfiguredAirbyteCatalog): {
+  ambiguous: boolean;
+  keyOfName: Map<string, string>;
+  keyOfDescriptor: (descriptor: { name: string; namespace?: string }) => string;
+} {
+  const names = catalog.streams.map((configured) => configured.stream.name);
+  const ambiguous = new Set(names).size !== names.length;
+  const keyOfName = new Map<string, string>();
+  for (const configured of catalog.streams) {
+    const key = ambiguous ? describeStream(configured.stream) : configured.stream.name;
+    keyOfName.set(key, key);
+  }
+  return {
+    ambiguous,
+    keyOfName,
+    keyOfDescriptor: (descriptor) => (ambiguous ? describeStream(descriptor) : descriptor.name),
+  };
+}
+
+function streamError(client: ConnectorClient, command: 'read' | 'write', error: unknown): unknown {
+  if (error instanceof LineTooLongError || !isSluiceError(error)) return client.streamError(command, error);
+  return error;
+}
+
+function seconds(ms: number | undefined): string {
+  return `${Math.round((ms ?? 0) / 1000)} s`;
+}
+
+/** Notices a source that goes silent while the destination keeps up, and a destination that stops reading. */
+class Watchdog {
+  #lastSourceChunk = Date.now();
+  #waitingSince: number | undefined;
+  readonly #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    request: AttemptRequest,
+    onSourceIdle: () => void,
+    onDestinationStuck: () => void,
+  ) {
+    const sourceLimit = request.sourceIdleTimeoutMs;
+    const destinationLimit = request.destinationIdleTimeoutMs;
+    if (sourceLimit === undefined && destinationLimit === undefined) return;
+    const every = Math.max(50, Math.min(sourceLimit ?? Infinity, destinationLimit ?? Infinity) / 4);
+    this.#timer = setInterval(() => {
+      const now = Date.now();
+      if (this.#waitingSince !== undefined) {
+        if (destinationLimit !== undefined && now - this.#waitingSince > destinationLimit) {
+          this.stop();
+          onDestinationStuck();
+        }
+      } else if (sourceLimit !== undefined && now - this.#lastSourceChunk > sourceLimit) {
+        this.stop();
+        onSourceIdle();
+      }
+    }, every);
+    this.#timer.unref();
+  }
+
+  readonly sourceAlive = (): void => {
+    this.#lastSourceChunk = Date.now();
+  };
+
+  readonly destinationWaiting = (waiting: boolean): void => {
+    this.#waitingSince = waiting ? Date.now() : undefined;
+    // Time spent waiting for the destination is not the source's silence.
+    if (!waiting) this.#lastSourceChunk = Date.now();
+  };
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+}

@@ -1,0 +1,119 @@
+// Owns the numbers of a sync: records and bytes emitted and committed per stream, states, estimates, stream
+// statuses, and the summary printed at the end.
+import type { StreamCounts } from './state-ledger.js';
+
+export interface StreamStats {
+  stream: string;
+  recordsEmitted: number;
+  bytesEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+  status?: string;
+  rowEstimate?: number;
+}
+
+export interface SyncSummary {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  attempts: number;
+  durationMs: number;
+  recordsEmitted: number;
+  bytesEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+  statesEmitted: number;
+  statesCommitted: number;
+  recordsPerSecond: number;
+  megabytesPerSecond: number;
+  streams: StreamStats[];
+  warnings: string[];
+  failure?: { code: string; message: string; connector?: string; failureType?: string };
+  stateFile?: string;
+}
+
+export class SyncStats {
+  readonly streams = new Map<string, StreamStats>();
+  readonly warnings: string[] = [];
+  statesEmitted = 0;
+  statesCommitted = 0;
+  readonly startedAt = Date.now();
+
+  constructor(streamNames: string[]) {
+    for (const stream of streamNames) this.#stream(stream);
+  }
+
+  emitted(stream: string, bytes: number): void {
+    const stats = this.#stream(stream);
+    stats.recordsEmitted++;
+    stats.bytesEmitted += bytes;
+  }
+
+  committed(covered: Map<string, StreamCounts>): void {
+    for (const [stream, counts] of covered) {
+      const stats = this.#stream(stream);
+      stats.recordsCommitted += counts.records;
+      stats.bytesCommitted += counts.bytes;
+    }
+  }
+
+  estimate(stream: string, rows: number | undefined): void {
+    if (rows !== undefined) this.#stream(stream).rowEstimate = rows;
+  }
+
+  status(stream: string, status: string): void {
+    this.#stream(stream).status = status;
+  }
+
+  warn(message: string): void {
+    if (this.warnings.length < 100) this.warnings.push(message);
+  }
+
+  get recordsEmitted(): number {
+    let sum = 0;
+    for (const stats of this.streams.values()) sum += stats.recordsEmitted;
+    return sum;
+  }
+
+  /** Fraction done from the source's estimates, or undefined when it gave none. */
+  get progress(): number | undefined {
+    let estimated = 0;
+    let done = 0;
+    for (const stats of this.streams.values()) {
+      if (stats.rowEstimate === undefined) continue;
+      estimated += stats.rowEstimate;
+      done += Math.min(stats.recordsEmitted, stats.rowEstimate);
+    }
+    return estimated > 0 ? done / estimated : undefined;
+  }
+
+  summary(status: SyncSummary['status'], attempts: number): SyncSummary {
+    const durationMs = Date.now() - this.startedAt;
+    const streams = [...this.streams.values()];
+    const total = (field: keyof Omit<StreamStats, 'stream' | 'status' | 'rowEstimate'>): number =>
+      streams.reduce((sum, stats) => sum + stats[field], 0);
+    const seconds = Math.max(durationMs, 1) / 1000;
+    return {
+      status,
+      attempts,
+      durationMs,
+      recordsEmitted: total('recordsEmitted'),
+      bytesEmitted: total('bytesEmitted'),
+      recordsCommitted: total('recordsCommitted'),
+      bytesCommitted: total('bytesCommitted'),
+      statesEmitted: this.statesEmitted,
+      statesCommitted: this.statesCommitted,
+      recordsPerSecond: Math.round(total('recordsEmitted') / seconds),
+      megabytesPerSecond: Math.round((total('bytesEmitted') / 1e6 / seconds) * 100) / 100,
+      streams,
+      warnings: this.warnings,
+    };
+  }
+
+  #stream(stream: string): StreamStats {
+    let stats = this.streams.get(stream);
+    if (!stats) {
+      stats = { stream, recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
+      this.streams.set(stream, stats);
+    }
+    return stats;
+  }
+}
