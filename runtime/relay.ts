@@ -18,8 +18,11 @@ export interface LineRouter {
    * router that wants to look inside (copy what you keep). Return true to forward it.
    */
   record(stream: string, bytes: number, buffer: Buffer, start: number, end: number): boolean;
-  /** Any parsed message (RECORDs too, when not written the usual way). Return true to forward it. */
-  message(message: AirbyteMessage, bytes: number): boolean;
+  /**
+   * Any parsed message (RECORDs too, when not written the usual way). Return true to forward it as it came, or
+   * the bytes of a line to forward in its place (without newline), e.g. a log message with secrets masked.
+   */
+  message(message: AirbyteMessage, bytes: number): boolean | Buffer;
   /** A line that is not a protocol message (`lineNumber` counts from 1). It is never forwarded. */
   noise(text: string, reason: string, lineNumber: number): void;
 }
@@ -92,7 +95,12 @@ export async function relayLines(
       return;
     }
     if (kind.kind === 'message') {
-      if (router.message(kind.message, end - start)) forward(buffer, start, end, next);
+      const verdict = router.message(kind.message, end - start);
+      if (verdict === true) forward(buffer, start, end, next);
+      else if (verdict !== false) {
+        closeRun();
+        pending.push(verdict, NEWLINE);
+      }
       return;
     }
     router.noise(buffer.toString('utf8', start, end), kind.reason, lineNumber);

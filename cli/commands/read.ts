@@ -5,6 +5,7 @@ import { connectorClient, interruptSignal, loggerFor, withConnectorOptions, type
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import { readJsonFile } from '../../runtime/json-files.js';
 import { relayLines } from '../../runtime/relay.js';
+import { redactedLine } from '../../runtime/redacted-line.js';
 import { WritableClosedError } from '../../runtime/backpressure.js';
 
 interface ReadOptions extends ConnectorOptions {
@@ -35,7 +36,7 @@ export function readCommand(): Command {
             record: () => true,
             message: (message) => {
               if (message.type === 'TRACE') source.output.handleSideMessage(message);
-              return true;
+              return redactedLine(message, client.redact);
             },
             noise: (text, reason) => source.output.handleNoise(text, reason),
           },

@@ -6,6 +6,7 @@ import { connectorClient, interruptSignal, loggerFor, withConnectorOptions, type
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import { readJsonFile } from '../../runtime/json-files.js';
 import { relayLines } from '../../runtime/relay.js';
+import { redactedLine } from '../../runtime/redacted-line.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { WritableClosedError } from '../../runtime/backpressure.js';
 
@@ -52,7 +53,7 @@ export function writeCommand(): Command {
           record: () => true,
           message: (message) => {
             if (message.type === 'TRACE') destination.output.handleSideMessage(message);
-            return true;
+            return redactedLine(message, client.redact);
           },
           noise: (text, reason) => destination.output.handleNoise(text, reason),
         },

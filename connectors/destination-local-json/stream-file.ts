@@ -79,7 +79,13 @@ async function dedupe(path: string, configured: ConfiguredAirbyteStream): Promis
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line === '') continue;
-    const data = (JSON.parse(line) as { _airbyte_data: Record<string, unknown> })._airbyte_data;
+    let data: Record<string, unknown>;
+    try {
+      data = (JSON.parse(line) as { _airbyte_data: Record<string, unknown> })._airbyte_data;
+    } catch {
+      // Only the last line written before a crash can be torn, and it was never committed: drop it.
+      continue;
+    }
     const key = JSON.stringify(primaryKey.map((keyPath) => valueAt(data, keyPath)));
     const cursor = cursorPath.length > 0 ? valueAt(data, cursorPath) : undefined;
     const previous = latest.get(key);

@@ -1,7 +1,7 @@
 // Owns running a connector as a local process: its own owner-only working directory holding its files,
 // a minimal environment, stderr split into lines, timeouts and cancellation that end the whole process group
 // (SIGTERM, then SIGKILL after a grace period), and no process left behind once it has exited.
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { once } from 'node:events';
 import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,25 +31,11 @@ export class ProcessLauncher implements Launcher {
   async launch(request: LaunchRequest): Promise<RunningConnector> {
     const workDir = await mkdtemp(join(tmpdir(), 'sluice-connector-'));
     await chmod(workDir, 0o700);
-    let child: ResultPromise<{ encoding: 'buffer'; buffer: false }>;
+    let child: ConnectorSubprocess;
     try {
       const paths = await writeConnectorFiles(workDir, request.files ?? {});
       const args = [...this.command.args, ...protocolArgs(request.command, paths), ...(request.extraArgs ?? [])];
-      child = execa(this.command.file, args, {
-        cwd: workDir,
-        env: isolatedEnvironment(workDir, request.env),
-        extendEnv: false,
-        stdin: request.stdin ? 'pipe' : 'ignore',
-        stdout: 'pipe',
-        stderr: 'pipe',
-        buffer: false,
-        encoding: 'buffer',
-        reject: false,
-        stripFinalNewline: false,
-        // Its own process group, so that stopping it also stops whatever it started.
-        detached: true,
-        cleanup: false,
-      });
+      child = spawnConnector(this.command.file, args, workDir, request);
       await once(child, 'spawn');
     } catch (error) {
       await rm(workDir, { recursive: true, force: true });
@@ -58,6 +44,26 @@ export class ProcessLauncher implements Launcher {
     return new RunningProcess(child, workDir, request);
   }
 }
+
+function spawnConnector(file: string, args: string[], workDir: string, request: LaunchRequest) {
+  return execa(file, args, {
+    cwd: workDir,
+    env: isolatedEnvironment(workDir, request.env),
+    extendEnv: false,
+    stdin: request.stdin ? 'pipe' : 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    encoding: 'buffer',
+    reject: false,
+    stripFinalNewline: false,
+    // Its own process group, so that stopping it also stops whatever it started.
+    detached: true,
+    cleanup: false,
+  });
+}
+
+type ConnectorSubprocess = ReturnType<typeof spawnConnector>;
 
 class RunningProcess implements RunningConnector {
   readonly stdin;
@@ -70,7 +76,7 @@ class RunningProcess implements RunningConnector {
   readonly #graceMs: number;
 
   constructor(
-    readonly child: ResultPromise<{ encoding: 'buffer'; buffer: false }>,
+    readonly child: ConnectorSubprocess,
     workDir: string,
     request: LaunchRequest,
   ) {
