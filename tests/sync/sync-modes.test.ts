@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorLine, fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
+import { execa } from 'execa';
+import { errorLine, fixture, jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
+import { waitUntil } from '../support/processes.js';
 
 function rows(dir: string, stream: string): Array<Record<string, any>> {
   const path = join(dir, `${stream}.jsonl`);
@@ -189,5 +191,39 @@ describe('failures', () => {
     expect(result.exitCode).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(errorLine(result.stderr)).toBe(`sluice: sync.source_hung: source ${fixture('counter-source.mjs')} sent nothing for 1 s and was stopped`);
+  });
+
+  it('a transient failure is retried from the last committed state', async () => {
+    const dir = tempDir();
+    const source = jsonFile(dir, 'c.json', { count: 5000, records_per_state: 500, fail_once: { after: 2200, marker: join(dir, 'failed-once') } });
+    const dest = jsonFile(dir, 'dest.json', { destination_path: join(dir, 'out') });
+    const result = await sync(['--source', fixture('counter-source.mjs'), '--source-config', source, '--destination', 'destination-local-json', '--destination-config', dest, '--mode', 'items=incremental:append', '--state', join(dir, 'state.json'), '--attempts', '2', '--backoff', '0.1']);
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(result.stderr).toMatch(/attempt 1 failed \(connector.failed: .*\(transient_error\): rate limited, try again\); retrying from the last committed state/);
+    const ids = rows(join(dir, 'out'), 'items').map((r) => r.id);
+    // The second attempt resumed at the last state committed before the failure (2000), not at 0.
+    expect(ids.length).toBe(5000 + 200);
+    expect(new Set(ids).size).toBe(5000);
+  });
+
+  it('Ctrl-C stops the source, lets the destination commit what it received, and exits 130', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state.json');
+    const source = jsonFile(dir, 'c.json', { count: 1_000_000, records_per_state: 1000, delay_ms_every: [20_000, 200] });
+    const dest = jsonFile(dir, 'dest.json', { destination_path: join(dir, 'out') });
+    const run = execa(process.execPath, [sluiceBin, 'sync', '--json', '--source', fixture('counter-source.mjs'), '--source-config', source, '--destination', 'destination-local-json', '--destination-config', dest, '--mode', 'items=incremental:append', '--state', state], { reject: false });
+    await waitUntil(() => existsSync(state), 30_000, 'the first commit');
+    run.kill('SIGINT');
+    const result = await run;
+    expect(result.exitCode).toBe(130);
+    const summary = JSON.parse(String(result.stdout));
+    expect(summary.status).toBe('cancelled');
+    expect(summary.recordsEmitted).toBeLessThan(1_000_000);
+    // Everything the source emitted before it stopped reached the destination and was committed.
+    const committed = JSON.parse(readFileSync(state, 'utf8'))[0].stream.stream_state.cursor;
+    expect(rows(join(dir, 'out'), 'items').length).toBeGreaterThanOrEqual(committed);
+    expect(committed).toBeGreaterThan(0);
+    expect(errorLine(String(result.stderr))).toMatch(/^sluice: sync.interrupted: /);
   });
 });
