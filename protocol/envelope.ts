@@ -130,28 +130,38 @@ const CLOSE_BRACE = 0x7d;
  * not checked here: the relay checks UTF-8 validity once per chunk, and `--validate` parses records when asked.
  */
 export function recordStreamFromPrefix(buffer: Buffer, start: number, end: number): string | undefined {
+  // Most connectors write the compact form: check it in one pass before the white-space-tolerant walk.
+  const at = matchToken(buffer, start, end, COMPACT_PREFIX);
+  return streamNameAt(buffer, at >= 0 ? at : spacedPrefixEnd(buffer, start, end), end);
+}
+
+/** Where the stream name's opening quote is, for a prefix written with white space; -1 if it is not one. */
+function spacedPrefixEnd(buffer: Buffer, start: number, end: number): number {
   let at = skipSpace(buffer, start, end);
-  if (buffer[at] !== 0x7b /* { */) return undefined;
+  if (buffer[at] !== 0x7b /* { */) return -1;
   at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, TYPE_KEY);
-  if (at < 0) return undefined;
+  if (at < 0) return -1;
   at = matchColon(buffer, at, end);
-  if (at < 0) return undefined;
+  if (at < 0) return -1;
   at = matchToken(buffer, skipSpace(buffer, at, end), end, RECORD_VALUE);
-  if (at < 0) return undefined;
+  if (at < 0) return -1;
   at = skipSpace(buffer, at, end);
-  if (buffer[at] !== 0x2c /* , */) return undefined;
+  if (buffer[at] !== 0x2c /* , */) return -1;
   at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, RECORD_KEY);
-  if (at < 0) return undefined;
+  if (at < 0) return -1;
   at = matchColon(buffer, at, end);
-  if (at < 0) return undefined;
+  if (at < 0) return -1;
   at = skipSpace(buffer, at, end);
-  if (buffer[at] !== 0x7b) return undefined;
+  if (buffer[at] !== 0x7b) return -1;
   at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, STREAM_KEY);
-  if (at < 0) return undefined;
+  if (at < 0) return -1;
   at = matchColon(buffer, at, end);
-  if (at < 0) return undefined;
-  at = skipSpace(buffer, at, end);
-  if (buffer[at] !== QUOTE) return undefined;
+  if (at < 0) return -1;
+  return skipSpace(buffer, at, end);
+}
+
+function streamNameAt(buffer: Buffer, at: number, end: number): string | undefined {
+  if (at < 0 || buffer[at] !== QUOTE) return undefined;
   const nameStart = at + 1;
   let nameEnd = nameStart;
   while (nameEnd < end) {
@@ -167,6 +177,7 @@ export function recordStreamFromPrefix(buffer: Buffer, start: number, end: numbe
   return streamName(buffer, nameStart, nameEnd);
 }
 
+const COMPACT_PREFIX = Buffer.from('{"type":"RECORD","record":{"stream":');
 const TYPE_KEY = Buffer.from('"type"');
 const RECORD_VALUE = Buffer.from('"RECORD"');
 const RECORD_KEY = Buffer.from('"record"');
@@ -178,8 +189,16 @@ let lastName = '';
 
 function streamName(buffer: Buffer, start: number, end: number): string {
   const length = end - start;
-  if (lastNameBytes !== undefined && lastNameBytes.length === length && buffer.compare(lastNameBytes, 0, length, start, end) === 0) {
-    return lastName;
+  // Names are short: a byte loop is cheaper than a call into native code.
+  if (lastNameBytes !== undefined && lastNameBytes.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (buffer[start + i] !== lastNameBytes[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastName;
   }
   lastNameBytes = Buffer.from(buffer.subarray(start, end));
   lastName = lastNameBytes.toString('utf8');

@@ -1,7 +1,7 @@
 // Owns Sluice's log: pino, always on stderr (stdout of a protocol command carries protocol messages only),
 // human-readable on a terminal and JSON lines otherwise.
-import { pino, type Logger, type Level } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger, type Level } from 'pino';
 
 export type { Logger };
 
@@ -18,6 +18,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const human = options.pretty ?? process.stderr.isTTY === true;
   if (human) {
+    // Loaded only for a terminal: scripts and pipes never pay for it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as (options: object) => DestinationStream;
     const stream = pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' });
     return pino({ level, base: undefined }, stream);
   }

@@ -40,12 +40,15 @@ export interface SyncOutcome {
 
 export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const { source, destination, logger } = options;
-  await source.client.prepareConfig(source.config, source.configPath ?? 'source config');
-  await destination.client.prepareConfig(destination.config, destination.configPath ?? 'destination config');
-  const discovered = await source.client.discover(source.config, source.configPath ?? 'source config');
+  // The two connectors' set-up runs side by side: the source's spec then discover, the destination's spec.
+  const [discovered, destinationSpec] = await Promise.all([
+    source.client.discover(source.config, source.configPath ?? 'source config'),
+    destination.client
+      .prepareConfig(destination.config, destination.configPath ?? 'destination config')
+      .then(() => destination.client.spec()),
+  ]);
   const catalog = options.catalog ?? buildConfiguredCatalog(discovered, options.choice);
   if (options.catalog) checkConfiguredCatalog(catalog, discovered);
-  const destinationSpec = await destination.client.spec();
   checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.client.name);
   const stateFile = await StateFile.load(options.statePath);
   const stats = new SyncStats(catalog.streams.map((configured) => keyForStats(catalog, configured.stream)));

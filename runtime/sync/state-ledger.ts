@@ -54,13 +54,17 @@ export class StateLedger {
     return this.#kind;
   }
 
-  /** Counts a record the relay is forwarding. `stream` is the stream key used for counting. */
-  countRecord(stream: string, bytes: number): void {
-    const counts = this.#uncovered.get(stream);
-    if (counts) {
-      counts.records++;
-      counts.bytes += bytes;
-    } else this.#uncovered.set(stream, { records: 1, bytes });
+  /**
+   * The counter the relay increments for each record of `stream` it forwards (the stream key used for
+   * counting). The same object for the whole sync, so the hot path does one lookup per record.
+   */
+  counterFor(stream: string): StreamCounts {
+    let counts = this.#uncovered.get(stream);
+    if (!counts) {
+      counts = { records: 0, bytes: 0 };
+      this.#uncovered.set(stream, counts);
+    }
+    return counts;
   }
 
   /** Records a state the source emitted (and the relay forwards); returns what it reported against our count. */
@@ -74,13 +78,11 @@ export class StateLedger {
     let covered: Map<string, StreamCounts>;
     if (kind === 'STREAM') {
       const countKey = countKeyOf(state.stream!.stream_descriptor);
-      const counts = this.#uncovered.get(countKey) ?? { records: 0, bytes: 0 };
-      this.#uncovered.delete(countKey);
-      covered = new Map([[countKey, counts]]);
+      covered = new Map([[countKey, takeCounts(this.counterFor(countKey))]]);
     } else {
       // A GLOBAL or LEGACY state covers every record so far, whatever its stream.
-      covered = new Map(this.#uncovered);
-      this.#uncovered.clear();
+      covered = new Map();
+      for (const [stream, counts] of this.#uncovered) covered.set(stream, takeCounts(counts));
     }
     const queue = this.#pending.get(scope) ?? [];
     queue.push({ content: contentOf(state, kind), state: withoutStats(state), covered });
@@ -134,6 +136,14 @@ export class StateLedger {
     }
     return kind;
   }
+}
+
+/** Copies a counter and sets it back to zero. */
+function takeCounts(counts: StreamCounts): StreamCounts {
+  const taken = { records: counts.records, bytes: counts.bytes };
+  counts.records = 0;
+  counts.bytes = 0;
+  return taken;
 }
 
 function scopeOf(state: AirbyteStateMessage, kind: StateKind): string {

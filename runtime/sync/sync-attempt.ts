@@ -9,9 +9,9 @@ import { relayLines, type LineRouter } from '../relay.js';
 import { WritableClosedError } from '../backpressure.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import type { ConnectorClient, StartedConnector } from '../connector-client.js';
-import { StateLedger } from './state-ledger.js';
+import { StateLedger, type StreamCounts } from './state-ledger.js';
 import type { StateFile } from './state-file.js';
-import type { SyncStats } from './sync-stats.js';
+import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
 
@@ -102,13 +102,18 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   });
 
   // ---- source → destination: the hot path ---------------------------------------------------------------------
+  // One lookup per record: the ledger's counter (records not yet covered by a state) and the stream's stats.
+  const counters = new Map<string, { uncovered: StreamCounts; stats: StreamStats }>();
+  for (const key of counting.keys) counters.set(key, { uncovered: ledger.counterFor(key), stats: stats.stream(key) });
   const onRecord = (stream: string, bytes: number): boolean => {
-    const key = counting.keyOfName.get(stream);
-    if (key === undefined) {
+    const counter = counters.get(stream);
+    if (counter === undefined) {
       throw new SluiceError('sync.unknown_stream', `source ${source.client.name} sent a record for stream ${stream}, which is not in the configured catalog`);
     }
-    ledger.countRecord(key, bytes);
-    stats.emitted(key, bytes);
+    counter.uncovered.records++;
+    counter.uncovered.bytes += bytes;
+    counter.stats.recordsEmitted++;
+    counter.stats.bytesEmitted += bytes;
     return true;
   };
   const router: LineRouter = {
@@ -204,19 +209,14 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
 /** How records are counted: by stream name, or by namespace.name when two streams share a name. */
 function countingKeys(catalog: ConfiguredAirbyteCatalog): {
   ambiguous: boolean;
-  keyOfName: Map<string, string>;
+  keys: string[];
   keyOfDescriptor: (descriptor: { name: string; namespace?: string }) => string;
 } {
   const names = catalog.streams.map((configured) => configured.stream.name);
   const ambiguous = new Set(names).size !== names.length;
-  const keyOfName = new Map<string, string>();
-  for (const configured of catalog.streams) {
-    const key = ambiguous ? describeStream(configured.stream) : configured.stream.name;
-    keyOfName.set(key, key);
-  }
   return {
     ambiguous,
-    keyOfName,
+    keys: catalog.streams.map((configured) => (ambiguous ? describeStream(configured.stream) : configured.stream.name)),
     keyOfDescriptor: (descriptor) => (ambiguous ? describeStream(descriptor) : descriptor.name),
   };
 }

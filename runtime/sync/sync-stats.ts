@@ -27,6 +27,8 @@ export interface SyncSummary {
   streams: StreamStats[];
   warnings: string[];
   failure?: { code: string; message: string; connector?: string; failureType?: string };
+  /** Peak resident memory of the Sluice process itself (connectors not included). */
+  runtimePeakRssBytes: number;
   stateFile?: string;
 }
 
@@ -41,10 +43,9 @@ export class SyncStats {
     for (const stream of streamNames) this.#stream(stream);
   }
 
-  emitted(stream: string, bytes: number): void {
-    const stats = this.#stream(stream);
-    stats.recordsEmitted++;
-    stats.bytesEmitted += bytes;
+  /** The live numbers of one stream; the relay increments recordsEmitted and bytesEmitted directly. */
+  stream(stream: string): StreamStats {
+    return this.#stream(stream);
   }
 
   committed(covered: Map<string, StreamCounts>): void {
@@ -105,6 +106,7 @@ export class SyncStats {
       megabytesPerSecond: Math.round((total('bytesEmitted') / 1e6 / seconds) * 100) / 100,
       streams,
       warnings: this.warnings,
+      runtimePeakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   }
 
