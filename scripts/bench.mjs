@@ -1,0 +1,147 @@
+// `make bench`: how much the Sluice runtime costs on the record path, measured against baselines in the same run.
+//  1. A sync of N records from source-faker to destination-dev-null through `sluice sync`, against the same two
+//     connector commands piped directly (`source read | destination write`): records/s, MB/s, the runtime's own
+//     peak RSS, and the ratio sluice/direct (median of alternating runs).
+//  2. The line-level choices behind the relay, in process, on the same 1M lines: splitting only (baseline), our
+//     prefix classification, JSON.parse per line, and the ndjson package's parser.
+// Environment: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 3).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import ndjson from 'ndjson';
+
+const root = resolve(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const records = Number(process.env.BENCH_RECORDS ?? 2_000_000);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+
+const sourceConfig = join(dir, 'source.json');
+const destinationConfig = join(dir, 'destination.json');
+const catalogPath = join(dir, 'catalog.json');
+writeFileSync(sourceConfig, JSON.stringify({ count: records, records_per_state: 10_000 }));
+writeFileSync(destinationConfig, '{}');
+writeFileSync(
+  catalogPath,
+  JSON.stringify({
+    streams: [
+      {
+        stream: {
+          name: 'users',
+          json_schema: { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'string' } } },
+          supported_sync_modes: ['full_refresh', 'incremental'],
+          source_defined_cursor: true,
+          default_cursor_field: ['updated_at'],
+          source_defined_primary_key: [['id']],
+        },
+        sync_mode: 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      },
+    ],
+  }),
+);
+
+const node = process.execPath;
+const source = `${node} ${join(dist, 'connectors/source-faker/main.js')} read --config ${sourceConfig} --catalog ${catalogPath}`;
+const destination = `${node} ${join(dist, 'connectors/destination-dev-null/main.js')} write --config ${destinationConfig} --catalog ${catalogPath}`;
+const directCommand = ['sh', ['-c', `${source} | ${destination} > /dev/null`]];
+const summaryPath = join(dir, 'summary.json');
+const sluiceCommand = [
+  'sh',
+  ['-c', `${join(dist, 'cli/main.js')} sync --source source-faker --source-config ${sourceConfig} --destination destination-dev-null --destination-config ${destinationConfig} --catalog ${catalogPath} --json --log-level warn > ${summaryPath}`],
+];
+
+function timed([file, args]) {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolvePromise(performance.now() - started) : reject(new Error(`${args.at(-1)} exited ${code}`))));
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+console.log(`Sluice benchmark: ${fmt(records)} records, ${runs} alternating runs each, node ${process.version}`);
+console.log('');
+console.log('1. sync through the runtime vs the direct pipe (source-faker users -> destination-dev-null)');
+const direct = [];
+const sluice = [];
+let summary;
+await timed(directCommand); // warm-up: file cache, JIT of nothing in particular, but fair to both
+for (let run = 0; run < runs; run++) {
+  direct.push(await timed(directCommand));
+  sluice.push(await timed(sluiceCommand));
+  summary = JSON.parse(readFileSync(summaryPath, 'utf8'));
+  if (summary.recordsCommitted !== records) throw new Error(`sluice committed ${summary.recordsCommitted} of ${records} records`);
+}
+const bytes = summary.bytesEmitted;
+const rows = [
+  ['direct pipe (baseline)', median(direct)],
+  ['sluice sync', median(sluice)],
+];
+console.log(`   ${'variant'.padEnd(24)} ${'wall s'.padStart(8)} ${'records/s'.padStart(12)} ${'MB/s'.padStart(8)} ${'ratio'.padStart(7)}`);
+for (const [name, ms] of rows) {
+  console.log(
+    `   ${name.padEnd(24)} ${fmt(ms / 1000, 2).padStart(8)} ${fmt(records / (ms / 1000)).padStart(12)} ${fmt(bytes / 1e6 / (ms / 1000), 1).padStart(8)} ${fmt(ms / median(direct), 3).padStart(7)}`,
+  );
+}
+console.log(`   sluice runtime peak RSS: ${fmt(summary.runtimePeakRssBytes / 1024 / 1024, 1)} MiB (connectors not included)`);
+console.log(`   sluice set-up (spec, discover) is included; data phase alone: ${fmt(summary.durationMs / 1000, 2)} s in the last run`);
+console.log('');
+
+// ---- 2. line-level choices ---------------------------------------------------------------------------------
+const { LineSplitter } = await import(join(dist, 'protocol/line-splitter.js'));
+const { classifyLine } = await import(join(dist, 'protocol/envelope.js'));
+const lineCount = 1_000_000;
+const sample = [];
+for (let id = 1; id <= 1000; id++) {
+  sample.push(`{"type":"RECORD","record":{"stream":"users","data":{"id":${id},"name":"Ada Lovelace","email":"ada${id}@example.com","age":36},"emitted_at":1700000000000}}`);
+}
+const block = Buffer.from(`${sample.join('\n')}\n`);
+const chunks = [];
+for (let i = 0; i < lineCount / 1000; i++) chunks.push(block);
+
+function measure(name, work) {
+  const times = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    work();
+    times.push(performance.now() - started);
+  }
+  return [name, median(times)];
+}
+const splitOnly = measure('split lines (baseline)', () => {
+  const splitter = new LineSplitter();
+  let count = 0;
+  for (const chunk of chunks) splitter.push(chunk, () => count++);
+});
+const prefix = measure('split + RECORD prefix', () => {
+  const splitter = new LineSplitter();
+  for (const chunk of chunks) splitter.push(chunk, (buffer, start, end) => classifyLine(buffer, start, end));
+});
+const parse = measure('split + JSON.parse', () => {
+  const splitter = new LineSplitter();
+  for (const chunk of chunks) splitter.push(chunk, (buffer, start, end) => JSON.parse(buffer.toString('utf8', start, end)));
+});
+const reserialise = measure('split + parse + stringify', () => {
+  const splitter = new LineSplitter();
+  for (const chunk of chunks) splitter.push(chunk, (buffer, start, end) => JSON.stringify(JSON.parse(buffer.toString('utf8', start, end))));
+});
+const ndjsonTimes = [];
+for (let run = 0; run < runs; run++) {
+  const started = performance.now();
+  await new Promise((resolvePromise, reject) => {
+    Readable.from(chunks).pipe(ndjson.parse()).on('data', () => undefined).on('end', resolvePromise).on('error', reject);
+  });
+  ndjsonTimes.push(performance.now() - started);
+}
+console.log(`2. the relay's per-line choices, in process, ${fmt(lineCount)} lines of ${block.length / 1000} B`);
+console.log(`   ${'variant'.padEnd(28)} ${'ms'.padStart(8)} ${'lines/s'.padStart(12)} ${'ratio'.padStart(7)}`);
+for (const [name, ms] of [splitOnly, prefix, parse, reserialise, ['ndjson.parse() stream', median(ndjsonTimes)]]) {
+  console.log(`   ${name.padEnd(28)} ${fmt(ms).padStart(8)} ${fmt(lineCount / (ms / 1000)).padStart(12)} ${fmt(ms / splitOnly[1], 2).padStart(7)}`);
+}
