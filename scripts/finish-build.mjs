@@ -1,13 +1,15 @@
-// Makes the compiled entry points executable after `tsc` (tsc does not keep file modes).
+// Makes the compiled entry points executable after `tsc` (tsc does not keep file modes): the CLI and every
+// connector's main.js.
 import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const entries = ['dist/cli/main.js'];
-const connectorsDir = 'dist/connectors';
-if (existsSync(connectorsDir)) {
-  for (const name of readdirSync(connectorsDir)) {
-    const main = join(connectorsDir, name, 'main.js');
-    if (existsSync(main)) entries.push(main);
+function collect(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) collect(path);
+    else if (entry.name === 'main.js') entries.push(path);
   }
 }
+if (existsSync('dist/connectors')) collect('dist/connectors');
 for (const entry of entries) if (existsSync(entry)) chmodSync(entry, 0o755);

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // Owns destination-local-json: one JSON-lines file per stream in a directory (overwrite, append, append_dedup).
-// A STATE is echoed only after every record received before it is written and fsync'ed.
+// Built on the kit: a STATE is echoed only after every record received before it is written and fsync'ed.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { runConnector, ConnectorError } from '../kit/run-connector.js';
-import { inputMessages } from '../kit/input-messages.js';
+import { runDestination } from '../kit/destination.js';
 import { streamKey } from '../../protocol/state.js';
 import { StreamFile } from './stream-file.js';
 
@@ -13,7 +12,7 @@ interface LocalJsonConfig {
   destination_path: string;
 }
 
-await runConnector<LocalJsonConfig>({
+await runDestination<LocalJsonConfig>({
   spec: {
     documentationUrl: 'https://github.com/sluice-data/sluice#destination-local-json',
     supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
@@ -33,7 +32,7 @@ await runConnector<LocalJsonConfig>({
       return `cannot create ${config.destination_path}: ${(error as Error).message}`;
     }
   },
-  async write(config, catalog, input, out) {
+  async open(config, catalog) {
     await mkdir(config.destination_path, { recursive: true });
     const files = new Map<string, StreamFile>();
     for (const configured of catalog.streams) {
@@ -42,25 +41,25 @@ await runConnector<LocalJsonConfig>({
       await file.open();
       files.set(streamKey({ name, namespace }), file);
     }
-    try {
-      for await (const message of inputMessages(input)) {
-        if (message.type === 'RECORD') {
-          const record = message.record!;
-          const file = files.get(streamKey({ name: record.stream, namespace: record.namespace }));
-          if (!file) throw new ConnectorError(`record for stream ${record.stream}, which is not in the catalog`, 'system_error');
+    return {
+      async write(stream, records) {
+        const file = files.get(streamKey(stream.stream))!;
+        for (const record of records) {
           await file.append(
             `{"_airbyte_raw_id":"${randomUUID()}","_airbyte_extracted_at":${record.emitted_at},"_airbyte_data":${JSON.stringify(record.data)}}`,
           );
-        } else if (message.type === 'STATE') {
-          for (const file of files.values()) await file.commit();
-          await out.emit(message);
-          await out.flush();
         }
-      }
-      for (const file of files.values()) await file.finish();
-    } finally {
-      for (const file of files.values()) await file.close();
-    }
+      },
+      async commit() {
+        for (const file of files.values()) await file.commit();
+      },
+      async finish() {
+        for (const file of files.values()) await file.finish();
+      },
+      async abort() {
+        for (const file of files.values()) await file.close();
+      },
+    };
   },
 });
 
