@@ -1,6 +1,6 @@
 // Owns reading the JSON documents a user hands Sluice (config, catalog, state) and writing them back atomically.
 // Every error names the file and what it was for.
-import { readFile, rename, open, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, open, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { SluiceError } from './errors.js';
 
@@ -48,6 +48,7 @@ function jsonErrorWhere(text: string, error: unknown): string {
 export async function writeJsonFileAtomic(path: string, value: unknown, mode = 0o600): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
+    await mkdir(dirname(path), { recursive: true });
     const handle = await open(temporary, 'w', mode);
     try {
       await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
