@@ -141,6 +141,26 @@ describe('tolerance', () => {
   });
 });
 
+describe('what connectors say besides records', () => {
+  it('a CONTROL config update is written over the config file, the old one kept as .bak', async () => {
+    const dir = tempDir();
+    const original = { count: 10, refresh_token: 'fresh-token-123' };
+    const source = jsonFile(dir, 'source.json', original);
+    const result = await sync(['--source', fixture('counter-source.mjs'), '--source-config', source, '--destination', 'destination-dev-null', '--destination-config', jsonFile(dir, 'd.json', {})]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(source, 'utf8'))).toEqual({ count: 10, token: 'fresh-token-123' });
+    expect(JSON.parse(readFileSync(`${source}.bak`, 'utf8'))).toEqual(original);
+  });
+
+  it("a source whose own record counts disagree with Sluice's is warned about", async () => {
+    const dir = tempDir();
+    const source = jsonFile(dir, 'c.json', { count: 20, records_per_state: 10, miscount: true });
+    const result = await sync(['--source', fixture('counter-source.mjs'), '--source-config', source, '--destination', 'destination-dev-null', '--destination-config', jsonFile(dir, 'd.json', {})]);
+    expect(result.exitCode).toBe(0);
+    expect(result.summary.warnings).toContain("the source's state for stream items says 11 records; Sluice counted 10");
+  });
+});
+
 describe('failures', () => {
   it('a destination that never echoes state commits nothing and says so', async () => {
     const dir = tempDir();
