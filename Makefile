@@ -1,4 +1,23 @@
-.PHONY: docker-engine test-images
+.PHONY: install build test demo bench docker-engine test-images
+
+# Install the dependencies (this also builds dist/).
+install:
+	npm install
+
+build:
+	npm run build
+
+# The test suite (the command CI runs, after docker-engine and test-images).
+test:
+	npm test
+
+# A real sync on the embedded defaults: source-faker into .sluice/demo-output/.
+demo:
+	npm run demo
+
+# The runtime against a direct pipe, measured in the same run (BENCH_RECORDS, BENCH_RUNS).
+bench:
+	npm run bench
 
 # Install and start a local Docker engine and build Sluice's base images (idempotent).
 docker-engine:
