@@ -21,6 +21,13 @@ export const builtinConnectors: readonly BuiltinConnector[] = [
     image: 'sluice/source-faker:dev',
   },
   {
+    name: 'source-file',
+    kind: 'source',
+    description: 'CSV, JSON lines or a JSON array from a local path, a glob or an http(s) URL, gzip or not; schema inferred.',
+    entry: 'source-file/main.js',
+    image: 'sluice/source-file:dev',
+  },
+  {
     name: 'destination-local-json',
     kind: 'destination',
     description: 'One JSON-lines file per stream in a directory; overwrite, append, append_dedup.',
