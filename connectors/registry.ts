@@ -35,6 +35,13 @@ export const builtinConnectors: readonly BuiltinConnector[] = [
     image: 'sluice/destination-local-json:dev',
   },
   {
+    name: 'destination-sqlite',
+    kind: 'destination',
+    description: 'Typed tables in a SQLite database (WAL); overwrite swapped in at the end, append, append_dedup by upsert.',
+    entry: 'destination-sqlite/main.js',
+    image: 'sluice/destination-sqlite:dev',
+  },
+  {
     name: 'destination-dev-null',
     kind: 'destination',
     description: 'Discards records and echoes states; for benchmarks and tests.',
