@@ -16,6 +16,7 @@ import { writeCommand } from './commands/write.js';
 import { connectorsCommand } from './commands/connectors.js';
 import { syncCommand } from './commands/sync.js';
 import { stateCommand } from './commands/state.js';
+import { testConnectorCommand } from './commands/test-connector.js';
 
 export function buildProgram(): Command {
   const program = new Command('sluice')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     syncCommand(),
     stateCommand(),
     connectorsCommand(),
+    testConnectorCommand(),
   ]) {
     program.addCommand(command);
   }

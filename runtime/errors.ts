@@ -44,6 +44,7 @@ export const errorCodes = {
   'sync.destination_hung': 'runtime',
   'sync.source_hung': 'runtime',
   'sync.interrupted': 'runtime',
+  'acceptance.failed': 'runtime',
   'internal.unexpected': 'runtime',
 } as const satisfies Record<string, Bucket>;
 
