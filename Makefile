@@ -1,4 +1,4 @@
-.PHONY: install build test demo bench docker-engine test-images
+.PHONY: install build test demo bench docker-engine test-images images
 
 # Install the dependencies (this also builds dist/).
 install:
@@ -26,3 +26,7 @@ docker-engine:
 # Build the images the Docker tests run.
 test-images: docker-engine
 	scripts/build-test-images.sh
+
+# A Docker image for every built-in connector (sluice/<name>:dev), from the local base image, no registry.
+images: docker-engine
+	scripts/build-images.sh

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Owns `make images`: a Docker image for every built-in connector, built from the local base image with no registry.
+#   sluice/connectors-runtime:dev  sluice/node-base:20 + the compiled protocol/ and connectors/ + production node_modules
+#   sluice/<connector>:dev         that runtime with the connector's entry point (ENTRYPOINT and AIRBYTE_ENTRYPOINT)
+# Requires `npm install` (dist/ built) and a Docker engine (`make docker-engine`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOCKER_BUILDKIT=0
+say() { printf 'images: %s\n' "$*"; }
+
+[ -f dist/connectors/registry.js ] || { echo 'images: error: dist/ is missing; run npm install first' >&2; exit 1; }
+docker image inspect sluice/node-base:20 >/dev/null 2>&1 || scripts/docker-engine.sh
+
+version=$(node -p 'require("./package.json").version')
+# Images are rebuilt only when what goes into them changed: the compiled code, the schemas, the lockfile.
+digest=$( (find dist/protocol dist/connectors schemas -type f -print0 | sort -z | xargs -0 sha256sum; sha256sum package-lock.json) | sha256sum | cut -c1-16)
+current() { [ "$(docker image inspect -f '{{ index .Config.Labels "io.sluice.digest" }}' "$1" 2>/dev/null)" = "$digest" ]; }
+build() {
+  local image=$1 context=$2 started=$SECONDS output
+  if ! output=$(docker build --quiet --network none -t "$image" "$context" 2>&1); then
+    printf '%s\n' "$output" >&2
+    printf 'images: error: building %s failed\n' "$image" >&2
+    exit 1
+  fi
+  say "built $image ($((SECONDS - started))s)"
+}
+work=$(mktemp -d /tmp/sluice-images.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# The runtime image: what every built-in connector needs at run time, nothing else.
+if current sluice/connectors-runtime:dev; then
+  say "sluice/connectors-runtime:dev is up to date"
+else
+mkdir -p "$work/app/dist"
+cp -r dist/protocol dist/connectors "$work/app/dist/"
+mkdir -p "$work/app/schemas" && cp schemas/*.json "$work/app/schemas/"
+cp package.json package-lock.json "$work/app/"
+cp -r node_modules "$work/app/node_modules"
+# Dev tools (compiler, test runner) stay out; `npm prune` works offline on what is installed.
+(cd "$work/app" && npm prune --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null 2>&1)
+cat >"$work/Dockerfile" <<DOCKERFILE
+FROM sluice/node-base:20
+COPY app /app
+WORKDIR /app
+LABEL io.sluice.digest="$digest"
+DOCKERFILE
+build sluice/connectors-runtime:dev "$work"
+fi
+
+# One small image per connector on top of it.
+node --input-type=module -e '
+  const { builtinConnectors } = await import("./dist/connectors/registry.js");
+  for (const c of builtinConnectors) console.log(`${c.name} ${c.image} ${c.entry}`);
+' | while read -r name image entry; do
+  if current "$image"; then say "$image is up to date"; continue; fi
+  mkdir -p "$work/$name"
+  cat >"$work/$name/Dockerfile" <<DOCKERFILE
+FROM sluice/connectors-runtime:dev
+LABEL io.airbyte.name="${image%%:*}" io.airbyte.version="$version" io.sluice.digest="$digest"
+ENV AIRBYTE_ENTRYPOINT="node /app/dist/connectors/$entry"
+ENTRYPOINT ["node", "/app/dist/connectors/$entry"]
+USER airbyte
+DOCKERFILE
+  build "$image" "$work/$name"
+done
