@@ -144,7 +144,10 @@ export class ConnectorClient {
     try {
       for await (const item of readMessages(running.stdout, { maxLineBytes: this.options.maxLineBytes })) {
         if (item.kind === 'noise') output.handleNoise(item.text, item.reason);
-        else if (item.message.type === wanted) found ??= item.message;
+        else if (item.message.type === wanted) {
+          if (found) this.logger.warn(`the connector sent more than one ${wanted} message; the first one is used`);
+          found ??= item.message;
+        }
         else output.handleSideMessage(item.message);
       }
     } catch (error) {
