@@ -35,6 +35,13 @@ export const builtinConnectors: readonly BuiltinConnector[] = [
     image: 'sluice/destination-local-json:dev',
   },
   {
+    name: 'destination-csv',
+    kind: 'destination',
+    description: 'One RFC 4180 CSV file per stream in a directory; overwrite, append, append_dedup.',
+    entry: 'destination-csv/main.js',
+    image: 'sluice/destination-csv:dev',
+  },
+  {
     name: 'destination-sqlite',
     kind: 'destination',
     description: 'Typed tables in a SQLite database (WAL); overwrite swapped in at the end, append, append_dedup by upsert.',

@@ -1,0 +1,92 @@
+// Owns the file-level steps destination-csv needs: reading a CSV file's records (header first) as a stream,
+// rewriting a file through a side file that is fsync'ed and renamed over it, and the committed-length marker that
+// lets an append resume after a crash without a torn record.
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, truncate } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CsvParser, type CsvRecord } from '../kit/csv.js';
+
+/** The records of a CSV file, header first; stopping early (break) closes the file. */
+export async function* csvRecords(path: string, delimiter: string): AsyncGenerator<CsvRecord> {
+  const parser = new CsvParser(delimiter);
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+    yield* parser.push(chunk as string);
+  }
+  yield* parser.end();
+}
+
+export async function readHeader(path: string, delimiter: string): Promise<string[] | undefined> {
+  for await (const record of csvRecords(path, delimiter)) return record.map((name) => name ?? '');
+  return undefined;
+}
+
+/** Writes `lines()` into `path.rewrite`, fsyncs it and renames it over `path`. */
+export async function rewriteFile(path: string, lines: () => AsyncIterable<string>): Promise<void> {
+  const temporary = `${path}.rewrite`;
+  const handle = await open(temporary, 'w', 0o644);
+  try {
+    let parts: string[] = [];
+    let chars = 0;
+    for await (const line of lines()) {
+      parts.push(line);
+      chars += line.length;
+      if (chars >= 1 << 20) {
+        await handle.write(parts.join(''));
+        parts = [];
+        chars = 0;
+      }
+    }
+    if (parts.length > 0) await handle.write(parts.join(''));
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, path);
+  await syncDirectory(dirname(path));
+}
+
+/** Makes a rename in `dir` durable (best effort: some file systems cannot fsync a directory). */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close();
+}
+
+/**
+ * The length of a file up to its last commit, kept in `.<file>.committed` next to it while a sync appends to it.
+ * After a crash the marker is still there, and the next sync cuts the file back to that length first.
+ * The length is written in place as 20 digits, so one small write replaces it whole.
+ */
+export class CommittedLength {
+  readonly path: string;
+  #handle: Awaited<ReturnType<typeof open>> | undefined;
+
+  constructor(readonly file: string) {
+    this.path = join(dirname(file), `.${basename(file)}.committed`);
+  }
+
+  /** Cuts the file back to the length a crashed sync committed, if there was one. */
+  async recover(): Promise<void> {
+    const handle = await open(this.path, 'r').catch(() => undefined);
+    if (!handle) return;
+    const text = (await handle.readFile('utf8')).trim();
+    await handle.close();
+    if (/^\d+$/.test(text)) await truncate(this.file, Number(text)).catch(() => undefined);
+  }
+
+  async record(length: number): Promise<void> {
+    this.#handle ??= await open(this.path, 'w', 0o644);
+    await this.#handle.write(String(length).padStart(20, '0'), 0);
+    await this.#handle.sync();
+  }
+
+  /** The file is whole again (finished, or cut back after a failure): the marker goes. */
+  async remove(): Promise<void> {
+    await this.#handle?.close().catch(() => undefined);
+    this.#handle = undefined;
+    await rm(this.path, { force: true });
+  }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Owns destination-csv: one RFC 4180 CSV file per stream in a directory (overwrite, append, append_dedup), header
+// `_airbyte_raw_id,_airbyte_extracted_at` (ISO 8601) then the schema's top-level properties; nested values as JSON
+// text; null as an empty field and the empty string as "". A STATE is echoed only after its records are fsync'ed.
+import { mkdir, access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runDestination } from '../kit/destination.js';
+import { streamKey } from '../../protocol/state.js';
+import { ConnectorError } from '../kit/run-connector.js';
+import { CsvStreamFile } from './csv-stream-file.js';
+
+interface CsvConfig {
+  destination_path: string;
+  delimiter?: string;
+}
+
+await runDestination<CsvConfig>({
+  spec: {
+    documentationUrl: 'https://github.com/sluice-data/sluice#destination-csv',
+    supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
+    connectionSpecification: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: 'CSV destination',
+      type: 'object',
+      required: ['destination_path'],
+      additionalProperties: false,
+      properties: {
+        destination_path: { type: 'string', minLength: 1, description: 'directory that receives <stream>.csv files' },
+        delimiter: { type: 'string', minLength: 1, maxLength: 1, default: ',', description: 'field delimiter' },
+      },
+    },
+  },
+  async check(config) {
+    try {
+      await mkdir(config.destination_path, { recursive: true });
+      await access(config.destination_path, constants.W_OK);
+      return undefined;
+    } catch (error) {
+      return `cannot write to ${config.destination_path}: ${(error as Error).message}`;
+    }
+  },
+  async open(config, catalog, context) {
+    await mkdir(config.destination_path, { recursive: true }).catch((error: Error) => {
+      throw new ConnectorError(`cannot create ${config.destination_path}: ${error.message}`, 'config_error');
+    });
+    const delimiter = config.delimiter ?? ',';
+    const files = new Map<string, CsvStreamFile>();
+    const owners = new Map<string, string>();
+    for (const configured of catalog.streams) {
+      const { name, namespace } = configured.stream;
+      const file = fileName(name, namespace);
+      if (owners.has(file)) throw new ConnectorError(`streams ${owners.get(file)} and ${name} would both be written to ${file}`, 'config_error');
+      owners.set(file, name);
+      const stream = new CsvStreamFile(join(config.destination_path, file), configured, delimiter, (message) => context.log(message, 'WARN'));
+      await stream.open();
+      files.set(streamKey({ name, namespace }), stream);
+    }
+    return {
+      async write(stream, records) {
+        await files.get(streamKey(stream.stream))!.append(records);
+      },
+      async commit() {
+        for (const file of files.values()) await file.commit();
+      },
+      async finish() {
+        for (const file of files.values()) await file.finish();
+      },
+      async abort() {
+        for (const file of files.values()) await file.abort();
+      },
+    };
+  },
+});
+
+/** A file name for a stream that cannot escape the directory. */
+function fileName(name: string, namespace?: string | null): string {
+  const safe = (part: string): string => part.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+  return `${namespace ? `${safe(namespace)}__` : ''}${safe(name)}.csv`;
+}
