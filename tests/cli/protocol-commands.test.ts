@@ -1,6 +1,6 @@
 // spec, check, discover and read through the CLI against a built-in connector and a Python connector.
 import { describe, expect, it } from 'vitest';
-import { fixture, jsonFile, jsonLines, sluice, tempDir, errorLine } from '../support/cli.js';
+import { fixture, jsonFile, jsonLines, repoRoot, sluice, tempDir, errorLine } from '../support/cli.js';
 
 const python = fixture('python-source/source.py');
 const pythonConfig = fixture('python-source/config.json');
@@ -43,6 +43,23 @@ describe('a built-in connector (source-faker)', () => {
     const records = (out: string) => jsonLines(out).filter((m) => m.type === 'RECORD').map((m) => m.record.data);
     expect(records(first.stdout)).toHaveLength(25);
     expect(records(first.stdout)).toEqual(records(second.stdout));
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('`sluice read … | head` ends quietly: exit 0, no error, the source stopped', async () => {
+    const { execa } = await import('execa');
+    const dir = tempDir();
+    const config = jsonFile(dir, 'big.json', { count: 1_000_000 });
+    const catalog = jsonFile(dir, 'catalog.json', {
+      streams: [{ stream: { name: 'users', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }],
+    });
+    const started = Date.now();
+    const result = await execa('bash', ['-c', `set -o pipefail; "${process.execPath}" dist/cli/main.js read source-faker --config ${config} --catalog ${catalog} | head -n 3`], { cwd: repoRoot, reject: false });
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout).split('\n')).toHaveLength(3);
+    expect(errorLine(String(result.stderr))).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
