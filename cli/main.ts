@@ -16,6 +16,11 @@ import { writeCommand } from './commands/write.js';
 import { connectorsCommand } from './commands/connectors.js';
 import { syncCommand } from './commands/sync.js';
 import { stateCommand } from './commands/state.js';
+import { sourceCommand } from './commands/source.js';
+import { destinationCommand } from './commands/destination.js';
+import { connectionCommand } from './commands/connection.js';
+import { jobsCommand } from './commands/jobs.js';
+import { logsCommand } from './commands/logs.js';
 import { testConnectorCommand } from './commands/test-connector.js';
 
 export function buildProgram(): Command {
@@ -33,6 +38,11 @@ export function buildProgram(): Command {
     syncCommand(),
     stateCommand(),
     connectorsCommand(),
+    sourceCommand(),
+    destinationCommand(),
+    connectionCommand(),
+    jobsCommand(),
+    logsCommand(),
     testConnectorCommand(),
   ]) {
     program.addCommand(command);

@@ -1,38 +1,72 @@
-// Owns `sluice state show|reset --state F [--stream S]`: look at a sync's state file, or forget one stream's
-// state (or all of it) so that the next sync reads that stream from the start.
+// Owns `sluice state show|reset`: look at a sync's state, or forget one stream's state (or all of it) so that
+// the next sync reads that stream from the start. The state is a file (--state FILE) or a stored connection's
+// (`sluice state show <connection>`); resetting a connection's state asks first unless --yes.
 import { Command } from 'commander';
 import { StateFile } from '../../runtime/sync/state-file.js';
+import type { StateStore } from '../../runtime/sync/state-store.js';
 import { SluiceError } from '../../runtime/errors.js';
+import { findConnection } from '../../runtime/control/connection-service.js';
+import { loadConnectionState } from '../../runtime/store/connection-state-store.js';
 import { printJson, printLines } from '../output.js';
+import { confirm, withStore } from '../store-context.js';
+
+interface StateOptions {
+  state?: string;
+  stream?: string;
+  workspace?: string;
+  yes?: boolean;
+}
 
 export function stateCommand(): Command {
-  const state = new Command('state').description("inspect or reset a sync's state file");
+  const state = new Command('state').description("inspect or reset a sync's state (a state file, or a connection's)");
   state
     .command('show')
-    .description('print the state file in its stored form')
-    .requiredOption('--state <file>', 'state file')
-    .action(async (options: { state: string }) => {
-      const file = await StateFile.load(options.state);
-      printJson(file.forSource ?? []);
+    .description('print the state in its stored form')
+    .argument('[connection]', 'a connection kept in the workspace (instead of --state FILE)')
+    .option('--state <file>', 'state file')
+    .option('--workspace <dir>', 'workspace of the connection (default: $SLUICE_HOME, else .sluice)')
+    .action(async (connection: string | undefined, options: StateOptions) => {
+      await withState(connection, options, async (store) => printJson(store.forSource ?? []));
     });
   state
     .command('reset')
     .description('forget the state of one stream, or of all streams')
-    .requiredOption('--state <file>', 'state file')
+    .argument('[connection]', 'a connection kept in the workspace (instead of --state FILE)')
+    .option('--state <file>', 'state file')
+    .option('--workspace <dir>', 'workspace of the connection (default: $SLUICE_HOME, else .sluice)')
     .option('--stream <name>', 'the stream to reset (namespace.name for a namespaced stream); default: all')
-    .action(async (options: { state: string; stream?: string }) => {
-      const file = await StateFile.load(options.state);
-      const descriptor = options.stream === undefined ? undefined : parseStream(options.stream, file);
-      const changed = await file.reset(descriptor);
-      if (!changed) throw new SluiceError('state.invalid', `state file ${options.state} holds no state for stream ${options.stream}`);
-      printLines([options.stream ? `reset stream ${options.stream}` : 'reset all streams']);
+    .option('--yes', "reset a connection's state without asking")
+    .action(async (connection: string | undefined, options: StateOptions) => {
+      await withState(connection, options, async (store) => {
+        if (connection !== undefined) {
+          await confirm(`reset the state of ${options.stream ? `stream ${options.stream}` : 'all streams'} of connection ${connection}? The next sync reads ${options.stream ? 'it' : 'them'} from the start.`, options.yes);
+        }
+        const descriptor = options.stream === undefined ? undefined : parseStream(options.stream, store);
+        const changed = await store.reset(descriptor);
+        if (!changed) throw new SluiceError('state.invalid', `${where(connection, options)} holds no state for stream ${options.stream}`);
+        printLines([options.stream ? `reset stream ${options.stream}` : 'reset all streams']);
+      });
     });
   return state;
 }
 
-/** Reads `name` or `namespace.name`, preferring a stream the file knows under the exact name. */
-function parseStream(text: string, file: StateFile): { name: string; namespace?: string } {
-  const known = [...file.state.streams.values()].map((message) => message.stream!.stream_descriptor);
+async function withState(connection: string | undefined, options: StateOptions, work: (store: StateStore) => Promise<void>): Promise<void> {
+  if (connection !== undefined && options.state !== undefined) throw new SluiceError('cli.usage', 'name a connection or give --state FILE, not both');
+  if (connection === undefined) {
+    if (options.state === undefined) throw new SluiceError('cli.usage', 'name a connection or give --state FILE');
+    await work(await StateFile.load(options.state));
+    return;
+  }
+  await withStore(options, async (store) => work(await loadConnectionState(store.state, await findConnection(store, connection))));
+}
+
+function where(connection: string | undefined, options: StateOptions): string {
+  return connection === undefined ? `state file ${options.state}` : `connection ${connection}`;
+}
+
+/** Reads `name` or `namespace.name`, preferring a stream the state knows under the exact name. */
+function parseStream(text: string, store: StateStore): { name: string; namespace?: string } {
+  const known = [...store.state.streams.values()].map((message) => message.stream!.stream_descriptor);
   const exact = known.find((descriptor) => descriptor.name === text && !descriptor.namespace);
   if (exact) return { name: text };
   const dot = text.indexOf('.');

@@ -1,5 +1,7 @@
 // Owns `sluice sync`: replicate a source into a destination with checkpointed, resumable state, show progress
-// on a terminal, and print a summary (human, or one JSON object with --json).
+// on a terminal, and print a summary (human, or one JSON object with --json). Two forms: connectors and files
+// named with --source … --destination …, or `sluice sync <connection>` for a connection kept in the workspace
+// (runtime/control: its stored catalog and state, recorded as a job).
 import { Command, Option } from 'commander';
 import { connectorClient, interruptSignal, loggerFor, positiveNumber, withConnectorOptions, type ConnectorOptions } from '../context.js';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
@@ -9,12 +11,14 @@ import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
 import { printSummary, startProgressLine } from '../sync-report.js';
 import { SluiceError } from '../../runtime/errors.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
+import { syncConnection } from '../sync-connection.js';
 
 interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
-  source: string;
-  sourceConfig: string;
-  destination: string;
-  destinationConfig: string;
+  source?: string;
+  sourceConfig?: string;
+  destination?: string;
+  destinationConfig?: string;
+  workspace?: string;
   catalog?: string;
   streams?: string;
   state?: string;
@@ -32,10 +36,12 @@ interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
 export function syncCommand(): Command {
   return withConnectorOptions(new Command('sync'))
     .description('replicate a source into a destination, committing state as the destination acknowledges it')
-    .requiredOption('--source <connector>', 'source: built-in name, path, command, or docker:IMAGE[:TAG]')
-    .requiredOption('--source-config <file>', 'source config (JSON)')
-    .requiredOption('--destination <connector>', 'destination: built-in name, path, command, or docker:IMAGE[:TAG]')
-    .requiredOption('--destination-config <file>', 'destination config (JSON)')
+    .argument('[connection]', 'a connection kept in the workspace (instead of --source … --destination …)')
+    .option('--source <connector>', 'source: built-in name, path, command, or docker:IMAGE[:TAG]')
+    .option('--source-config <file>', 'source config (JSON)')
+    .option('--destination <connector>', 'destination: built-in name, path, command, or docker:IMAGE[:TAG]')
+    .option('--destination-config <file>', 'destination config (JSON)')
+    .option('--workspace <dir>', 'workspace of the connection (default: $SLUICE_HOME, else .sluice)')
     .option('--catalog <file>', 'configured catalog (JSON); default: built from discover')
     .option('--streams <names>', 'comma-separated streams to sync (default: all)')
     .option('--mode <STREAM=MODE...>', 'per-stream sync mode as SYNC_MODE[:DESTINATION_MODE], e.g. users=incremental:append')
@@ -51,16 +57,23 @@ export function syncCommand(): Command {
     .option('--source-env <KEY=VALUE...>', 'environment variable for the source')
     .option('--destination-env <KEY=VALUE...>', 'environment variable for the destination')
     .option('--no-progress', 'no live progress line on a terminal')
-    .action(async (options: SyncCommandOptions, command: Command) => {
+    .action(async (connection: string | undefined, options: SyncCommandOptions, command: Command) => {
+      if (connection !== undefined) {
+        await syncConnection(connection, options, command);
+        return;
+      }
+      for (const [option, value] of [['--source <connector>', options.source], ['--source-config <file>', options.sourceConfig], ['--destination <connector>', options.destination], ['--destination-config <file>', options.destinationConfig]] as const) {
+        if (value === undefined) throw new SluiceError('cli.usage', `required option '${option}' not specified`, { hint: 'or name a connection: sluice sync <connection>' });
+      }
       if (options.catalog && options.streams) throw new SluiceError('cli.usage', 'use --catalog or --streams, not both');
       const logger = loggerFor(command);
       const interrupt = interruptSignal();
-      const sourceConfig = await readJsonFile(options.sourceConfig, 'config');
-      const destinationConfig = await readJsonFile(options.destinationConfig, 'config');
+      const sourceConfig = await readJsonFile(options.sourceConfig!, 'config');
+      const destinationConfig = await readJsonFile(options.destinationConfig!, 'config');
       const catalog = options.catalog ? await readCatalogFile(options.catalog) : undefined;
       // Ctrl-C stops the source only; the destination finishes what it received and commits it.
-      const sourceClient = await connectorClient(options.source, { ...options, env: options.sourceEnv ?? options.env }, logger, interrupt);
-      const destinationClient = await connectorClient(options.destination, { ...options, env: options.destinationEnv ?? options.env }, logger);
+      const sourceClient = await connectorClient(options.source!, { ...options, env: options.sourceEnv ?? options.env }, logger, interrupt);
+      const destinationClient = await connectorClient(options.destination!, { ...options, env: options.destinationEnv ?? options.env }, logger);
       let stopProgress = (): void => undefined;
       const outcome = await runSync({
         source: { client: sourceClient, config: sourceConfig, configPath: options.sourceConfig },

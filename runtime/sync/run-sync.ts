@@ -7,6 +7,7 @@ import { SluiceError, isSluiceError, describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, type CatalogChoice } from './configured-catalog.js';
 import { StateFile } from './state-file.js';
+import type { StateStore } from './state-store.js';
 import { SyncStats, type SyncSummary } from './sync-stats.js';
 import { runSyncAttempt, type SyncSide } from './sync-attempt.js';
 import type { ValidationMode } from './record-validator.js';
@@ -19,6 +20,8 @@ export interface SyncOptions {
   choice?: CatalogChoice;
   /** The state file: read at the start, rewritten at each commit. */
   statePath?: string;
+  /** Or a state kept elsewhere (the control plane's database); it wins over statePath. */
+  stateStore?: StateStore;
   validate?: ValidationMode;
   sourceIdleTimeoutMs?: number;
   destinationIdleTimeoutMs?: number;
@@ -50,7 +53,7 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const catalog = options.catalog ?? buildConfiguredCatalog(discovered, options.choice);
   if (options.catalog) checkConfiguredCatalog(catalog, discovered);
   checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.client.name);
-  const stateFile = await StateFile.load(options.statePath);
+  const stateFile = options.stateStore ?? (await StateFile.load(options.statePath));
   const stats = new SyncStats(catalog.streams.map((configured) => keyForStats(catalog, configured.stream)));
   logger.info(
     { streams: catalog.streams.map((s) => `${describeStream(s.stream)} (${s.sync_mode} ${s.destination_sync_mode})`), state: stateFile.state.kind },
@@ -77,15 +80,15 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
       });
       if (interrupted) {
         const error = new SluiceError('sync.interrupted', 'the sync was interrupted; what the destination acknowledged is committed', { exitCode: 130 });
-        return { summary: withState(stats.summary('cancelled', attempt), options, error), error };
+        return { summary: withState(stats.summary('cancelled', attempt), options, error, stateFile), error };
       }
-      return { summary: withState(stats.summary('succeeded', attempt), options) };
+      return { summary: withState(stats.summary('succeeded', attempt), options, undefined, stateFile) };
     } catch (error) {
       if (options.signal?.aborted) {
-        return { summary: withState(stats.summary('cancelled', attempt), options, error), error };
+        return { summary: withState(stats.summary('cancelled', attempt), options, error, stateFile), error };
       }
       if (attempt >= attempts || !isRetryable(error)) {
-        return { summary: withState(stats.summary('failed', attempt), options, error), error };
+        return { summary: withState(stats.summary('failed', attempt), options, error, stateFile), error };
       }
       const delay = (options.backoffMs ?? 1000) * 2 ** (attempt - 1);
       logger.warn({ attempt, delayMs: delay }, `attempt ${attempt} failed (${describeError(error)}); retrying from the last committed state`);
@@ -104,8 +107,9 @@ function keyForStats(catalog: ConfiguredAirbyteCatalog, stream: { name: string; 
   return duplicates ? describeStream(stream) : stream.name;
 }
 
-function withState(summary: SyncSummary, options: SyncOptions, error?: unknown): SyncSummary {
-  if (options.statePath) summary.stateFile = options.statePath;
+function withState(summary: SyncSummary, options: SyncOptions, error: unknown, store: StateStore): SyncSummary {
+  if (options.statePath && !options.stateStore) summary.stateFile = options.statePath;
+  else if (store.location) summary.stateFile = store.location;
   if (error !== undefined) {
     const failure: SyncSummary['failure'] = {
       code: isSluiceError(error) ? error.code : 'internal.unexpected',

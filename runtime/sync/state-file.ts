@@ -1,24 +1,50 @@
-// Owns the state file of a sync: read in any stored form at the start, updated with each commit (per stream
-// for STREAM states, whole for GLOBAL and LEGACY), and rewritten atomically. Commits that arrive while a write
-// is under way are folded into the next write, so a fast destination never queues writes without bound.
+// Owns the state of a sync as a state file: read in any stored form at the start, updated with each commit (per
+// stream for STREAM states, whole for GLOBAL and LEGACY), and rewritten atomically. Commits that arrive while a
+// write is under way are folded into the next write, so a fast destination never queues writes without bound.
+// The in-memory part (merge, reset, coalesced writes) is shared with the database-backed store through
+// `StateFile.persistedWith`.
 import { access } from 'node:fs/promises';
 import { normalizeState, storedForm, streamKey, StateFormatError, type NormalizedState } from '../../protocol/state.js';
 import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
 import { SluiceError } from '../errors.js';
 import { readJsonFile, writeJsonFileAtomic } from '../json-files.js';
 import type { Commit } from './state-ledger.js';
+import type { StateStore } from './state-store.js';
 
-export class StateFile {
+/** Persists the stored form of a state (an array of state messages, or [] for none). */
+export type StateWriter = (stored: unknown) => Promise<void>;
+
+export class StateFile implements StateStore {
   #state: NormalizedState;
   #writing: Promise<void> | undefined;
   #dirty = false;
   #writeError: unknown;
+  readonly #write: StateWriter | undefined;
+  readonly #location: string | undefined;
 
   private constructor(
     readonly path: string | undefined,
     state: NormalizedState,
+    write?: StateWriter,
+    location?: string,
   ) {
     this.#state = state;
+    this.#location = location ?? path;
+    this.#write = write ?? (path === undefined ? undefined : (stored) => writeJsonFileAtomic(path, stored));
+  }
+
+  /** A state kept by `write` instead of a file (e.g. in a database); `stored` is what was loaded from there. */
+  static persistedWith(stored: unknown, location: string, write: StateWriter): StateFile {
+    try {
+      return new StateFile(undefined, normalizeState(stored), write, location);
+    } catch (error) {
+      if (error instanceof StateFormatError) throw new SluiceError('state.invalid', `${location}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  get location(): string | undefined {
+    return this.#location;
   }
 
   /** Loads `path` (a missing file is an empty state); without a path, state lives in memory only. */
@@ -60,7 +86,7 @@ export class StateFile {
       if (kept.length === states.length) return false;
       state.global.global.stream_states = kept;
     } else if (state.kind === 'LEGACY') {
-      throw new SluiceError('state.invalid', `state file ${this.path}: a LEGACY state cannot be reset per stream; reset it all`);
+      throw new SluiceError('state.invalid', `${this.#location === this.path ? `state file ${this.path}` : this.#location}: a LEGACY state cannot be reset per stream; reset it all`);
     } else return false;
     this.#scheduleWrite();
     await this.flushed();
@@ -74,14 +100,15 @@ export class StateFile {
   }
 
   #scheduleWrite(): void {
-    if (this.path === undefined) return;
+    const write = this.#write;
+    if (write === undefined) return;
     this.#dirty = true;
     if (this.#writing) return;
     this.#writing = (async () => {
       while (this.#dirty) {
         this.#dirty = false;
         try {
-          await writeJsonFileAtomic(this.path!, storedForm(this.#state) ?? []);
+          await write(storedForm(this.#state) ?? []);
         } catch (error) {
           this.#writeError = error;
           return;

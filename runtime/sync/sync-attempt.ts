@@ -10,7 +10,7 @@ import { WritableClosedError } from '../backpressure.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import type { ConnectorClient, StartedConnector } from '../connector-client.js';
 import { StateLedger, type StreamCounts } from './state-ledger.js';
-import type { StateFile } from './state-file.js';
+import type { StateStore } from './state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
@@ -26,7 +26,7 @@ export interface AttemptRequest {
   source: SyncSide;
   destination: SyncSide;
   catalog: ConfiguredAirbyteCatalog;
-  stateFile: StateFile;
+  stateFile: StateStore;
   stats: SyncStats;
   validate: ValidationMode;
   /** Fail when the source sends nothing for this long while the destination is keeping up. */

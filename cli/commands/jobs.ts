@@ -1,0 +1,51 @@
+// Owns `sluice jobs [<connection>]`: the job history, newest first, with status, counts, timings and the
+// failure of each job.
+import { Command } from 'commander';
+import { findConnection } from '../../runtime/control/connection-service.js';
+import { printJson, printLines, table } from '../output.js';
+import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
+import { positiveNumber } from '../context.js';
+import type { Job } from '../../runtime/store/records.js';
+
+export function jobsCommand(): Command {
+  return withWorkspace(new Command('jobs'))
+    .description('list jobs, newest first')
+    .argument('[connection]', 'only the jobs of this connection')
+    .option('--limit <n>', 'how many jobs', '20')
+    .option('--json', 'print JSON')
+    .action(async (connection: string | undefined, options: WorkspaceOptions & { limit: string; json?: boolean }) => {
+      await withStore(options, async (store) => {
+        const connectionId = connection === undefined ? undefined : (await findConnection(store, connection)).id;
+        const jobs = await store.jobs.list({ connectionId, limit: Math.floor(positiveNumber(options.limit, '--limit')) });
+        const names = new Map((await store.connections.list()).map((item) => [item.id, item.name]));
+        if (options.json) {
+          printJson(await Promise.all(jobs.map(async (job) => ({ ...publicJob(job, names.get(job.connectionId)), attempts: await store.jobs.attempts(job.id) }))));
+          return;
+        }
+        printLines(
+          table(
+            ['JOB', 'CONNECTION', 'STATUS', 'TRIGGER', 'STARTED', 'DURATION', 'ATTEMPTS', 'RECORDS', 'FAILURE'],
+            jobs.map((job) => [
+              String(job.id), names.get(job.connectionId) ?? job.connectionId, job.status, job.trigger, formatTime(job.createdAt),
+              job.finishedAt === null ? '' : `${((job.finishedAt - job.createdAt) / 1000).toFixed(1)} s`, String(job.attempts),
+              String(job.recordsCommitted), job.failureCode ? `${job.failureCode}: ${job.failureMessage}` : '',
+            ]),
+          ),
+        );
+      });
+    });
+}
+
+/** A job as shown by the CLI and the API. */
+export function publicJob(job: Job, connection?: string): Record<string, unknown> {
+  const { cancelRequested, logPath: _logPath, connectionId, ...rest } = job;
+  return {
+    ...rest,
+    connectionId,
+    ...(connection ? { connection } : {}),
+    cancelRequested,
+    createdAt: new Date(job.createdAt).toISOString(),
+    heartbeatAt: new Date(job.heartbeatAt).toISOString(),
+    finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt).toISOString(),
+  };
+}

@@ -1,0 +1,36 @@
+// Owns a job's log: the sync's pino lines for one job go to a JSON-lines file under the workspace
+// (logs/job-N.log, referenced from the job row), and optionally also to the caller's stream (the CLI's stderr).
+import { readFileSync, existsSync } from 'node:fs';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import type { LogLevel } from '../logger.js';
+
+export interface JobLogger {
+  logger: Logger;
+  close(): void;
+}
+
+export function createJobLogger(path: string, options: { level?: LogLevel; echo?: DestinationStream; jobId: number; connection: string }): JobLogger {
+  const file = pino.destination({ dest: path, sync: true, mkdir: true });
+  const level = options.level ?? 'info';
+  const streams: pino.StreamEntry[] = [{ stream: file, level: minLevel(level) }];
+  if (options.echo && level !== 'silent') streams.push({ stream: options.echo, level });
+  const logger = pino({ level: minLevel(level), base: { job: options.jobId, connection: options.connection } }, pino.multistream(streams));
+  return {
+    logger,
+    close: () => {
+      file.flushSync();
+      file.end();
+    },
+  };
+}
+
+/** The job's log lines, or [] when there is no log (yet). */
+export function readJobLog(path: string | null): string[] {
+  if (!path || !existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+}
+
+/** The file keeps at least info, so `sluice logs` has the story even when the terminal was quiet. */
+function minLevel(level: LogLevel): Level {
+  return level === 'trace' || level === 'debug' ? level : 'info';
+}

@@ -1,0 +1,14 @@
+// Owns the ordered list of migrations. A migration is never edited once released: add the next number.
+import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-api-and-notifications.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  { version: 1, ...m0001 },
+  { version: 2, ...m0002 },
+];

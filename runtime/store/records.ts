@@ -1,0 +1,81 @@
+// Owns the shapes the store hands out: actors (sources and destinations), connections, jobs and attempts, as
+// the rest of Sluice sees them (configs decrypted, JSON parsed, times as epoch milliseconds).
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
+
+export type ActorKind = 'source' | 'destination';
+
+export interface Actor {
+  id: string;
+  kind: ActorKind;
+  name: string;
+  /** The connector reference: a built-in name, a path, a command or docker:IMAGE. */
+  connector: string;
+  /** The config with its secrets decrypted: never print it, print maskConfig(config, secretPaths). */
+  config: unknown;
+  secretPaths: string[][];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ConnectionStatus = 'active' | 'inactive';
+export type SchemaChangePolicy = 'ignore' | 'propagate' | 'pause';
+export const SCHEMA_CHANGE_POLICIES: SchemaChangePolicy[] = ['ignore', 'propagate', 'pause'];
+
+export interface Connection {
+  id: string;
+  name: string;
+  sourceId: string;
+  destinationId: string;
+  catalog: ConfiguredAirbyteCatalog;
+  /** Everything the source offered when the catalog was last settled: new streams are those not in here. */
+  discovered: AirbyteCatalog | null;
+  namespace: string | null;
+  streamPrefix: string;
+  /** A cron expression or an interval such as `every 15m`; null means manual only. */
+  schedule: string | null;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  schemaChangePolicy: SchemaChangePolicy;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Job {
+  id: number;
+  connectionId: string;
+  status: JobStatus;
+  /** manual, schedule, api, retry (a job that replaces one left running by a crashed process). */
+  trigger: string;
+  /** host:pid of the process that runs it. */
+  runner: string;
+  createdAt: number;
+  heartbeatAt: number;
+  finishedAt: number | null;
+  attempts: number;
+  recordsEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+  failureCode: string | null;
+  failureMessage: string | null;
+  cancelRequested: boolean;
+  logPath: string | null;
+}
+
+export interface JobAttempt {
+  jobId: number;
+  number: number;
+  status: JobStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  recordsEmitted: number;
+  recordsCommitted: number;
+  failureCode: string | null;
+  failureMessage: string | null;
+}
+
+export interface Page {
+  limit?: number;
+  offset?: number;
+}

@@ -1,0 +1,43 @@
+// Owns finding the key that encrypts secrets at rest: SLUICE_SECRET_KEY (32 bytes as base64 or 64 hex digits),
+// else the workspace's key file, generated on first use with owner-only permissions (0600). A key file that
+// others can read is refused rather than used.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { SluiceError } from '../errors.js';
+
+export const KEY_FILE = 'secret.key';
+
+export function loadSecretKey(workspace: string, env: NodeJS.ProcessEnv = process.env): Buffer {
+  const fromEnv = env['SLUICE_SECRET_KEY'];
+  if (fromEnv !== undefined && fromEnv !== '') return parseKey(fromEnv, 'SLUICE_SECRET_KEY');
+  const path = join(workspace, KEY_FILE);
+  if (!existsSync(path)) {
+    try {
+      writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new SluiceError('file.write_failed', `cannot create the secret key file ${path}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new SluiceError('secret.key_invalid', `the secret key file ${path} can be read by others (mode ${mode.toString(8)})`, {
+      hint: `chmod 600 ${path}`,
+    });
+  }
+  return parseKey(readFileSync(path, 'utf8').trim(), path);
+}
+
+function parseKey(text: string, where: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) {
+    throw new SluiceError('secret.key_invalid', `${where}: expected 32 bytes as base64 or 64 hex digits, got ${key.length} bytes`, {
+      hint: 'make one with: openssl rand -base64 32',
+    });
+  }
+  return key;
+}

@@ -1,0 +1,36 @@
+// Owns the connection_state table: a connection's state in its stored form, one row per state message (one per
+// stream for STREAM states, a single row for GLOBAL and LEGACY), replaced whole in one transaction at each save
+// so a reader never sees half of a commit.
+import type { Driver } from './driver.js';
+
+export class StateRepo {
+  constructor(private readonly db: Driver) {}
+
+  /** The stored form (an array of state messages), or undefined when the connection has none. */
+  async load(connectionId: string): Promise<unknown[] | undefined> {
+    const rows = await this.db.all<{ message: string }>('SELECT message FROM connection_state WHERE connection_id = ? ORDER BY position', [connectionId]);
+    if (rows.length === 0) return undefined;
+    return rows.map((row) => JSON.parse(row.message) as unknown);
+  }
+
+  async save(connectionId: string, stored: unknown): Promise<void> {
+    const messages = Array.isArray(stored) ? stored : stored === undefined || stored === null ? [] : [stored];
+    const now = Date.now();
+    await this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM connection_state WHERE connection_id = ?', [connectionId]);
+      let position = 0;
+      for (const message of messages) {
+        await tx.run('INSERT INTO connection_state (connection_id, position, stream, message, updated_at) VALUES (?, ?, ?, ?, ?)', [
+          connectionId, position++, streamOf(message), JSON.stringify(message), now,
+        ]);
+      }
+    });
+  }
+}
+
+function streamOf(message: unknown): string {
+  const descriptor = (message as { stream?: { stream_descriptor?: { name?: string; namespace?: string } } })?.stream?.stream_descriptor;
+  if (descriptor?.name) return descriptor.namespace ? `${descriptor.namespace}.${descriptor.name}` : descriptor.name;
+  const type = (message as { type?: string })?.type;
+  return type === 'GLOBAL' ? '(global)' : '(legacy)';
+}

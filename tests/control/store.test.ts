@@ -1,0 +1,139 @@
+// The store against both databases: migrations, secrets encrypted at rest, connections, state, jobs.
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { statSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../runtime/store/open-store.js';
+import { migrate } from '../../runtime/store/migrate.js';
+import { loadConnectionState } from '../../runtime/store/connection-state-store.js';
+import { tempDir } from '../support/cli.js';
+import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
+import type { Commit } from '../../runtime/sync/state-ledger.js';
+
+const postgresMissing = await postgresAvailability();
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
+  describe(`the store on ${label}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await openStore({ workspace: tempDir(), env: env() });
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('migrates once: a second run applies nothing', async () => {
+      expect(await migrate(store.db)).toEqual([]);
+      const versions = await store.db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.map((row) => Number(row.version))).toEqual([1, 2]);
+    });
+
+    it('keeps secret fields encrypted at rest and decrypted for Sluice', async () => {
+      const actor = await store.actors.create('source', {
+        name: 'pg-secret', connector: 'source-faker', config: { user: 'ann', password: 'hunter2-very-secret', nested: { token: 'tok-123456' } },
+        secretPaths: [['password'], ['nested', 'token']],
+      });
+      const row = await store.db.one<{ config: string }>('SELECT config FROM actors WHERE id = ?', [actor.id]);
+      expect(row!.config).not.toContain('hunter2');
+      expect(row!.config).not.toContain('tok-123456');
+      expect(JSON.parse(row!.config)).toMatchObject({ user: 'ann', password: expect.stringMatching(/^enc:v1:/) });
+      expect((await store.actors.find('source', 'pg-secret'))!.config).toEqual({ user: 'ann', password: 'hunter2-very-secret', nested: { token: 'tok-123456' } });
+    });
+
+    it('refuses a second actor of the same kind and name', async () => {
+      await store.actors.create('destination', { name: 'dup', connector: 'destination-dev-null', config: {}, secretPaths: [] });
+      await expect(store.actors.create('destination', { name: 'dup', connector: 'destination-dev-null', config: {}, secretPaths: [] })).rejects.toThrow(
+        'a destination named dup already exists',
+      );
+    });
+
+    it('stores state per stream and replaces it whole at each save', async () => {
+      const connection = await newConnection(store, 'state-conn');
+      const state = await loadConnectionState(store.state, connection);
+      expect(state.forSource).toBeUndefined();
+      state.apply(streamCommit('users', { updated_at: 5 }));
+      state.apply(streamCommit('orders', { updated_at: 9 }));
+      await state.flushed();
+      const rows = await store.db.all<{ stream: string }>('SELECT stream FROM connection_state WHERE connection_id = ? ORDER BY position', [connection.id]);
+      expect(rows.map((row) => row.stream)).toEqual(['users', 'orders']);
+      const reloaded = await loadConnectionState(store.state, connection);
+      expect(reloaded.location).toBe('connection state-conn');
+      expect(await reloaded.reset({ name: 'users' })).toBe(true);
+      expect(await store.state.load(connection.id)).toEqual([streamCommit('orders', { updated_at: 9 }).state]);
+    });
+
+    it('allows one running job per connection and records attempts', async () => {
+      const connection = await newConnection(store, 'job-conn');
+      const job = await store.jobs.start(connection, 'manual', 'host:1');
+      await expect(store.jobs.start(connection, 'manual', 'host:2')).rejects.toThrow(`connection job-conn already has a running job (job ${job.id}, on host:1)`);
+      await store.jobs.startAttempt(job.id, 1);
+      await store.jobs.finishAttempt(job.id, 1, { status: 'failed', recordsEmitted: 3, recordsCommitted: 2, failure: { code: 'connector.failed', message: 'boom' } });
+      expect(await store.jobs.requestCancel(job.id)).toBe(true);
+      expect(await store.jobs.heartbeat(job.id)).toBe(true);
+      expect(await store.jobs.finish(job.id, 'cancelled')).toBe(true);
+      expect(await store.jobs.finish(job.id, 'failed')).toBe(false);
+      const next = await store.jobs.start(connection, 'schedule', 'host:1');
+      expect(next.id).toBeGreaterThan(job.id);
+      expect((await store.jobs.attempts(job.id))[0]).toMatchObject({ number: 1, status: 'failed', recordsCommitted: 2, failureCode: 'connector.failed' });
+      expect((await store.jobs.list({ connectionId: connection.id })).map((item) => item.id)).toEqual([next.id, job.id]);
+    });
+
+    it('hands out API tokens once and keeps only their hash', async () => {
+      const { token } = await store.tokens.create('ci');
+      expect(await store.tokens.verify(token)).toMatchObject({ name: 'ci' });
+      expect(await store.tokens.verify(`${token}x`)).toBeUndefined();
+      const rows = await store.db.all<{ token_hash: string }>('SELECT token_hash FROM api_tokens');
+      expect(JSON.stringify(rows)).not.toContain(token);
+    });
+  });
+}
+
+storeContract('SQLite', () => ({ SLUICE_SECRET_KEY: KEY }));
+
+describe.runIf(!postgresMissing)('PostgreSQL', () => {
+  const url = useFreshDatabase();
+  storeContract('PostgreSQL', () => ({ SLUICE_SECRET_KEY: KEY, SLUICE_DATABASE_URL: url() }));
+});
+
+describe('the secret key', () => {
+  it('is generated once in the workspace, readable by its owner only', async () => {
+    const workspace = tempDir();
+    const first = await openStore({ workspace, env: {} });
+    await first.actors.create('source', { name: 's', connector: 'source-faker', config: { password: 'p4ssw0rd' }, secretPaths: [['password']] });
+    await first.close();
+    expect(statSync(join(workspace, 'secret.key')).mode & 0o777).toBe(0o600);
+    const second = await openStore({ workspace, env: {} });
+    expect((await second.actors.find('source', 's'))!.config).toEqual({ password: 'p4ssw0rd' });
+    await second.close();
+  });
+
+  it('is refused when others can read the key file', async () => {
+    const workspace = tempDir();
+    writeFileSync(join(workspace, 'secret.key'), `${KEY}\n`);
+    chmodSync(join(workspace, 'secret.key'), 0o644);
+    await expect(openStore({ workspace, env: {} })).rejects.toThrow(`the secret key file ${join(workspace, 'secret.key')} can be read by others (mode 644)`);
+  });
+
+  it('names the field it cannot decrypt with another key', async () => {
+    const workspace = tempDir();
+    const store = await openStore({ workspace, env: { SLUICE_SECRET_KEY: KEY } });
+    await store.actors.create('source', { name: 'locked', connector: 'source-faker', config: { password: 'p4ssw0rd' }, secretPaths: [['password']] });
+    await store.close();
+    const other = await openStore({ workspace, env: { SLUICE_SECRET_KEY: Buffer.alloc(32, 9).toString('base64') } });
+    await expect(other.actors.find('source', 'locked')).rejects.toThrow('source locked, field password: the stored secret cannot be decrypted with this key');
+    await other.close();
+  });
+});
+
+async function newConnection(store: Store, name: string) {
+  const source = await store.actors.create('source', { name: `${name}-src`, connector: 'source-faker', config: { count: 1 }, secretPaths: [] });
+  const destination = await store.actors.create('destination', { name: `${name}-dst`, connector: 'destination-dev-null', config: {}, secretPaths: [] });
+  return store.connections.create({
+    name, sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
+    schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
+  });
+}
+
+function streamCommit(name: string, blob: Record<string, unknown>): Commit {
+  return { kind: 'STREAM', covered: new Map(), state: { type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: blob } } };
+}
