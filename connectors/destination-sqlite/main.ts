@@ -73,8 +73,7 @@ await runDestination<SqliteConfig>({
         db.transaction(() => {
           for (const table of tables.values()) for (const statement of table.finishStatements()) db.exec(statement);
         })();
-        // Fold the write-ahead log into the database file, so the file alone holds the data; readers may delay it.
-        db.pragma('wal_checkpoint(TRUNCATE)');
+        // Closing the last connection folds the write-ahead log into the database file.
         db.close();
       },
       async abort() {

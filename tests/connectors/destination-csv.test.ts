@@ -8,6 +8,13 @@ import { execa } from 'execa';
 import { CsvParser } from '../../connectors/kit/csv.js';
 import { fixture, jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
 import { pidsWithEnv, waitUntil } from '../support/processes.js';
+import { defineAcceptanceSuite } from '../../connectors/kit/acceptance-suite.js';
+
+defineAcceptanceSuite({
+  connector: 'destination-csv',
+  config: { destination_path: join(tempDir('sluice-csv-'), 'acceptance') },
+  invalidConfig: { destination_path: '/dev/null/acceptance' },
+});
 
 async function sync(args: string[]) {
   const result = await sluice(['sync', '--json', ...args]);

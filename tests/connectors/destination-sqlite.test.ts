@@ -8,6 +8,13 @@ import { execa } from 'execa';
 import Database from 'better-sqlite3';
 import { fixture, jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
 import { pidsWithEnv, waitUntil } from '../support/processes.js';
+import { defineAcceptanceSuite } from '../../connectors/kit/acceptance-suite.js';
+
+defineAcceptanceSuite({
+  connector: 'destination-sqlite',
+  config: { database_path: join(tempDir('sluice-sqlite-'), 'acceptance.sqlite') },
+  invalidConfig: { database_path: '/dev/null/acceptance.sqlite' },
+});
 
 async function sync(args: string[]) {
   const result = await sluice(['sync', '--json', ...args]);

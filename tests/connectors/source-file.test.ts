@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CsvParser, formatCsvRecord } from '../../connectors/kit/csv.js';
+import { defineAcceptanceSuite } from '../../connectors/kit/acceptance-suite.js';
 import { execa } from 'execa';
 import { jsonFile, jsonLines, repoRoot, sluice, tempDir } from '../support/cli.js';
 
@@ -62,6 +63,12 @@ const EDGE_CSV =
   '3;"multi\r\nline";;true;;plain\n' +
   '4;"""quoted""";-0.25;false;2024-01-04T10:00:00.123Z;x';
 const edgePath = write('edge.csv', EDGE_CSV);
+
+defineAcceptanceSuite({
+  connector: 'source-file',
+  config: { path: write('acceptance.csv', 'id,updated_at,name\n1,2024-01-01T00:00:00Z,a\n2,2024-01-02T00:00:00Z,b\n'), cursor_field: 'updated_at', primary_key: 'id' },
+  invalidConfig: { path: join(dir, 'missing.csv') },
+});
 
 describe.concurrent('CSV', () => {
   it('reads quoted delimiters, doubled quotes, quoted line breaks, CRLF, blank lines and a last line without a break', async () => {
