@@ -28,6 +28,13 @@ export const builtinConnectors: readonly BuiltinConnector[] = [
     image: 'sluice/source-file:dev',
   },
   {
+    name: 'source-postgres',
+    kind: 'source',
+    description: 'PostgreSQL tables and views: full refresh in primary-key chunks, incremental by cursor, or CDC (pgoutput).',
+    entry: 'source-postgres/main.js',
+    image: 'sluice/source-postgres:dev',
+  },
+  {
     name: 'destination-local-json',
     kind: 'destination',
     description: 'One JSON-lines file per stream in a directory; overwrite, append, append_dedup.',
@@ -47,6 +54,13 @@ export const builtinConnectors: readonly BuiltinConnector[] = [
     description: 'Typed tables in a SQLite database (WAL); overwrite swapped in at the end, append, append_dedup by upsert.',
     entry: 'destination-sqlite/main.js',
     image: 'sluice/destination-sqlite:dev',
+  },
+  {
+    name: 'destination-postgres',
+    kind: 'destination',
+    description: 'Typed PostgreSQL tables loaded with COPY; overwrite (swapped in), append, append_dedup with CDC deletes.',
+    entry: 'destination-postgres/main.js',
+    image: 'sluice/destination-postgres:dev',
   },
   {
     name: 'destination-dev-null',

@@ -1,0 +1,278 @@
+// Owns one stream's table: creating it or evolving it to the stream's schema (new columns added, incompatible type
+// changes refused naming stream and column), streaming its records in with COPY, and the mode's work — append
+// straight into the final table; append_dedup through a temporary stage merged by primary key (latest cursor
+// wins, CDC deletes remove the row); overwrite into a staging table swapped in when the input ends, or, when the
+// source resumes an interrupted load, appended to the table that load was going into.
+import { randomUUID, createHash } from 'node:crypto';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { AirbyteRecordMessage, ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
+import { ConnectorError } from '../kit/run-connector.js';
+import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
+import { canStore, META_COLUMNS, META_DDL, normaliseType, streamColumns, type ColumnSpec, type ColumnType } from './column-types.js';
+import { converterFor, NULL_TEXT, type Converter } from './copy-values.js';
+import { CopyWriter } from './copy-writer.js';
+
+type Mode = 'append' | 'overwrite' | 'append_dedup';
+interface Column extends ColumnSpec {
+  convert: Converter;
+}
+
+let stageCounter = 0;
+
+/** A table name of at most 63 bytes: long names keep a prefix and gain a hash, so they stay distinct. */
+export function shortName(name: string, suffix = ''): string {
+  const full = name + suffix;
+  if (Buffer.byteLength(full) <= 63) return full;
+  const hash = createHash('sha1').update(full).digest('hex').slice(0, 8);
+  let prefix = name;
+  while (Buffer.byteLength(`${prefix}_${hash}${suffix}`) > 63) prefix = prefix.slice(0, -1);
+  return `${prefix}_${hash}${suffix}`;
+}
+
+export class StreamTable {
+  readonly label: string;
+  readonly mode: Mode;
+  readonly final: string;
+  readonly staging: string;
+  readonly primaryKey: string[];
+  readonly cursor: string | undefined;
+  /** Overwrite: undecided until the stream's first message; then a new load, or the resumption of one. */
+  phase: 'undecided' | 'fresh' | 'resumed' = 'undecided';
+  #columns: Column[] = [];
+  #target = '';
+  #copy: CopyWriter | undefined;
+  #staged = false;
+  #stage = '';
+  readonly #meta: string;
+  readonly #generation: string;
+  #lastEmittedAt = -1;
+  #lastExtractedText = '';
+
+  constructor(
+    private readonly client: pg.Client,
+    readonly configured: ConfiguredAirbyteStream,
+    readonly schema: string,
+  ) {
+    const { name, namespace } = configured.stream;
+    this.label = namespace ? `${namespace}.${name}` : name;
+    this.mode = (configured.destination_sync_mode as Mode) ?? 'append';
+    if (!['append', 'overwrite', 'append_dedup'].includes(this.mode)) {
+      throw new ConnectorError(`stream ${this.label}: destination-postgres does not support ${this.mode}`, 'config_error');
+    }
+    this.final = qualifiedName(schema, shortName(name));
+    this.staging = qualifiedName(schema, shortName(name, '_airbyte_tmp'));
+    const key = configured.primary_key ?? configured.stream.source_defined_primary_key ?? [];
+    this.primaryKey = key.map((path) => path[0]!).filter(Boolean);
+    const cursor = configured.cursor_field ?? configured.stream.default_cursor_field;
+    this.cursor = cursor && cursor.length === 1 ? cursor[0] : undefined;
+    if (this.mode === 'append_dedup' && this.primaryKey.length === 0) {
+      throw new ConnectorError(`stream ${this.label}: append_dedup needs a primary key`, 'config_error');
+    }
+    const syncId = (configured as { sync_id?: number }).sync_id;
+    this.#meta = syncId === undefined ? '{"changes":[]}' : `{"changes":[],"sync_id":${syncId}}`;
+    this.#generation = String((configured as { generation_id?: number }).generation_id ?? 0);
+  }
+
+  get wanted(): ColumnSpec[] {
+    return streamColumns(this.configured.stream.json_schema);
+  }
+
+  /** Before any data: the schema, and for append modes the final table (created or evolved) and its stage. */
+  async prepare(): Promise<void> {
+    await this.client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`).catch(ignoreRace);
+    if (this.mode === 'overwrite') return;
+    this.#columns = await this.#ensureTable(this.final);
+    this.#target = this.final;
+    if (this.mode === 'append_dedup') {
+      await this.#ensureUniqueKey();
+      this.#stage = quoteIdent(`_sluice_stage_${++stageCounter}`);
+      await this.client.query(`CREATE TEMP TABLE ${this.#stage} (LIKE ${this.final} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+      await this.client.query(`ALTER TABLE ${this.#stage} ADD COLUMN _sluice_seq bigserial`);
+      this.#target = this.#stage;
+    }
+  }
+
+  /** Overwrite, inside the open transaction: start a new load, or continue the one `resumed` says was interrupted. */
+  async decide(resumed: boolean): Promise<void> {
+    if (resumed) {
+      const { rows } = await this.client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [this.staging]);
+      this.#target = rows[0].present ? this.staging : this.final;
+      this.#columns = await this.#ensureTable(this.#target);
+      this.phase = 'resumed';
+    } else {
+      await this.client.query(`DROP TABLE IF EXISTS ${this.staging}`);
+      this.#columns = this.wanted.map((column) => ({ ...column, convert: converterFor(column.type) }));
+      await this.client.query(`CREATE TABLE ${this.staging} (${META_DDL}${this.#columns.map((c) => `, ${quoteIdent(c.name)} ${c.type}`).join('')})`);
+      this.#target = this.staging;
+      this.phase = 'fresh';
+    }
+  }
+
+  /** Opens a COPY into this stream's target (inside the open transaction). */
+  startCopy(): void {
+    const names = [...META_COLUMNS, ...this.#columns].map((column) => quoteIdent(column.name)).join(', ');
+    this.#copy = new CopyWriter(this.client.query(copyFrom(`COPY ${this.#target} (${names}) FROM STDIN`)));
+    this.#staged = true;
+  }
+
+  /** Queues one record's row; returns a promise only when the caller must wait for the database. */
+  write(record: AirbyteRecordMessage): Promise<void> | undefined {
+    const data = record.data as Record<string, unknown>;
+    if (record.emitted_at !== this.#lastEmittedAt) {
+      this.#lastEmittedAt = record.emitted_at;
+      this.#lastExtractedText = new Date(record.emitted_at).toISOString();
+    }
+    let row = `${randomUUID()}\t${this.#lastExtractedText}\t`;
+    let cells = '';
+    let changes: Array<Record<string, unknown>> | undefined = (record.meta?.changes as Array<Record<string, unknown>>) ?? undefined;
+    for (const column of this.#columns) {
+      const value = data[column.name];
+      let text = NULL_TEXT;
+      if (value !== null && value !== undefined) {
+        const converted = column.convert(value);
+        if (converted === undefined) {
+          (changes ??= []).push({ field: column.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
+        } else text = converted;
+      } else if (this.mode === 'append_dedup' && this.primaryKey.includes(column.name)) {
+        throw new ConnectorError(`stream ${this.label}: a record has no value for primary key column ${column.name}; append_dedup needs one`, 'system_error');
+      }
+      cells += `\t${text}`;
+    }
+    const meta = changes && changes.length > 0 ? this.#metaWith(changes) : this.#meta;
+    row += `${meta}\t${this.#generation}${cells}\n`;
+    return this.#copy!.write(row);
+  }
+
+  async endCopy(): Promise<void> {
+    const copy = this.#copy;
+    this.#copy = undefined;
+    await copy?.end();
+  }
+
+  /** append_dedup, before a commit: fold the staged records into the final table. */
+  async mergeStaged(): Promise<void> {
+    if (this.mode !== 'append_dedup' || !this.#staged) return;
+    this.#staged = false;
+    const key = this.primaryKey.map(quoteIdent);
+    const columns = [...META_COLUMNS, ...this.#columns].map((column) => quoteIdent(column.name));
+    const cursor = this.cursor && this.#columns.some((c) => c.name === this.cursor) ? quoteIdent(this.cursor) : undefined;
+    const deletes = this.#columns.some((c) => c.name === '_ab_cdc_deleted_at');
+    const match = key.map((k) => `f.${k} = s.${k}`).join(' AND ');
+    const newer = cursor ? ` AND (f.${cursor} IS NULL OR s.${cursor} >= f.${cursor})` : '';
+    const sql = `
+      WITH latest AS MATERIALIZED (
+        SELECT DISTINCT ON (${key.join(', ')}) * FROM ${this.#stage}
+        ORDER BY ${key.join(', ')}${cursor ? `, ${cursor} DESC NULLS LAST` : ''}, _sluice_seq DESC
+      )${deletes ? `, deleted AS (DELETE FROM ${this.final} AS f USING latest AS s WHERE ${match} AND s."_ab_cdc_deleted_at" IS NOT NULL${newer} RETURNING 1)` : ''}
+      INSERT INTO ${this.final} AS f (${columns.join(', ')})
+      SELECT ${columns.join(', ')} FROM latest${deletes ? ` WHERE "_ab_cdc_deleted_at" IS NULL` : ''}
+      ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+      ${cursor ? `WHERE f.${cursor} IS NULL OR EXCLUDED.${cursor} >= f.${cursor}` : ''}`;
+    await this.client.query(sql);
+    await this.client.query(`TRUNCATE ${this.#stage}`);
+  }
+
+  /** After the last commit: swap in a new overwrite load, or drop the duplicates a resumed load re-sent. */
+  async finish(): Promise<void> {
+    if (this.mode !== 'overwrite' || this.phase === 'undecided') return;
+    if (this.phase === 'resumed' && this.primaryKey.length > 0) {
+      const match = this.primaryKey.map((k) => `a.${quoteIdent(k)} = b.${quoteIdent(k)}`).join(' AND ');
+      await this.client.query(`DELETE FROM ${this.#target} AS a USING ${this.#target} AS b WHERE ${match} AND a.ctid < b.ctid`);
+    }
+    if (this.#target === this.staging) await this.#swap();
+  }
+
+  async #swap(): Promise<void> {
+    const client = this.client;
+    await client.query('BEGIN');
+    try {
+      await client.query('SAVEPOINT swap');
+      try {
+        await client.query(`DROP TABLE IF EXISTS ${this.final}`);
+        await client.query(`ALTER TABLE ${this.staging} RENAME TO ${quoteIdent(shortName(this.configured.stream.name))}`);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '2BP01') throw error;
+        // Views depend on the table: keep it, and replace its rows in the same transaction instead.
+        await client.query('ROLLBACK TO SAVEPOINT swap');
+        const columns = await this.#ensureTable(this.final);
+        const names = [...META_COLUMNS, ...columns].map((column) => quoteIdent(column.name)).join(', ');
+        await client.query(`DELETE FROM ${this.final}`);
+        await client.query(`INSERT INTO ${this.final} (${names}) SELECT ${names} FROM ${this.staging}`);
+        await client.query(`DROP TABLE ${this.staging}`);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Creates `table` for the stream's columns or brings an existing one up to them; returns the columns to write. */
+  async #ensureTable(table: string): Promise<Column[]> {
+    const existing = await this.#existingColumns(table);
+    const wanted = this.wanted;
+    if (existing === undefined) {
+      await this.client.query(`CREATE TABLE IF NOT EXISTS ${table} (${META_DDL}${wanted.map((c) => `, ${quoteIdent(c.name)} ${c.type}`).join('')})`);
+      return wanted.map((column) => ({ ...column, convert: converterFor(column.type) }));
+    }
+    for (const meta of META_COLUMNS) {
+      if (!existing.has(meta.name)) {
+        const ddl = META_DDL.split(', ').find((part) => part.startsWith(`"${meta.name}"`))!.replace(' NOT NULL', '');
+        await this.client.query(`ALTER TABLE ${table} ADD COLUMN ${ddl}`);
+      }
+    }
+    const columns: Column[] = [];
+    for (const column of wanted) {
+      const dataType = existing.get(column.name);
+      if (dataType === undefined) {
+        await this.client.query(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column.name)} ${column.type}`);
+        columns.push({ ...column, convert: converterFor(column.type) });
+        continue;
+      }
+      const current: ColumnType | undefined = normaliseType(dataType);
+      if (current !== undefined && !canStore(current, column.type)) {
+        throw new ConnectorError(
+          `stream ${this.label}: column ${column.name} of ${table} is ${dataType}, but the source now sends ${column.type} values; ` +
+            `this type change is not compatible (alter or drop the column or the table, then sync again)`,
+          'config_error',
+        );
+      }
+      columns.push({ name: column.name, type: current ?? 'text', convert: converterFor(current ?? 'text') });
+    }
+    return columns;
+  }
+
+  async #existingColumns(table: string): Promise<Map<string, string> | undefined> {
+    const { rows } = await this.client.query<{ name: string; type: string }>(
+      `SELECT a.attname AS name, format_type(a.atttypid, NULL) AS type FROM pg_attribute a
+       WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+      [table],
+    );
+    if (rows.length === 0) {
+      const { rows: found } = await this.client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [table]);
+      if (!found[0].present) return undefined;
+    }
+    return new Map(rows.map((row) => [row.name, row.type]));
+  }
+
+  async #ensureUniqueKey(): Promise<void> {
+    const index = quoteIdent(shortName(this.configured.stream.name, '_sluice_pk'));
+    const { rows } = await this.client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`${quoteIdent(this.schema)}.${index}`]);
+    if (rows[0].present) return;
+    const key = this.primaryKey.map(quoteIdent);
+    // Rows appended before the stream was deduplicated: keep the last of each key so the index can be built.
+    const match = key.map((k) => `a.${k} = b.${k}`).join(' AND ');
+    await this.client.query(`DELETE FROM ${this.final} AS a USING ${this.final} AS b WHERE ${match} AND a.ctid < b.ctid`);
+    await this.client.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${index} ON ${this.final} (${key.join(', ')})`);
+  }
+
+  #metaWith(changes: Array<Record<string, unknown>>): string {
+    return this.#meta.replace('"changes":[]', `"changes":${JSON.stringify(changes)}`).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  }
+}
+
+function ignoreRace(error: unknown): void {
+  // Two loads creating the same schema at once: the loser sees a unique violation; the schema exists either way.
+  if ((error as { code?: string }).code !== '23505') throw error;
+}
