@@ -21,6 +21,10 @@ import { destinationCommand } from './commands/destination.js';
 import { connectionCommand } from './commands/connection.js';
 import { jobsCommand } from './commands/jobs.js';
 import { logsCommand } from './commands/logs.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCommand } from './commands/token.js';
+import { webhookCommand } from './commands/webhook.js';
+import { applyCommand, exportCommand } from './commands/apply.js';
 import { testConnectorCommand } from './commands/test-connector.js';
 
 export function buildProgram(): Command {
@@ -43,6 +47,11 @@ export function buildProgram(): Command {
     connectionCommand(),
     jobsCommand(),
     logsCommand(),
+    serveCommand(),
+    tokenCommand(),
+    webhookCommand(),
+    applyCommand(),
+    exportCommand(),
     testConnectorCommand(),
   ]) {
     program.addCommand(command);

@@ -1,14 +1,16 @@
 // Owns `sluice sync <connection>`: run one job of a stored connection in this process (its catalog, its stored
-// state, recorded in the job history with its log), echo the log on stderr, and print the summary.
+// state, recorded in the job history with its log), echo the log on stderr, notify the webhooks, and print
+// the summary.
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream } from 'pino';
 import type { Command } from 'commander';
 import { findConnection } from '../runtime/control/connection-service.js';
 import { runJob } from '../runtime/control/job-runner.js';
+import { Notifier } from '../runtime/control/webhooks.js';
 import { SluiceError } from '../runtime/errors.js';
 import type { LogLevel } from '../runtime/logger.js';
 import type { SyncStats } from '../runtime/sync/sync-stats.js';
-import { interruptSignal, positiveNumber, type GlobalOptions } from './context.js';
+import { interruptSignal, loggerFor, positiveNumber, type GlobalOptions } from './context.js';
 import { printSummary, startProgressLine } from './sync-report.js';
 import { withStore } from './store-context.js';
 
@@ -39,6 +41,7 @@ export async function syncConnection(name: string, options: ConnectionSyncOption
   await withStore(options, async (store) => {
     const connection = await findConnection(store, name);
     let stopProgress = (): void => undefined;
+    const notifier = new Notifier(store, loggerFor(command), { backoffMs: Number(process.env['SLUICE_WEBHOOK_BACKOFF_MS'] ?? 1000) });
     const outcome = await runJob({
       store,
       connection,
@@ -48,10 +51,13 @@ export async function syncConnection(name: string, options: ConnectionSyncOption
       signal: interrupt,
       logLevel,
       echo: stderrStream(logLevel),
+      onFinished: notifier.jobFinished,
+      onSchemaChange: notifier.schemaChanged,
       onStarted: (stats: SyncStats) => {
         if (options.progress !== false && process.stderr.isTTY) stopProgress = startProgressLine(stats);
       },
     }).finally(() => stopProgress());
+    await notifier.flush();
     const summary = { ...outcome.summary, job: outcome.job.id, connection: connection.name };
     printSummary(summary, options.json === true);
     if (!options.json) process.stdout.write(`job ${outcome.job.id}: ${outcome.job.status} (log: sluice logs ${outcome.job.id})\n`);

@@ -5,7 +5,7 @@ import { findConnection } from '../../runtime/control/connection-service.js';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 import { positiveNumber } from '../context.js';
-import type { Job } from '../../runtime/store/records.js';
+import { publicJob } from '../../runtime/control/job-view.js';
 
 export function jobsCommand(): Command {
   return withWorkspace(new Command('jobs'))
@@ -34,18 +34,4 @@ export function jobsCommand(): Command {
         );
       });
     });
-}
-
-/** A job as shown by the CLI and the API. */
-export function publicJob(job: Job, connection?: string): Record<string, unknown> {
-  const { cancelRequested, logPath: _logPath, connectionId, ...rest } = job;
-  return {
-    ...rest,
-    connectionId,
-    ...(connection ? { connection } : {}),
-    cancelRequested,
-    createdAt: new Date(job.createdAt).toISOString(),
-    heartbeatAt: new Date(job.heartbeatAt).toISOString(),
-    finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt).toISOString(),
-  };
 }

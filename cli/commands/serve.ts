@@ -1,0 +1,76 @@
+// Owns `sluice serve`: the scheduler and the REST API over the workspace's store, until SIGINT or SIGTERM,
+// when running jobs are cancelled (their destinations commit what they received) and the server closes.
+// Its first stdout line says where it listens: `listening on http://HOST:PORT`.
+import { Command } from 'commander';
+import type { AddressInfo } from 'node:net';
+import { createApiServer } from '../../runtime/api/server.js';
+import { isLoopback } from '../../runtime/api/auth.js';
+import { Scheduler } from '../../runtime/control/scheduler.js';
+import { Notifier } from '../../runtime/control/webhooks.js';
+import { openStore } from '../../runtime/store/open-store.js';
+import { SluiceError } from '../../runtime/errors.js';
+import { loggerFor, positiveNumber } from '../context.js';
+import { withWorkspace, type WorkspaceOptions } from '../store-context.js';
+
+interface ServeOptions extends WorkspaceOptions {
+  host: string;
+  port: string;
+  concurrency: string;
+  attempts: string;
+  backoff: string;
+  requireToken?: boolean;
+  tick: string;
+}
+
+export function serveCommand(): Command {
+  return withWorkspace(new Command('serve'))
+    .description('run connections on their schedules and serve the REST API')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--concurrency <n>', 'jobs running at once, at most', '2')
+    .option('--attempts <n>', 'attempts per job; failures that are not configuration problems are retried', '3')
+    .option('--backoff <seconds>', 'wait before the first retry of a job (doubles each time)', '10')
+    .option('--tick <seconds>', 'how often schedules are looked at', '1')
+    .option('--require-token', 'require an API token from every client, loopback ones included')
+    .action(async (options: ServeOptions, command: Command) => {
+      const logger = loggerFor(command);
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SluiceError('cli.usage', `--port ${options.port}: expected 0 to 65535`);
+      const store = await openStore({ workspace: options.workspace });
+      if (!isLoopback(options.host) && options.host !== 'localhost' && !options.requireToken && (await store.tokens.count()) === 0) {
+        logger.warn(`listening on ${options.host} without any API token: only loopback clients will be let in (create one with: sluice token create NAME)`);
+      }
+      const notifier = new Notifier(store, logger, { backoffMs: Number(process.env['SLUICE_WEBHOOK_BACKOFF_MS'] ?? 1000) });
+      const scheduler = new Scheduler({
+        store,
+        logger,
+        concurrency: Math.floor(positiveNumber(options.concurrency, '--concurrency')),
+        attempts: Math.floor(positiveNumber(options.attempts, '--attempts')),
+        backoffMs: Number(options.backoff) * 1000,
+        tickMs: positiveNumber(options.tick, '--tick') * 1000,
+        staleMs: process.env['SLUICE_STALE_JOB_MS'] === undefined ? undefined : Number(process.env['SLUICE_STALE_JOB_MS']),
+        onFinished: notifier.jobFinished,
+        onSchemaChange: notifier.schemaChanged,
+      });
+      const server = createApiServer({ store, scheduler, logger, version: '0.1.0', auth: { allowLoopbackWithoutToken: options.requireToken !== true } });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (error) => reject(new SluiceError('store.unavailable', `cannot listen on ${options.host}:${port}: ${error.message}`, { cause: error })));
+        server.listen(port, options.host, resolve);
+      });
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      process.stdout.write(`listening on http://${host}:${address.port}\n`);
+      logger.info({ concurrency: scheduler.concurrency }, `sluice serve: API on http://${host}:${address.port}, workspace ${store.workspace}, database ${store.db.location}`);
+      await scheduler.start();
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      logger.info('stopping: cancelling running jobs');
+      server.close();
+      server.closeAllConnections();
+      await scheduler.stop();
+      await notifier.flush();
+      await store.close();
+    });
+}

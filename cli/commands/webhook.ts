@@ -1,0 +1,46 @@
+// Owns `sluice webhook create|list|delete`: where notifications go (job succeeded, job failed, schema changed).
+import { Command } from 'commander';
+import { SluiceError } from '../../runtime/errors.js';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../../runtime/store/webhook-repo.js';
+import { printJson, printLines, table } from '../output.js';
+import { withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
+
+export function webhookCommand(): Command {
+  const group = new Command('webhook').description('manage notification webhooks');
+  withWorkspace(group.command('create'))
+    .description('POST a JSON notification to a URL on the chosen events')
+    .argument('<name>', 'webhook name')
+    .requiredOption('--url <url>', 'http(s) URL')
+    .option('--events <list>', `comma-separated events (default: all): ${WEBHOOK_EVENTS.join(', ')}`)
+    .action(async (name: string, options: WorkspaceOptions & { url: string; events?: string }) => {
+      const events = (options.events?.split(',').map((event) => event.trim()).filter(Boolean) ?? [...WEBHOOK_EVENTS]) as WebhookEvent[];
+      for (const event of events) {
+        if (!WEBHOOK_EVENTS.includes(event)) throw new SluiceError('cli.usage', `--events ${event}: expected one of ${WEBHOOK_EVENTS.join(', ')}`);
+      }
+      if (!/^https?:\/\//.test(options.url)) throw new SluiceError('cli.usage', `--url ${options.url}: expected an http or https URL`);
+      await withStore(options, async (store) => {
+        await store.webhooks.create({ name, url: options.url, events });
+        printLines([`created webhook ${name} for ${events.join(', ')}`]);
+      });
+    });
+  withWorkspace(group.command('list'))
+    .description('list webhooks')
+    .option('--json', 'print JSON')
+    .action(async (options: WorkspaceOptions & { json?: boolean }) => {
+      await withStore(options, async (store) => {
+        const hooks = await store.webhooks.list();
+        if (options.json) printJson(hooks);
+        else printLines(table(['NAME', 'URL', 'EVENTS'], hooks.map((hook) => [hook.name, hook.url, hook.events.join(',')])));
+      });
+    });
+  withWorkspace(group.command('delete'))
+    .description('delete a webhook')
+    .argument('<name>', 'webhook name')
+    .action(async (name: string, options: WorkspaceOptions) => {
+      await withStore(options, async (store) => {
+        if (!(await store.webhooks.delete(name))) throw new SluiceError('api.not_found', `no webhook named ${name}`);
+        printLines([`deleted webhook ${name}`]);
+      });
+    });
+  return group;
+}

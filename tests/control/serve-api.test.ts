@@ -1,0 +1,130 @@
+// `sluice serve` as a real process: the REST API over real HTTP (CRUD, jobs, state, errors, pagination,
+// OpenAPI, tokens), against SQLite and PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { fixture } from '../support/cli.js';
+import { rows, workspace, type Workspace } from '../support/workspace.js';
+import { api, eventually, startServe, type RunningServer } from '../support/server.js';
+import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
+
+const postgresMissing = await postgresAvailability();
+
+function apiContract(label: string, env: () => Record<string, string>): void {
+  describe(`the REST API on ${label}`, () => {
+    let ws: Workspace;
+    let server: RunningServer;
+    let base: string;
+    beforeAll(async () => {
+      ws = workspace(env());
+      server = await startServe(ws.env);
+      base = `${server.url}/api/v1`;
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+    const call = (method: string, path: string, body?: unknown) => api(base, method, path, body);
+
+    it('creates, lists with pagination, shows, updates and deletes sources and destinations, secrets masked', async () => {
+      const created = await call('POST', '/sources', { name: 'leaky', connector: fixture('leaks-secret.mjs'), config: { user: 'ann', password: 'hunter2-topsecret' } });
+      expect(created.status).toBe(201);
+      expect(created.body.config).toEqual({ user: 'ann', password: '**********' });
+      expect((await call('POST', '/sources', { name: 'faker', connector: 'source-faker', config: { count: 30, records_per_state: 10 } })).status).toBe(201);
+      const first = await call('GET', '/sources?limit=1');
+      expect(first.body.data.map((source: any) => source.name)).toEqual(['faker']);
+      expect(first.body.pagination).toEqual({ limit: 1, offset: 0, next: 1 });
+      const second = await call('GET', '/sources?limit=1&offset=1');
+      expect(second.body.data.map((source: any) => source.name)).toEqual(['leaky']);
+      expect(second.body.pagination.next).toBeNull();
+      const patched = await call('PATCH', '/sources/leaky', { config: { user: 'bob', password: '**********' } });
+      expect(patched.body.config).toEqual({ user: 'bob', password: '**********' });
+      const check = await call('POST', '/sources/leaky/check');
+      expect(check.body).toEqual({ status: 'FAILED', message: 'wrong password **********' });
+      const all = JSON.stringify([created.body, first.body, second.body, patched.body, check.body, (await call('GET', '/export')).body]);
+      expect(all).not.toContain('hunter2');
+      expect((await call('DELETE', '/sources/leaky')).status).toBe(204);
+      expect((await call('GET', '/sources/leaky')).body).toEqual({ error: { code: 'source.not_found', message: 'no source named leaky', hint: 'see: sluice source list' } });
+    });
+
+    it('answers errors with one body shape and a fitting status', async () => {
+      expect(await call('GET', '/nowhere')).toEqual({ status: 404, body: { error: { code: 'api.not_found', message: 'no route GET /api/v1/nowhere', hint: 'see /api/v1/openapi.json' } } });
+      expect(await call('POST', '/sources', { connector: 'source-faker' })).toEqual({ status: 400, body: { error: { code: 'api.bad_request', message: 'the request body needs "name" (string)' } } });
+      expect((await call('POST', '/sources', '{not json')).body.error.code).toBe('api.bad_request');
+      const invalid = await call('POST', '/sources', { name: 'bad', connector: 'source-faker', config: { count: 'many' } });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.code).toBe('config.invalid');
+      const duplicate = await call('POST', '/sources', { name: 'faker', connector: 'source-faker', config: { count: 1 } });
+      expect(duplicate).toEqual({ status: 409, body: { error: { code: 'store.conflict', message: 'a source named faker already exists' } } });
+      expect((await call('GET', '/sources?limit=0')).body.error.message).toBe('limit 0: expected an integer from 1 to 500');
+    });
+
+    it('runs a connection on request, records the job, and serves its attempts, summary, logs and state', async () => {
+      const out = join(ws.dir, 'out');
+      expect((await call('POST', '/destinations', { name: 'files', connector: 'destination-local-json', config: { destination_path: out } })).status).toBe(201);
+      const connection = await call('POST', '/connections', { name: 'faker-to-files', source: 'faker', destination: 'files', streams: ['users'] });
+      expect(connection.status).toBe(201);
+      expect(connection.body).toMatchObject({ name: 'faker-to-files', source: 'faker', destination: 'files', status: 'active', schedule: null });
+      expect(connection.body.streams).toEqual([{ name: 'users', syncMode: 'incremental', destinationSyncMode: 'append_dedup', cursorField: ['updated_at'], primaryKey: [['id']] }]);
+      const started = await call('POST', '/connections/faker-to-files/sync');
+      expect(started.status).toBe(202);
+      const id = started.body.job.id;
+      expect(started.body.job).toMatchObject({ status: 'running', trigger: 'api', connection: 'faker-to-files' });
+      const again = await call('POST', '/connections/faker-to-files/sync');
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('job.already_running');
+      const job = await eventually(() => call('GET', `/jobs/${id}`), (result) => result.body.status !== 'running', 30_000, 'the job to end');
+      expect(job.body).toMatchObject({ status: 'succeeded', recordsCommitted: 30, attempts: [{ number: 1, status: 'succeeded', recordsCommitted: 30 }] });
+      expect(job.body.summary).toMatchObject({ status: 'succeeded', recordsCommitted: 30, stateFile: 'connection faker-to-files' });
+      expect(rows(out, 'users')).toHaveLength(30);
+      const logs = await call('GET', `/jobs/${id}/logs`);
+      expect(logs.body.lines.map((line: any) => line.msg)).toContain(`job ${id} succeeded`);
+      const state = await call('GET', '/connections/faker-to-files/state');
+      expect(state.body.state.map((message: any) => message.stream.stream_descriptor.name)).toEqual(['users']);
+      expect((await call('POST', '/connections/faker-to-files/state/reset', { stream: 'users' })).body).toEqual({ reset: 'users' });
+      expect((await call('GET', '/connections/faker-to-files/state')).body.state).toEqual([]);
+      const jobs = await call('GET', '/jobs?connection=faker-to-files');
+      expect(jobs.body.data.map((item: any) => [item.id, item.status])).toEqual([[id, 'succeeded']]);
+      const disabled = await call('POST', '/connections/faker-to-files/disable');
+      expect(disabled.body.status).toBe('inactive');
+      expect((await call('PATCH', '/connections/faker-to-files', { schedule: 'every 1h', status: 'active' })).body).toMatchObject({ schedule: 'every 1h', status: 'active' });
+    });
+
+    it('serves an OpenAPI document that lists every route', async () => {
+      const document = (await call('GET', '/openapi.json')).body;
+      expect(document.openapi).toBe('3.1.0');
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([
+        '/api/v1/sources', '/api/v1/sources/{name}', '/api/v1/destinations/{name}/check', '/api/v1/connections/{name}/sync',
+        '/api/v1/connections/{name}/state/reset', '/api/v1/jobs/{id}/cancel', '/api/v1/jobs/{id}/logs', '/api/v1/webhooks', '/api/v1/apply', '/api/v1/export',
+      ]));
+      expect(document.paths['/api/v1/sources'].get.parameters.map((parameter: any) => parameter.name)).toEqual(['limit', 'offset']);
+    });
+  });
+}
+
+apiContract('SQLite', () => ({}));
+
+describe.runIf(!postgresMissing)('PostgreSQL', () => {
+  const url = useFreshDatabase();
+  apiContract('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url() }));
+});
+
+describe('API tokens', () => {
+  it('are required from every client with --require-token, and a token from `sluice token create` is accepted', async () => {
+    const ws = workspace();
+    const token = (await ws.run(['token', 'create', 'ci'])).stdout.trim();
+    expect(token).toMatch(/^slc_[A-Za-z0-9_-]{43}$/);
+    const server = await startServe(ws.env, ['--require-token']);
+    try {
+      const base = `${server.url}/api/v1`;
+      expect(await api(base, 'GET', '/health')).toEqual({
+        status: 401,
+        body: { error: { code: 'api.unauthorized', message: 'an API token is required', hint: 'send Authorization: Bearer TOKEN; create one with: sluice token create NAME' } },
+      });
+      expect((await api(base, 'GET', '/health', undefined, { authorization: `Bearer ${token}x` })).status).toBe(401);
+      expect((await api(base, 'GET', '/health', undefined, { authorization: `Bearer ${token}` })).body).toMatchObject({ status: 'ok' });
+      expect((await ws.run(['token', 'revoke', 'ci'])).stdout).toBe('revoked token ci');
+      expect((await api(base, 'GET', '/health', undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+});
