@@ -1,6 +1,7 @@
 // Owns `sluice write <connector> --config F --catalog F`: feeds protocol messages from stdin to a destination
 // and prints what it answers (its echoed states) on stdout. A stdin line that is not a protocol message stops
 // the input there: the destination still gets end of input, so it commits what it received, then Sluice fails.
+// Input that ends cleanly is followed by a COMPLETE stream status for every stream, as a sync sends.
 import { Command } from 'commander';
 import { connectorClient, interruptSignal, loggerFor, withConnectorOptions, type ConnectorOptions } from '../context.js';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
@@ -9,6 +10,7 @@ import { relayLines } from '../../runtime/relay.js';
 import { redactedLine } from '../../runtime/redacted-line.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { WritableClosedError } from '../../runtime/backpressure.js';
+import { sendStreamsComplete } from '../../runtime/stream-completion.js';
 
 interface WriteOptions extends ConnectorOptions {
   config: string;
@@ -41,10 +43,16 @@ export function writeCommand(): Command {
           },
         },
         { maxLineBytes, parseRecords: true },
-      ).then(
-        () => undefined,
-        (error: unknown) => (error instanceof WritableClosedError ? undefined : error),
-      ).finally(() => stdin.end());
+      )
+        .then(
+          async () => {
+            // The input ended cleanly: the streams are complete, so overwritten data may be swapped in.
+            await sendStreamsComplete(stdin, catalog).catch(() => undefined);
+            return undefined;
+          },
+          (error: unknown) => (error instanceof WritableClosedError ? undefined : error),
+        )
+        .finally(() => stdin.end());
 
       const answering = relayLines(
         destination.running.stdout,

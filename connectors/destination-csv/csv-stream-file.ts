@@ -92,7 +92,9 @@ export class CsvStreamFile {
     if (this.mode !== 'overwrite') await this.#committed.record(this.#length);
   }
 
-  async finish(): Promise<void> {
+  /** The end of a sync; an overwrite that did not complete leaves the old file in place. */
+  async finish(complete: boolean): Promise<void> {
+    if (this.mode === 'overwrite' && !complete) return this.abort();
     await this.commit();
     await this.#handle?.close();
     this.#handle = undefined;

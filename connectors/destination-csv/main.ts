@@ -62,8 +62,8 @@ await runDestination<CsvConfig>({
       async commit() {
         for (const file of files.values()) await file.commit();
       },
-      async finish() {
-        for (const file of files.values()) await file.finish();
+      async finish(isComplete) {
+        for (const file of files.values()) await file.finish(isComplete(file.configured));
       },
       async abort() {
         for (const file of files.values()) await file.abort();

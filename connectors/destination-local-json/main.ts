@@ -53,8 +53,8 @@ await runDestination<LocalJsonConfig>({
       async commit() {
         for (const file of files.values()) await file.commit();
       },
-      async finish() {
-        for (const file of files.values()) await file.finish();
+      async finish(isComplete) {
+        for (const file of files.values()) await file.finish(isComplete(file.configured));
       },
       async abort() {
         for (const file of files.values()) await file.close();

@@ -44,12 +44,15 @@ export class StreamFile {
     }
   }
 
-  /** Commits, closes and applies the mode's end-of-sync step. */
-  async finish(): Promise<void> {
+  /** Commits, closes and applies the mode's end-of-sync step; an incomplete overwrite leaves the old file. */
+  async finish(complete: boolean): Promise<void> {
     await this.commit();
     await this.#handle?.close();
     this.#handle = undefined;
-    if (this.mode === 'overwrite') await rename(this.writePath, this.path);
+    if (this.mode === 'overwrite') {
+      if (complete) await rename(this.writePath, this.path);
+      else await rm(this.writePath, { force: true });
+    }
     else if (this.mode === 'append_dedup') await dedupe(this.path, this.configured);
   }
 

@@ -69,9 +69,11 @@ await runDestination<SqliteConfig>({
         db.exec('COMMIT');
         inTransaction = false;
       },
-      async finish() {
+      async finish(isComplete) {
         db.transaction(() => {
-          for (const table of tables.values()) for (const statement of table.finishStatements()) db.exec(statement);
+          for (const table of tables.values()) {
+            for (const statement of table.finishStatements(isComplete(table.configured))) db.exec(statement);
+          }
         })();
         // Closing the last connection folds the write-ahead log into the database file.
         db.close();

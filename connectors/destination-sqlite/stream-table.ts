@@ -79,9 +79,10 @@ export class StreamTable {
     }
   }
 
-  /** The statements that make the sync's rows the table's rows at the end of a successful sync. */
-  finishStatements(): string[] {
+  /** The statements that end the sync: swap in an overwrite that completed, drop one that did not. */
+  finishStatements(complete: boolean): string[] {
     if (this.mode !== 'overwrite') return [];
+    if (!complete) return [`DROP TABLE IF EXISTS ${q(this.target)}`];
     return [`DROP TABLE IF EXISTS ${q(this.table)}`, `ALTER TABLE ${q(this.target)} RENAME TO ${q(this.table)}`];
   }
 

@@ -1,6 +1,7 @@
 // Owns writing a destination with the kit: the kit reads the messages, groups records into batches per stream,
 // and calls the connector's `write` with each batch, `commit` before echoing any STATE (so a state goes back only
-// once every record before it is durable), and `finish` at the end of input.
+// once every record before it is durable), and `finish` at the end of input, telling which streams the runtime
+// reported COMPLETE (a TRACE STREAM_STATUS that Sluice sends once the source has finished successfully).
 import type { Readable } from 'node:stream';
 import type {
   AirbyteRecordMessage,
@@ -19,8 +20,11 @@ export interface DestinationWriter {
   write(stream: ConfiguredAirbyteStream, records: AirbyteRecordMessage[]): Promise<void>;
   /** Makes everything written so far durable; the kit echoes the pending STATE right after. */
   commit(): Promise<void>;
-  /** End of input, after the last commit: swap in overwritten tables, deduplicate, close. */
-  finish(): Promise<void>;
+  /**
+   * End of input, after the last commit: deduplicate, close, and swap in overwritten tables, but only for streams
+   * the runtime reported COMPLETE: a stream whose source failed, or whose sync was cut short, keeps its old data.
+   */
+  finish(isComplete: (stream: ConfiguredAirbyteStream) => boolean): Promise<void>;
   /** The sync failed or input was invalid: release resources; nothing uncommitted needs to be kept. */
   abort?(): Promise<void>;
 }
@@ -69,6 +73,7 @@ async function writeAll<Config>(
   const batches = new Map<string, Batch>();
   for (const stream of catalog.streams) batches.set(streamKey(stream.stream), { stream, records: [], bytes: 0 });
   let sinceState = 0;
+  const completed = new Set<string>();
 
   const flush = async (batch: Batch): Promise<void> => {
     if (batch.records.length === 0) return;
@@ -88,6 +93,9 @@ async function writeAll<Config>(
         batch.bytes += batch.records.length % 100 === 0 ? JSON.stringify(record.data).length * 100 : 0;
         sinceState++;
         if (batch.records.length >= maxRecords || batch.bytes >= maxBytes) await flush(batch);
+      } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
+        const status = message.trace.stream_status;
+        if (status.status === 'COMPLETE') completed.add(streamKey(status.stream_descriptor));
       } else if (message.type === 'STATE') {
         for (const batch of batches.values()) await flush(batch);
         await writer.commit();
@@ -98,7 +106,7 @@ async function writeAll<Config>(
     }
     for (const batch of batches.values()) await flush(batch);
     await writer.commit();
-    await writer.finish();
+    await writer.finish((stream) => completed.has(streamKey(stream.stream)));
   } catch (error) {
     await writer.abort?.().catch(() => undefined);
     throw error;

@@ -14,6 +14,7 @@ import type { StateStore } from './state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
+import { sendStreamsComplete } from '../stream-completion.js';
 
 export interface SyncSide {
   client: ConnectorClient;
@@ -179,13 +180,18 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     void reader.running.stop();
   } finally {
     watchdog.stop();
-    writer.running.stdin?.end();
   }
 
-  const sourceExit = reader.finish().catch((error: unknown) => error);
+  // The destination hears that the streams are complete only when the source ended well; either way it then gets
+  // end of input, and commits what it received.
+  const sourceError = await finishSource(reader);
+  if (failure === undefined && sourceError === undefined && !interrupted && writer.running.stdin) {
+    await sendStreamsComplete(writer.running.stdin, catalog).catch(() => undefined);
+  }
+  writer.running.stdin?.end();
   const destinationExit = writer.finish().catch((error: unknown) => error);
   await echoes;
-  const [sourceError, destinationError] = await Promise.all([sourceExit, destinationExit]);
+  const destinationError = await destinationExit;
   request.signal?.removeEventListener('abort', onAbort);
   await Promise.all(sideWork);
   await stateFile.flushed();
@@ -204,6 +210,21 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     stats.warn(`${ledger.pendingCount} state(s) were not echoed by the destination; the next run resumes from the last one it echoed`);
   }
   return { interrupted };
+}
+
+// A source that closed its stdout should exit; one that lingers is stopped rather than waited for forever.
+const SOURCE_EXIT_GRACE_MS = 30_000;
+
+async function finishSource(reader: StartedConnector): Promise<unknown> {
+  const timer = setTimeout(() => void reader.running.stop(), SOURCE_EXIT_GRACE_MS);
+  try {
+    await reader.finish();
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** How records are counted: by stream name, or by namespace.name when two streams share a name. */

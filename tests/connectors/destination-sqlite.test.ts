@@ -161,9 +161,8 @@ describe.concurrent('destination-sqlite', () => {
     expect(query(database, 'SELECT max(id) AS id FROM items')[0]!.id).toBe(100);
   });
 
-  // The runtime ends the destination's input normally when the source fails, and forwards no stream status, so a
-  // destination cannot yet tell a failed sync from a successful one: enable once it can (see the report of issue 4).
-  it.skip('overwrite keeps the previous table when the source fails midway', async () => {
+  // The destination swaps an overwritten table in only when Sluice reports the stream COMPLETE.
+  it('overwrite keeps the previous table when the source fails midway', async () => {
     const { dir, database, destination } = setUp();
     const args = (config: string) => ['--source', fixture('counter-source.mjs'), '--source-config', config, '--destination', 'destination-sqlite', '--destination-config', destination, '--mode', 'items=full_refresh:overwrite', '--attempts', '1'];
     expect((await sync(args(jsonFile(dir, 'small.json', { count: 100 })))).exitCode).toBe(0);

@@ -35,6 +35,19 @@ describe('full refresh', () => {
     expect(rows(join(dir, 'out'), 'products')).toHaveLength(4);
   });
 
+  it('a failed overwrite leaves the previous data in place; a completed one replaces it', async () => {
+    const dir = tempDir();
+    const dest = jsonFile(dir, 'dest.json', { destination_path: join(dir, 'out') });
+    const args = (config: object, name: string) => ['--source', fixture('counter-source.mjs'), '--source-config', jsonFile(dir, name, config), '--destination', 'destination-local-json', '--destination-config', dest, '--mode', 'items=full_refresh:overwrite', '--attempts', '1'];
+    expect((await sync(args({ count: 30 }, 'small.json'))).exitCode).toBe(0);
+    const failing = await sync(args({ count: 1000, records_per_state: 100, fail_once: { after: 500, marker: join(dir, 'failed') } }, 'failing.json'));
+    expect(failing.exitCode).toBe(1);
+    expect(failing.summary.recordsCommitted).toBe(400);
+    expect(rows(join(dir, 'out'), 'items')).toHaveLength(30);
+    expect((await sync(args({ count: 1000 }, 'full.json'))).exitCode).toBe(0);
+    expect(rows(join(dir, 'out'), 'items')).toHaveLength(1000);
+  });
+
   it('append adds the data again on each run', async () => {
     const dir = tempDir();
     const source = jsonFile(dir, 'faker.json', { count: 30 });
