@@ -30,6 +30,10 @@ export interface ConnectorDefinition<Config> {
 }
 
 export async function runConnector<Config>(definition: ConnectorDefinition<Config>, argv = process.argv.slice(2)): Promise<void> {
+  // Sluice runs a connector in a scratch directory of its own; a path the user wrote in a config ("out/", "data.csv")
+  // means the directory they ran Sluice from, which Sluice passes along.
+  const callerDir = process.env['SLUICE_CALLER_DIR'];
+  if (callerDir) process.chdir(callerDir);
   const out = new MessageWriter();
   let exitCode = 0;
   try {

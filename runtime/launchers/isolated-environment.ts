@@ -1,5 +1,6 @@
 // Owns the environment a connector process gets: a minimal, explicit one (PATH, HOME, TMPDIR, locale and time
-// zone) plus what the user passes for that connector, never Sluice's own variables or another connector's secrets.
+// zone, and SLUICE_CALLER_DIR) plus what the user passes for that connector, never Sluice's own variables or
+// another connector's secrets.
 import { dirname } from 'node:path';
 
 const INHERITED = ['HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ'] as const;
@@ -15,5 +16,7 @@ export function isolatedEnvironment(workDir: string, extra: Record<string, strin
   }
   env['LANG'] ??= 'C.UTF-8';
   env['TMPDIR'] = workDir;
+  // Where the user ran Sluice: connectors built with the kit resolve relative paths in their config from here.
+  env['SLUICE_CALLER_DIR'] = process.cwd();
   return { ...env, ...extra };
 }

@@ -59,6 +59,18 @@ describe('full refresh', () => {
   });
 });
 
+describe('paths in configs', () => {
+  it('a relative path means the directory sluice runs in, not the connector\'s scratch directory', async () => {
+    const dir = tempDir();
+    jsonFile(dir, 'faker.json', { count: 5 });
+    jsonFile(dir, 'dest.json', { destination_path: 'relative-out' });
+    const result = await sluice(['sync', '--source', 'source-faker', '--source-config', 'faker.json', '--destination', 'destination-local-json', '--destination-config', 'dest.json', '--streams', 'users', '--state', 'state.json'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(rows(join(dir, 'relative-out'), 'users')).toHaveLength(5);
+    expect(existsSync(join(dir, 'state.json'))).toBe(true);
+  });
+});
+
 describe('incremental with STREAM state', () => {
   it('append_dedup by default; a second run moves nothing new; new rows arrive on the next', async () => {
     const dir = tempDir();
