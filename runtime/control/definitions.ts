@@ -1,7 +1,7 @@
 // Owns definitions kept in version control (`sluice apply -f sluice.yaml`, `sluice export`): sources,
 // destinations and connections as one YAML (or JSON) document. Apply creates what is missing and updates what
 // differs, by name; it deletes nothing. Secrets never need to be in the file: `${VAR}` in a string is replaced by
-// the environment variable, and a masked secret (as export writes it) keeps the stored value.
+// the environment variable (quote it in YAML: "${VAR}"), and a masked secret (as export writes it) keeps the stored value.
 import { parse as parseYaml } from 'yaml';
 import { describeStream } from '../../protocol/state.js';
 import type { DestinationSyncMode, SyncMode } from '../../protocol/types.generated.js';
@@ -49,7 +49,7 @@ export function parseDefinitions(text: string, where: string, env: NodeJS.Proces
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new SluiceError('apply.invalid', `${where} is not valid YAML: ${(error as Error).message}`, { cause: error });
+    throw new SluiceError('apply.invalid', `${where} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   if (document === null || document === undefined) return {};
   if (typeof document !== 'object' || Array.isArray(document)) throw new SluiceError('apply.invalid', `${where}: expected a mapping with sources, destinations and connections`);
