@@ -6,8 +6,10 @@ export interface BuiltinConnector {
   name: string;
   kind: 'source' | 'destination';
   description: string;
-  /** The compiled entry point, relative to this directory (dist/connectors at run time). */
+  /** The entry point, relative to this directory: compiled JavaScript, or a Python script copied as is. */
   entry: string;
+  /** The program that runs the entry point: Node (the one running Sluice) unless said otherwise. */
+  interpreter?: 'python3';
   /** The local Docker image `make images` builds for it. */
   image: string;
 }
@@ -33,6 +35,14 @@ export const builtinConnectors: readonly BuiltinConnector[] = [
     description: 'PostgreSQL tables and views: full refresh in primary-key chunks, incremental by cursor, or CDC (pgoutput).',
     entry: 'source-postgres/main.js',
     image: 'sluice/source-postgres:dev',
+  },
+  {
+    name: 'source-sqlite-py',
+    kind: 'source',
+    description: 'Tables and views of a SQLite file, read-only; incremental by a configured cursor column. Python, stdlib only.',
+    entry: 'source-sqlite-py/source.py',
+    interpreter: 'python3',
+    image: 'sluice/source-sqlite-py:dev',
   },
   {
     name: 'destination-local-json',
@@ -77,7 +87,11 @@ export function findBuiltinConnector(name: string): BuiltinConnector | undefined
   return builtinConnectors.find((connector) => connector.name === name);
 }
 
-/** The argv that runs a built-in connector directly as a process. */
+/**
+ * The argv that runs a built-in connector directly as a process. A Python entry point sits next to this file both
+ * in the source tree and in dist/ (scripts/finish-build.mjs copies it there), and python3 is looked up on PATH.
+ */
 export function builtinCommand(connector: BuiltinConnector): string[] {
-  return [process.execPath, join(connectorsDir, connector.entry)];
+  const interpreter = connector.interpreter ?? process.execPath;
+  return [interpreter, join(connectorsDir, connector.entry)];
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Owns `make images`: a Docker image for every built-in connector, built from the local base image with no registry.
 #   sluice/connectors-runtime:dev  sluice/node-base:20 + the compiled protocol/ and connectors/ + production node_modules
-#   sluice/<connector>:dev         that runtime with the connector's entry point (ENTRYPOINT and AIRBYTE_ENTRYPOINT)
+#   sluice/<connector>:dev         that runtime with the connector's entry point (ENTRYPOINT and AIRBYTE_ENTRYPOINT);
+#                                  a connector written in Python is instead sluice/python-base:3 with its .py files
+# `scripts/build-images.sh NAME...` builds only those connectors (and the runtime only if one of them needs it).
 # Requires `npm install` (dist/ built) and a Docker engine (`make docker-engine`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +11,9 @@ export DOCKER_BUILDKIT=0
 say() { printf 'images: %s\n' "$*"; }
 
 [ -f dist/connectors/registry.js ] || { echo 'images: error: dist/ is missing; run npm install first' >&2; exit 1; }
-docker image inspect sluice/node-base:20 >/dev/null 2>&1 || scripts/docker-engine.sh
+for base in sluice/node-base:20 sluice/python-base:3; do
+  docker image inspect "$base" >/dev/null 2>&1 || { scripts/docker-engine.sh; break; }
+done
 
 version=$(node -p 'require("./package.json").version')
 # Images are rebuilt only when what goes into them changed: the compiled code, the schemas, the lockfile.
@@ -27,8 +31,24 @@ build() {
 work=$(mktemp -d /tmp/sluice-images.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# The runtime image: what every built-in connector needs at run time, nothing else.
-if current sluice/connectors-runtime:dev; then
+# The connectors to build: "name image entry interpreter" lines, all of them or those named on the command line.
+connectors=$(node --input-type=module -e '
+  const { builtinConnectors } = await import("./dist/connectors/registry.js");
+  const wanted = process.argv.slice(1);
+  const unknown = wanted.filter((name) => !builtinConnectors.some((c) => c.name === name));
+  if (unknown.length > 0) {
+    console.error(`images: error: not a built-in connector: ${unknown.join(", ")}`);
+    process.exit(1);
+  }
+  for (const c of builtinConnectors) {
+    if (wanted.length === 0 || wanted.includes(c.name)) console.log(`${c.name} ${c.image} ${c.entry} ${c.interpreter ?? "node"}`);
+  }
+' "$@")
+
+# The runtime image: what every built-in connector on Node needs at run time, nothing else.
+if ! grep -q ' node$' <<<"$connectors"; then
+  say "sluice/connectors-runtime:dev is not needed"
+elif current sluice/connectors-runtime:dev; then
   say "sluice/connectors-runtime:dev is up to date"
 else
 mkdir -p "$work/app/dist"
@@ -47,13 +67,23 @@ DOCKERFILE
 build sluice/connectors-runtime:dev "$work"
 fi
 
-# One small image per connector on top of it.
-node --input-type=module -e '
-  const { builtinConnectors } = await import("./dist/connectors/registry.js");
-  for (const c of builtinConnectors) console.log(`${c.name} ${c.image} ${c.entry}`);
-' | while read -r name image entry; do
+# One small image per connector on top of it (or, for Python, on the Python base image).
+while read -r name image entry interpreter; do
   if current "$image"; then say "$image is up to date"; continue; fi
   mkdir -p "$work/$name"
+  if [ "$interpreter" = python3 ]; then
+    cp "dist/connectors/$(dirname "$entry")"/*.py "$work/$name/"
+    cat >"$work/$name/Dockerfile" <<DOCKERFILE
+FROM sluice/python-base:3
+COPY *.py /airbyte/
+LABEL io.airbyte.name="${image%%:*}" io.airbyte.version="$version" io.sluice.digest="$digest"
+ENV AIRBYTE_ENTRYPOINT="python3 /airbyte/$(basename "$entry")"
+ENTRYPOINT ["python3", "/airbyte/$(basename "$entry")"]
+USER airbyte
+DOCKERFILE
+    build "$image" "$work/$name"
+    continue
+  fi
   cat >"$work/$name/Dockerfile" <<DOCKERFILE
 FROM sluice/connectors-runtime:dev
 LABEL io.airbyte.name="${image%%:*}" io.airbyte.version="$version" io.sluice.digest="$digest"
@@ -62,4 +92,4 @@ ENTRYPOINT ["node", "/app/dist/connectors/$entry"]
 USER airbyte
 DOCKERFILE
   build "$image" "$work/$name"
-done
+done <<<"$connectors"
