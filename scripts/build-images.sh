@@ -17,7 +17,7 @@ done
 
 version=$(node -p 'require("./package.json").version')
 # Images are rebuilt only when what goes into them changed: the compiled code, the schemas, the lockfile.
-digest=$( (find dist/protocol dist/connectors schemas -type f -print0 | sort -z | xargs -0 sha256sum; sha256sum package-lock.json) | sha256sum | cut -c1-16)
+digest=$( (find dist/protocol dist/connectors schemas examples -type f -print0 | sort -z | xargs -0 sha256sum; sha256sum package-lock.json) | sha256sum | cut -c1-16)
 current() { [ "$(docker image inspect -f '{{ index .Config.Labels "io.sluice.digest" }}' "$1" 2>/dev/null)" = "$digest" ]; }
 build() {
   local image=$1 context=$2 started=$SECONDS output
@@ -54,6 +54,7 @@ else
 mkdir -p "$work/app/dist"
 cp -r dist/protocol dist/connectors "$work/app/dist/"
 mkdir -p "$work/app/schemas" && cp schemas/*.json "$work/app/schemas/"
+cp -r examples "$work/app/examples"
 cp package.json package-lock.json "$work/app/"
 cp -r node_modules "$work/app/node_modules"
 # Dev tools (compiler, test runner) stay out; `npm prune` works offline on what is installed.
