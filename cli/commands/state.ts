@@ -45,19 +45,24 @@ export function stateCommand(): Command {
         const changed = await store.reset(descriptor);
         if (!changed) throw new SluiceError('state.invalid', `${where(connection, options)} holds no state for stream ${options.stream}`);
         printLines([options.stream ? `reset stream ${options.stream}` : 'reset all streams']);
-      });
+      }, true);
     });
   return state;
 }
 
-async function withState(connection: string | undefined, options: StateOptions, work: (store: StateStore) => Promise<void>): Promise<void> {
+async function withState(connection: string | undefined, options: StateOptions, work: (store: StateStore) => Promise<void>, resetting = false): Promise<void> {
   if (connection !== undefined && options.state !== undefined) throw new SluiceError('cli.usage', 'name a connection or give --state FILE, not both');
   if (connection === undefined) {
     if (options.state === undefined) throw new SluiceError('cli.usage', 'name a connection or give --state FILE');
     await work(await StateFile.load(options.state));
     return;
   }
-  await withStore(options, async (store) => work(await loadConnectionState(store.state, await findConnection(store, connection))));
+  await withStore(options, async (store) => {
+    const found = await findConnection(store, connection);
+    const running = resetting ? await store.jobs.running(found.id) : undefined;
+    if (running) throw new SluiceError('job.already_running', `connection ${found.name} has a running job (job ${running.id}); reset its state once it ends`);
+    await work(await loadConnectionState(store.state, found));
+  });
 }
 
 function where(connection: string | undefined, options: StateOptions): string {
