@@ -1,21 +1,32 @@
-// Owns a `write`: read the input line by line, COPY each record into its stream's table inside one open
-// transaction, and at each STATE end the COPY, merge deduplicated streams, record the state for resumable overwrite
-// loads and COMMIT — only then echo the STATE. At the end of input, commit what is left and finish each table
-// (swap in overwrite loads). Invariant: a STATE goes out only after the transaction holding its records commits.
-// Which overwrite loads are swapped in: when the input carries STREAM_STATUS traces (the Airbyte platform sends
-// COMPLETE for each stream after the source succeeds), exactly the streams marked COMPLETE; otherwise the end of
-// input is the only sign of success the protocol gives, and every stream that received a message is swapped in.
+// Owns a `write`: read the input line by line and COPY each record into its stream's table inside one open
+// transaction. STATEs are held until the next commit, which happens at a STATE once a second has passed or
+// COMMIT_ROWS records have arrived since the last one (or when the input pauses for a second, or ends): end the COPY,
+// merge deduplicated streams, record the held states for resumable overwrite loads, COMMIT, then echo the held
+// states in order. Invariant: a STATE goes out only after the transaction holding every record before it commits.
+// An overwrite load is swapped in only for a stream the runtime reports COMPLETE (a TRACE STREAM_STATUS that Sluice,
+// like the Airbyte platform, sends once the source has succeeded); an incomplete load stays in its staging table,
+// where a rerun that resumes it continues.
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
-import { LineSplitter } from '../../protocol/line-splitter.js';
 import { streamKey } from '../../protocol/state.js';
 import type { MessageWriter } from '../kit/message-writer.js';
 import { ConnectorError } from '../kit/run-connector.js';
+import { inputLines } from './input-lines.js';
 import { LoadStates, stateHash } from './load-states.js';
 import { parseLossless } from './lossless-json.js';
 import { StreamTable } from './stream-table.js';
 import type { DestinationPostgresConfig } from './spec.js';
+
+const COMMIT_MS = 1000;
+const COMMIT_ROWS = 200_000;
+
+interface HeldState {
+  message: AirbyteMessage;
+  hash: string;
+  covered: StreamTable[];
+  records: number;
+}
 
 export async function writeStreams(
   client: pg.Client,
@@ -37,29 +48,56 @@ export async function writeStreams(
   let inTransaction = false;
   let copying: StreamTable | undefined;
   let sinceState = 0;
-  let statusesSeen = false;
+  let sinceCommit = 0;
+  let lastCommit = Date.now();
+  let held: HeldState[] = [];
   const complete = new Set<string>();
+
   const begin = async (): Promise<void> => {
     if (!inTransaction) {
       await client.query('BEGIN');
       inTransaction = true;
     }
   };
-  const settle = async (): Promise<void> => {
-    await copying?.endCopy();
+  const endCopy = async (): Promise<void> => {
+    const table = copying;
     copying = undefined;
-    for (const table of tables.values()) await table.mergeStaged();
+    await table?.endCopy();
+  };
+  const commit = async (): Promise<void> => {
+    await endCopy();
+    if (inTransaction) {
+      for (const table of tables.values()) await table.mergeStaged();
+      for (const state of held) {
+        await loads.record(state.covered.filter((table) => table.mode === 'overwrite').map((table) => table.final), state.hash);
+      }
+      await client.query('COMMIT');
+      inTransaction = false;
+    }
+    for (const state of held) {
+      const message = state.message;
+      await out.emit({ ...message, state: { ...message.state, destinationStats: { recordCount: state.records } } });
+    }
+    await out.flush();
+    held = [];
+    sinceCommit = 0;
+    lastCommit = Date.now();
   };
 
   try {
-    for await (const line of inputLines(input)) {
-      const message = parseLossless(line) as AirbyteMessage;
+    for await (const line of inputLines(input, COMMIT_MS)) {
+      if (line === undefined) {
+        // The input paused: commit what is held rather than keep states waiting.
+        if (held.length > 0) await commit();
+        continue;
+      }
+      const message = parseMessage(line);
       if (message.type === 'RECORD' && message.record) {
         const record = message.record;
         const table = tables.get(streamKey({ name: record.stream, namespace: record.namespace }));
         if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
         if (copying !== table) {
-          await copying?.endCopy();
+          await endCopy();
           await begin();
           if (table.phase === 'undecided' && table.mode === 'overwrite') await startLoad(table, loads, false);
           table.startCopy();
@@ -68,41 +106,44 @@ export async function writeStreams(
         const waiting = table.write(record);
         if (waiting) await waiting;
         sinceState++;
+        sinceCommit++;
       } else if (message.type === 'STATE' && message.state) {
         // Re-read with plain JSON.parse: the echo must carry the state exactly as the source's JSON reads.
         const original = JSON.parse(line) as AirbyteMessage;
         const state = original.state!;
-        await settle();
-        await begin();
         const hash = stateHash(state);
         const covered = coveredTables(state, tables);
         for (const table of covered) {
-          if (table.phase === 'undecided' && table.mode === 'overwrite') await startLoad(table, loads, await loads.has(table.final, hash));
+          if (table.phase === 'undecided' && table.mode === 'overwrite') {
+            await endCopy();
+            await begin();
+            await startLoad(table, loads, await loads.has(table.final, hash));
+          }
         }
-        await loads.record(covered.filter((table) => table.mode === 'overwrite').map((table) => table.final), hash);
-        await client.query('COMMIT');
-        inTransaction = false;
-        await out.emit({ ...original, state: { ...state, destinationStats: { recordCount: sinceState } } });
-        await out.flush();
+        held.push({ message: original, hash, covered, records: sinceState });
         sinceState = 0;
+        if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= COMMIT_MS) await commit();
       } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
-        statusesSeen = true;
         const status = message.trace.stream_status;
         if (status.status === 'COMPLETE') complete.add(streamKey(status.stream_descriptor));
       }
     }
-    await settle();
-    if (inTransaction) {
-      await client.query('COMMIT');
-      inTransaction = false;
-    }
+    await commit();
     for (const [key, table] of tables) {
-      if (!statusesSeen || complete.has(key)) await table.finish();
+      if (complete.has(key)) await table.finish();
     }
   } catch (error) {
-    await copying?.endCopy().catch(() => undefined);
+    await endCopy().catch(() => undefined);
     if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+function parseMessage(line: string): AirbyteMessage {
+  try {
+    return parseLossless(line) as AirbyteMessage;
+  } catch (error) {
+    throw new ConnectorError(`an input line is not JSON (${(error as Error).message}): ${line.slice(0, 120)}`, 'system_error');
   }
 }
 
@@ -117,23 +158,4 @@ function coveredTables(state: AirbyteStateMessage, tables: Map<string, StreamTab
     return table ? [table] : [];
   }
   return [...tables.values()];
-}
-
-/** The input's non-blank lines, as text. */
-async function* inputLines(input: Readable): AsyncGenerator<string> {
-  const splitter = new LineSplitter();
-  let batch: string[] = [];
-  const collect = (buffer: Buffer, start: number, end: number): void => {
-    if (end > start && !(end - start === 1 && buffer[start] === 0x0d)) batch.push(buffer.toString('utf8', start, end));
-  };
-  for await (const chunk of input) {
-    splitter.push(chunk as Buffer, collect);
-    if (batch.length > 0) {
-      const ready = batch;
-      batch = [];
-      yield* ready;
-    }
-  }
-  splitter.end(collect);
-  yield* batch;
 }

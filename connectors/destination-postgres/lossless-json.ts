@@ -1,12 +1,11 @@
 // Owns parsing input lines without losing digits: JSON.parse turns 9223372036854775807 or a 30-digit numeric into
 // a rounded double, so a line holding a long number token is first rewritten with each such token (outside strings)
 // as a marker string — NUL followed by the token's text — which the value converters write out verbatim.
-const MAYBE_LONG_NUMBER = /\d[\d.]{15,}/;
 const MARKER = '\u0000';
 
 /** Parses one JSON line; long number tokens become marker strings (see isRawNumber). */
 export function parseLossless(line: string): unknown {
-  if (!MAYBE_LONG_NUMBER.test(line)) return JSON.parse(line);
+  if (!hasLongDigitRun(line)) return JSON.parse(line);
   return JSON.parse(quoteLongNumbers(line));
 }
 
@@ -19,6 +18,18 @@ export function isRawNumber(value: unknown): value is string {
 export function stringifyLossless(value: unknown): string {
   const text = JSON.stringify(value);
   return text.includes('"\\u0000') ? text.replace(/"\\u0000([-+0-9.eE]+)"/g, '$1') : text;
+}
+
+/** Whether 16 or more digits and dots follow each other anywhere in the line (one pass, no backtracking). */
+function hasLongDigitRun(line: string): boolean {
+  let run = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2e) {
+      if (++run >= 16) return true;
+    } else run = 0;
+  }
+  return false;
 }
 
 function quoteLongNumbers(line: string): string {

@@ -1,8 +1,8 @@
 // Owns one stream's table: creating it or evolving it to the stream's schema (new columns added, incompatible type
 // changes refused naming stream and column), streaming its records in with COPY, and the mode's work — append
 // straight into the final table; append_dedup through a temporary stage merged by primary key (latest cursor
-// wins, CDC deletes remove the row); overwrite into a staging table swapped in when the input ends, or, when the
-// source resumes an interrupted load, appended to the table that load was going into.
+// wins, CDC deletes remove the row); overwrite into a staging table swapped in once the stream is reported
+// complete, which a rerun that resumes an interrupted load keeps appending to.
 import { randomUUID, createHash } from 'node:crypto';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';

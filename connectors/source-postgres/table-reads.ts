@@ -27,7 +27,8 @@ type Row = string[];
 /** Writes one chunk's records; returns how many. */
 async function emitRows(read: TableRead, rows: Row[]): Promise<number> {
   const { table, out } = read;
-  const head = `{"type":"RECORD","record":{"namespace":${JSON.stringify(table.schema)},"stream":${JSON.stringify(table.name)},"data":`;
+  // "stream" right after "record": the runtime recognises records from that prefix without parsing them.
+  const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(table.name)},"namespace":${JSON.stringify(table.schema)},"data":`;
   const tail = `,"emitted_at":${Date.now()}}}`;
   const extra = read.extraFields;
   for (const row of rows) {
