@@ -55,7 +55,6 @@ export const errorCodes = {
   'actor.in_use': 'badInput',
   'connection.not_found': 'badInput',
   'connection.invalid': 'badInput',
-  'connection.inactive': 'badInput',
   'job.not_found': 'badInput',
   'job.already_running': 'runtime',
   'job.orphaned': 'runtime',

@@ -88,6 +88,17 @@ function apiContract(label: string, env: () => Record<string, string>): void {
       expect((await call('PATCH', '/connections/faker-to-files', { schedule: 'every 1h', status: 'active' })).body).toMatchObject({ schedule: 'every 1h', status: 'active' });
     });
 
+    it('applies a YAML document and exports the definitions, secrets masked', async () => {
+      const yaml = `destinations:\n  - name: void\n    connector: destination-dev-null\n    config: {}\n`;
+      const applied = await api(base, 'POST', '/apply', yaml, { 'content-type': 'application/yaml' });
+      expect(applied).toEqual({ status: 200, body: { changes: [{ kind: 'destination', name: 'void', action: 'created' }] } });
+      const exported = await call('GET', '/export');
+      expect(exported.body.destinations.map((item: any) => item.name)).toContain('void');
+      const invalid = await api(base, 'POST', '/apply', 'sources: [', { 'content-type': 'application/yaml' });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.code).toBe('apply.invalid');
+    });
+
     it('serves an OpenAPI document that lists every route', async () => {
       const document = (await call('GET', '/openapi.json')).body;
       expect(document.openapi).toBe('3.1.0');

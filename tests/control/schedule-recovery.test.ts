@@ -1,0 +1,78 @@
+// Schedules (intervals and cron), orphaned-job recovery by heartbeat, and who the API lets in: in process.
+import { describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
+import { nextRunAt, normalizeSchedule, parseSchedule } from '../../runtime/control/schedule.js';
+import { recoverOrphanedJobs } from '../../runtime/control/recovery.js';
+import { authenticate } from '../../runtime/api/auth.js';
+import { openStore } from '../../runtime/store/open-store.js';
+import { tempDir } from '../support/cli.js';
+
+const KEY = Buffer.alloc(32, 3).toString('base64');
+
+describe('schedules', () => {
+  it('an interval fires at once without a previous job, then counts from the last one', () => {
+    const every = parseSchedule('every 15m');
+    expect(nextRunAt(every, undefined, 1_000)).toBe(1_000);
+    expect(nextRunAt(every, 10_000, 20_000)).toBe(10_000 + 15 * 60_000);
+  });
+
+  it('a cron expression fires at its next time after the last job', () => {
+    const hourly = parseSchedule('0 * * * *');
+    const last = Date.parse('2026-01-01T10:00:00Z');
+    expect(new Date(nextRunAt(hourly, last, last + 1000)).toISOString()).toBe('2026-01-01T11:00:00.000Z');
+    const everyTwoSeconds = parseSchedule('*/2 * * * * *');
+    expect(nextRunAt(everyTwoSeconds, Date.parse('2026-01-01T10:00:00Z'), Date.parse('2026-01-01T10:00:00.500Z'))).toBe(Date.parse('2026-01-01T10:00:02Z'));
+  });
+
+  it('"manual" and empty mean none; anything else unreadable is refused with a hint', () => {
+    expect(normalizeSchedule('manual')).toBeNull();
+    expect(normalizeSchedule('  ')).toBeNull();
+    expect(normalizeSchedule(' every 2h ')).toBe('every 2h');
+    expect(() => parseSchedule('every 0m')).toThrow('schedule "every 0m": the interval must be positive');
+    expect(() => parseSchedule('sometimes')).toThrow(/^schedule "sometimes": /);
+  });
+});
+
+describe('orphaned jobs', () => {
+  it('a job whose runner on another host stopped its heartbeat is failed; a fresh one is left alone', async () => {
+    const store = await openStore({ workspace: tempDir(), env: { SLUICE_SECRET_KEY: KEY } });
+    try {
+      const source = await store.actors.create('source', { name: 's', connector: 'source-faker', config: { count: 1 }, secretPaths: [] });
+      const destination = await store.actors.create('destination', { name: 'd', connector: 'destination-dev-null', config: {}, secretPaths: [] });
+      const connection = (name: string) => store.connections.create({
+        name, sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
+        schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
+      });
+      const stale = await store.jobs.start(await connection('stale'), 'schedule', 'elsewhere:123');
+      const fresh = await store.jobs.start(await connection('fresh'), 'schedule', 'elsewhere:456');
+      await store.db.run('UPDATE jobs SET heartbeat_at = ? WHERE id = ?', [Date.now() - 120_000, stale.id]);
+      const recovered = await recoverOrphanedJobs(store, { staleMs: 60_000 });
+      expect(recovered.map((job) => [job.id, job.status, job.failureCode])).toEqual([[stale.id, 'failed', 'job.orphaned']]);
+      expect(recovered[0]!.failureMessage).toMatch(/^its runner \(elsewhere:123\) sent no heartbeat for 12\d s$/);
+      expect((await store.jobs.byId(fresh.id))!.status).toBe('running');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('API authentication', () => {
+  const request = (remoteAddress: string, authorization?: string) =>
+    ({ headers: authorization ? { authorization } : {}, socket: { remoteAddress } }) as unknown as IncomingMessage;
+
+  it('lets loopback clients in without a token, refuses others, and checks any token given', async () => {
+    const store = await openStore({ workspace: tempDir(), env: { SLUICE_SECRET_KEY: KEY } });
+    try {
+      const allow = { allowLoopbackWithoutToken: true };
+      expect(await authenticate(request('127.0.0.1'), store, allow)).toEqual({ via: 'loopback' });
+      expect(await authenticate(request('::ffff:127.0.0.1'), store, allow)).toEqual({ via: 'loopback' });
+      await expect(authenticate(request('192.0.2.7'), store, allow)).rejects.toThrow('an API token is required for clients that are not on this machine');
+      const { token } = await store.tokens.create('remote');
+      expect(await authenticate(request('192.0.2.7', `Bearer ${token}`), store, allow)).toEqual({ via: 'token', name: 'remote' });
+      await expect(authenticate(request('127.0.0.1', 'Basic abc'), store, allow)).rejects.toThrow('the Authorization header must be "Bearer TOKEN"');
+      await expect(authenticate(request('127.0.0.1'), store, { allowLoopbackWithoutToken: false })).rejects.toThrow('an API token is required');
+    } finally {
+      await store.close();
+    }
+  });
+});
