@@ -626,6 +626,10 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
+    # Sluice runs a connector in a scratch directory; a relative database_path means where the user ran Sluice.
+    caller_dir = os.environ.get("SLUICE_CALLER_DIR")
+    if caller_dir:
+        os.chdir(caller_dir)
     handler = {"spec": cmd_spec, "check": cmd_check, "discover": cmd_discover, "read": cmd_read}[args.command]
     try:
         return handler(args)
