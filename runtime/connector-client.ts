@@ -37,6 +37,8 @@ export interface StartedConnector {
   output: ConnectorOutput;
   /** Waits for the exit and throws the classified failure, if any. */
   finish(): Promise<void>;
+  /** Waits for the exit and returns the classified failure, if any. */
+  failureAfterExit(): Promise<SluiceError | undefined>;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
@@ -108,9 +110,8 @@ export class ConnectorClient {
     return this.#start('write', files, true);
   }
 
-  async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean): Promise<StartedConnector> {
+  async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean, timeoutMs = this.options.streamTimeoutMs): Promise<StartedConnector> {
     const output = new ConnectorOutput(this.name, this.logger, this.#redact);
-    const timeoutMs = this.options.streamTimeoutMs;
     const running = await this.launcher.launch({
       command,
       files,
@@ -121,48 +122,38 @@ export class ConnectorClient {
       killGraceMs: this.options.killGraceMs,
       onStderrLine: output.handleStderrLine,
     });
-    const finish = async (): Promise<void> => {
-      const exit = await running.exited;
-      const failure = failureOf({
+    const failureAfterExit = async () =>
+      failureOf({
         connector: this.name,
         command,
-        exit,
+        exit: await running.exited,
         traceError: output.traceError,
         stderrTail: output.stderrTail,
         timeoutMs,
       });
+    const finish = async (): Promise<void> => {
+      const failure = await failureAfterExit();
       if (failure) throw failure;
     };
-    return { running, output, finish };
+    return { running, output, finish, failureAfterExit };
   }
 
   async #runToMessage(command: ProtocolCommand, files: ConnectorFiles, wanted: AirbyteMessage['type']): Promise<AirbyteMessage> {
-    const timeoutMs = this.options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    const started = await this.#startWithTimeout(command, files, timeoutMs);
-    const { running, output } = started;
+    const { running, output, failureAfterExit } = await this.#start(command, files, false, this.options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     let found: AirbyteMessage | undefined;
     try {
       for await (const item of readMessages(running.stdout, { maxLineBytes: this.options.maxLineBytes })) {
         if (item.kind === 'noise') output.handleNoise(item.text, item.reason);
-        else if (item.message.type === wanted) {
-          if (found) this.logger.warn(`the connector sent more than one ${wanted} message; the first one is used`);
-          found ??= item.message;
-        }
-        else output.handleSideMessage(item.message);
+        else if (item.message.type !== wanted) output.handleSideMessage(item.message);
+        else if (found) this.logger.warn(`the connector sent more than one ${wanted} message; the first one is used`);
+        else found = item.message;
       }
     } catch (error) {
       await running.stop();
       throw this.streamError(command, error);
     }
+    const failure = await failureAfterExit();
     const exit = await running.exited;
-    const failure = failureOf({
-      connector: this.name,
-      command,
-      exit,
-      traceError: output.traceError,
-      stderrTail: output.stderrTail,
-      timeoutMs,
-    });
     // A check that reports FAILED and exits non-zero still answered the question; report its answer.
     if (failure && !(found && command === 'check' && exit.exitCode !== null && !exit.timedOut)) throw failure;
     if (!found) {
@@ -172,21 +163,6 @@ export class ConnectorClient {
       });
     }
     return found;
-  }
-
-  #startWithTimeout(command: ProtocolCommand, files: ConnectorFiles, timeoutMs: number): Promise<StartedConnector> {
-    const output = new ConnectorOutput(this.name, this.logger, this.#redact);
-    return this.launcher
-      .launch({
-        command,
-        files,
-        env: this.options.env,
-        timeoutMs,
-        signal: this.options.signal,
-        killGraceMs: this.options.killGraceMs,
-        onStderrLine: output.handleStderrLine,
-      })
-      .then((running) => ({ running, output, finish: async () => undefined }));
   }
 
   /** Names the connector in an error met while reading its output. */

@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ContainerStdio } from './docker-stdio.js';
 import type { ExitResult, LaunchRequest, RunningConnector } from './launcher.js';
 import { forwardStderrLines } from './stderr-lines.js';
+import { armStopTriggers } from './stop-triggers.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 
@@ -24,8 +25,6 @@ export class RunningContainer implements RunningConnector {
   readonly stdin: Writable | null;
   readonly stdout: Readable;
   readonly exited: Promise<ExitResult>;
-  #timedOut = false;
-  #cancelled = false;
   #stopping: Promise<ExitResult> | undefined;
   /** Signals the engine accepted for this container; only these explain a 128+n status as "killed by". */
   readonly #sentSignals = new Set<string>();
@@ -43,19 +42,7 @@ export class RunningContainer implements RunningConnector {
     this.stdin?.on('error', () => undefined);
     forwardStderrLines(stdio.stderr, request.onStderrLine);
 
-    const timer =
-      request.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            this.#timedOut = true;
-            void this.stop();
-          }, request.timeoutMs);
-    const onAbort = (): void => {
-      this.#cancelled = true;
-      void this.stop();
-    };
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    if (request.signal?.aborted) onAbort();
+    const triggers = armStopTriggers(request, () => this.stop());
 
     const status = container.wait().then(
       (result: { StatusCode?: number }) => result.StatusCode ?? null,
@@ -63,8 +50,7 @@ export class RunningContainer implements RunningConnector {
       () => null,
     );
     this.exited = status.then(async (statusCode) => {
-      if (timer) clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
+      triggers.dispose();
       const oomKilled = await container.inspect().then(
         (info) => info.State.OOMKilled === true,
         () => false,
@@ -74,8 +60,8 @@ export class RunningContainer implements RunningConnector {
       return exitResultOf(statusCode, {
         sentSignals: this.#sentSignals,
         oomKilled,
-        timedOut: this.#timedOut,
-        cancelled: this.#cancelled,
+        timedOut: triggers.timedOut,
+        cancelled: triggers.cancelled,
       });
     });
   }

@@ -10,6 +10,7 @@ import { SluiceError } from '../errors.js';
 import { isolatedEnvironment } from './isolated-environment.js';
 import { writeConnectorFiles } from './connector-files.js';
 import { forwardStderrLines } from './stderr-lines.js';
+import { armStopTriggers } from './stop-triggers.js';
 import { liveProcessGroups } from './process-groups.js';
 import { protocolArgs, type ExitResult, type Launcher, type LaunchRequest, type RunningConnector } from './launcher.js';
 
@@ -69,8 +70,6 @@ class RunningProcess implements RunningConnector {
   readonly stdin;
   readonly stdout;
   readonly exited: Promise<ExitResult>;
-  #timedOut = false;
-  #cancelled = false;
   #stopping: Promise<ExitResult> | undefined;
   readonly #pid: number;
   readonly #graceMs: number;
@@ -89,23 +88,10 @@ class RunningProcess implements RunningConnector {
     this.stdin?.on('error', () => undefined);
     forwardStderrLines(child.stderr!, request.onStderrLine);
 
-    const timer =
-      request.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            this.#timedOut = true;
-            void this.stop();
-          }, request.timeoutMs);
-    const onAbort = (): void => {
-      this.#cancelled = true;
-      void this.stop();
-    };
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    if (request.signal?.aborted) onAbort();
+    const triggers = armStopTriggers(request, () => this.stop());
 
     this.exited = child.then(async (result) => {
-      if (timer) clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
+      triggers.dispose();
       // Whatever the connector started and left running goes with it.
       killGroup(this.#pid, 'SIGKILL');
       liveProcessGroups.delete(this.#pid);
@@ -113,8 +99,8 @@ class RunningProcess implements RunningConnector {
       return {
         exitCode: result.signal ? null : (result.exitCode ?? null),
         signal: result.signal ?? null,
-        timedOut: this.#timedOut,
-        cancelled: this.#cancelled,
+        timedOut: triggers.timedOut,
+        cancelled: triggers.cancelled,
       };
     });
   }
