@@ -86,9 +86,6 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     const sourceClient = await clientFor(source.connector, { logger, signal: cancel.signal });
     const destinationClient = await clientFor(destination.connector, { logger });
     let current = connection;
-    if (connection.namespace !== null || connection.streamPrefix !== '') {
-      logger.warn({ namespace: connection.namespace, streamPrefix: connection.streamPrefix }, 'this connection has a namespace or stream prefix: they are stored but not applied to the destination yet');
-    }
     const report = await applySchemaPolicy(store, current, sourceClient, source.config, started.id, logger);
     if (report.changed) {
       options.onSchemaChange?.(current, report, (await store.jobs.byId(started.id))!);
@@ -106,6 +103,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
         destination: { client: destinationClient, config: destination.config },
         catalog: current.catalog,
         stateStore,
+        streamMapping: { prefix: current.streamPrefix, namespace: current.namespace },
         attempts: 1,
         signal: cancel.signal,
         logger,

@@ -11,6 +11,7 @@ import type { StateStore } from './state-store.js';
 import { SyncStats, type SyncSummary } from './sync-stats.js';
 import { runSyncAttempt, type SyncSide } from './sync-attempt.js';
 import type { ValidationMode } from './record-validator.js';
+import { isIdentityMapping, mapCatalog, type StreamMapping } from './stream-mapping.js';
 
 export interface SyncOptions {
   source: SyncSide;
@@ -23,6 +24,8 @@ export interface SyncOptions {
   /** Or a state kept elsewhere (the control plane's database); it wins over statePath. */
   stateStore?: StateStore;
   validate?: ValidationMode;
+  /** Where the streams land in the destination: a name prefix and a namespace (a stored connection's). */
+  streamMapping?: StreamMapping;
   sourceIdleTimeoutMs?: number;
   destinationIdleTimeoutMs?: number;
   /** Attempts in all (1 = no retry). */
@@ -53,6 +56,7 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const catalog = options.catalog ?? buildConfiguredCatalog(discovered, options.choice);
   if (options.catalog) checkConfiguredCatalog(catalog, discovered);
   checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.client.name);
+  if (!isIdentityMapping(options.streamMapping)) mapCatalog(catalog, options.streamMapping!);
   const stateFile = options.stateStore ?? (await StateFile.load(options.statePath));
   const stats = new SyncStats(catalog.streams.map((configured) => keyForStats(catalog, configured.stream)));
   logger.info(
@@ -73,6 +77,7 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
         stateFile,
         stats,
         validate: options.validate ?? 'off',
+        streamMapping: options.streamMapping,
         sourceIdleTimeoutMs: options.sourceIdleTimeoutMs,
         destinationIdleTimeoutMs: options.destinationIdleTimeoutMs,
         maxLineBytes: options.maxLineBytes,

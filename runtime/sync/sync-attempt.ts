@@ -14,6 +14,7 @@ import type { StateStore } from './state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
+import { isIdentityMapping, mapCatalog, mappedRecordLine, type StreamMapping } from './stream-mapping.js';
 import { sendStreamsComplete } from '../stream-completion.js';
 
 export interface SyncSide {
@@ -35,6 +36,8 @@ export interface AttemptRequest {
   /** Fail when the destination takes no input for this long. */
   destinationIdleTimeoutMs?: number;
   maxLineBytes?: number;
+  /** Where the streams land in the destination (prefix, namespace); records pass unchanged without one. */
+  streamMapping?: StreamMapping;
   /** Aborting stops the source only: the destination finishes and commits what it received. */
   signal?: AbortSignal;
 }
@@ -54,7 +57,8 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     failure ??= error;
   };
 
-  const writer = await destination.client.startWrite({ config: destination.config, catalog });
+  const mapping = isIdentityMapping(request.streamMapping) ? undefined : request.streamMapping;
+  const writer = await destination.client.startWrite({ config: destination.config, catalog: mapping ? mapCatalog(catalog, mapping) : catalog });
   let reader: StartedConnector;
   try {
     reader = await source.client.startRead({ config: source.config, catalog, state: stateFile.forSource });
@@ -130,7 +134,8 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           const record = message.record!;
           const name = counting.ambiguous ? describeStream({ name: record.stream, namespace: record.namespace }) : record.stream;
           if (validator.wants(name)) validator.check(name, record.data);
-          return onRecord(name, bytes);
+          const forward = onRecord(name, bytes);
+          return mapping ? mappedRecordLine(message, mapping) : forward;
         }
         case 'STATE': {
           const { counted, reported, scope } = ledger.fromSource(message.state!, counting.keyOfDescriptor);
@@ -170,7 +175,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   try {
     await relayLines(reader.running.stdout, writer.running.stdin, router, {
       maxLineBytes: request.maxLineBytes,
-      parseRecords: counting.ambiguous || request.validate === 'strict',
+      parseRecords: counting.ambiguous || request.validate === 'strict' || mapping !== undefined,
       onChunk: watchdog.sourceAlive,
       onWaiting: watchdog.destinationWaiting,
     });

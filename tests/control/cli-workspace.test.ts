@@ -72,6 +72,20 @@ describe.concurrent('sluice sync <connection> on SQLite', () => {
     expect(rows(out, 'users')).toHaveLength(40);
   });
 
+  it('lands streams under the connection\'s prefix and namespace, keeping the source\'s names in the state', async () => {
+    const ws = workspace();
+    const out = await defineFakerConnection(ws, 25);
+    expect((await ws.run(['connection', 'update', 'faker-to-files', '--prefix', 'faker_', '--namespace', 'raw'])).exitCode).toBe(0);
+    const first = await ws.json(['sync', 'faker-to-files']);
+    expect(first).toMatchObject({ status: 'succeeded', recordsCommitted: 50 });
+    expect(rows(out, 'raw__faker_users')).toHaveLength(25);
+    expect(rows(out, 'raw__faker_purchases')).toHaveLength(25);
+    expect(rows(out, 'users')).toEqual([]);
+    const state = JSON.parse((await ws.run(['state', 'show', 'faker-to-files'])).stdout);
+    expect(state.map((message: any) => message.stream.stream_descriptor)).toEqual([{ name: 'users' }, { name: 'purchases' }]);
+    expect((await ws.json(['sync', 'faker-to-files'])).recordsEmitted).toBe(0);
+  });
+
   it('names what is missing or in the way, in one line', async () => {
     const ws = workspace();
     await defineFakerConnection(ws, 5);
