@@ -50,7 +50,7 @@ function syncedFlow(label: string, env: () => Record<string, string>): void {
   });
 }
 
-describe.concurrent('sluice sync <connection> on SQLite', () => {
+describe.concurrent('sluice sync <connection> on SQLite', { timeout: 150_000 }, () => {
   syncedFlow('SQLite', () => ({}));
 
   it('resets one stream after confirmation, and the next sync reads it from the start', async () => {

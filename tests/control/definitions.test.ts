@@ -11,7 +11,7 @@ import { diffCatalogs, describeDiff } from '../../runtime/control/schema-changes
 
 const counter = fixture('counter-source.mjs');
 
-describe.concurrent('sluice apply and export', () => {
+describe.concurrent('sluice apply and export', { timeout: 150_000 }, () => {
   it('creates, then leaves unchanged, then updates by name; export masks secrets and applies back unchanged', async () => {
     const ws = workspace({ LEAKY_PASSWORD: 'hunter2-from-env' });
     const file = join(ws.dir, 'sluice.yaml');
@@ -72,7 +72,7 @@ async function twoStreamSource(ws: Workspace, policy: string): Promise<string> {
   return out;
 }
 
-describe.concurrent('schema changes at sync time', () => {
+describe.concurrent('schema changes at sync time', { timeout: 150_000 }, () => {
   it('ignore: syncs the stored streams, shows the diff once', async () => {
     const ws = workspace();
     const out = await twoStreamSource(ws, 'ignore');

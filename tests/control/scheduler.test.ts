@@ -17,7 +17,7 @@ async function slowConnection(ws: Workspace, name: string, config: Record<string
   return out;
 }
 
-describe.concurrent('the scheduler', () => {
+describe.concurrent('the scheduler', { timeout: 150_000 }, () => {
   it('runs a connection on its interval, one job at a time', async () => {
     const ws = workspace();
     await slowConnection(ws, 'ticker', { count: 5 }, ['--schedule', 'every 1s']);
