@@ -11,13 +11,18 @@ export interface JobLogger {
 
 export function createJobLogger(path: string, options: { level?: LogLevel; echo?: DestinationStream; jobId: number; connection: string }): JobLogger {
   const file = pino.destination({ dest: path, sync: true, mkdir: true });
+  let closed = false;
+  // A connector that is still being stopped may log after the job ended: such lines are dropped, not thrown.
+  const guarded = { write: (line: string): void => void (closed ? undefined : file.write(line)) };
   const level = options.level ?? 'info';
-  const streams: pino.StreamEntry[] = [{ stream: file, level: minLevel(level) }];
+  const streams: pino.StreamEntry[] = [{ stream: guarded, level: minLevel(level) }];
   if (options.echo && level !== 'silent') streams.push({ stream: options.echo, level });
   const logger = pino({ level: minLevel(level), base: { job: options.jobId, connection: options.connection } }, pino.multistream(streams));
   return {
     logger,
     close: () => {
+      if (closed) return;
+      closed = true;
       file.flushSync();
       file.end();
     },
