@@ -45,6 +45,13 @@ export const builtinConnectors: readonly BuiltinConnector[] = [
     image: 'sluice/source-sqlite-py:dev',
   },
   {
+    name: 'source-mysql',
+    kind: 'source',
+    description: 'MySQL and MariaDB tables and views: full refresh in primary-key chunks, or incremental by cursor.',
+    entry: 'source-mysql/main.js',
+    image: 'sluice/source-mysql:dev',
+  },
+  {
     name: 'destination-local-json',
     kind: 'destination',
     description: 'One JSON-lines file per stream in a directory; overwrite, append, append_dedup.',
