@@ -3,9 +3,12 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import type { LogLevel } from '../logger.js';
+import { noRedaction, type Redactor } from '../secrets.js';
 
 export interface JobLogger {
   logger: Logger;
+  /** Masks these secrets in every line from now on (the connection's configs are known once loaded). */
+  maskSecrets(redact: Redactor): void;
   close(): void;
 }
 
@@ -13,13 +16,18 @@ export function createJobLogger(path: string, options: { level?: LogLevel; echo?
   const file = pino.destination({ dest: path, sync: true, mkdir: true });
   let closed = false;
   // A connector that is still being stopped may log after the job ended: such lines are dropped, not thrown.
-  const guarded = { write: (line: string): void => void (closed ? undefined : file.write(line)) };
+  let redact: Redactor = noRedaction;
+  const guarded = { write: (line: string): void => void (closed ? undefined : file.write(redact(line))) };
   const level = options.level ?? 'info';
   const streams: pino.StreamEntry[] = [{ stream: guarded, level: minLevel(level) }];
-  if (options.echo && level !== 'silent') streams.push({ stream: options.echo, level });
+  const echo = options.echo;
+  if (echo && level !== 'silent') streams.push({ stream: { write: (line: string) => echo.write(redact(line)) }, level });
   const logger = pino({ level: minLevel(level), base: { job: options.jobId, connection: options.connection } }, pino.multistream(streams));
   return {
     logger,
+    maskSecrets: (redactor) => {
+      redact = redactor;
+    },
     close: () => {
       if (closed) return;
       closed = true;

@@ -16,6 +16,7 @@ import type { SyncStats, SyncSummary } from '../sync/sync-stats.js';
 import { findActor } from './actor-service.js';
 import { clientFor } from './clients.js';
 import { createJobLogger } from './job-log.js';
+import { createRedactor, secretValues } from '../secrets.js';
 import { applySchemaPolicy, type SchemaChangeReport } from './schema-changes.js';
 
 export interface JobOptions {
@@ -58,7 +59,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const logPath = join(store.logsDir, `job-${started.id}.log`);
   await store.jobs.setLogPath(started.id, logPath);
   options.onJob?.(started);
-  const { logger, close } = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
+  const { logger, close, maskSecrets } = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
   const cancel = new AbortController();
   const onOuterAbort = (): void => cancel.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -83,6 +84,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     logger.info({ trigger: options.trigger, runner: started.runner }, `job ${started.id} started for connection ${connection.name}`);
     const source = await findActor(store, 'source', connection.sourceId);
     const destination = await findActor(store, 'destination', connection.destinationId);
+    maskSecrets(createRedactor([...secretValues(source.config, source.secretPaths), ...secretValues(destination.config, destination.secretPaths)]));
     const sourceClient = await clientFor(source.connector, { logger, signal: cancel.signal });
     const destinationClient = await clientFor(destination.connector, { logger });
     let current = connection;

@@ -1,7 +1,7 @@
 // The control plane's CLI end to end, as real subprocesses: sources, destinations and connections kept in a
 // workspace, `sluice sync <connection>` with stored state, job history and logs, state reset, secrets masked.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, fixture } from '../support/cli.js';
 import { rows, workspace, type Workspace } from '../support/workspace.js';
@@ -144,6 +144,25 @@ describe('secrets in the workspace', () => {
     const store = await openStore({ workspace: ws.env['SLUICE_HOME'] });
     expect((await store.actors.find('source', 'leaky'))!.config).toEqual({ user: 'bob', password: secret });
     await store.close();
+  });
+
+  it('are masked in job logs, on the terminal and in the log file, when a connector prints them', async () => {
+    const ws = workspace();
+    const secret = 'hunter2-in-the-logs';
+    const out = join(ws.env['SLUICE_HOME']!, 'out');
+    expect((await ws.run(['source', 'create', 'leaky', '--connector', fixture('leaks-secret.mjs'), '--config-json', JSON.stringify({ user: 'ann', password: secret })])).exitCode).toBe(0);
+    expect((await ws.run(['destination', 'create', 'files', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: out })])).exitCode).toBe(0);
+    const catalog = join(ws.env['SLUICE_HOME']!, 'catalog.json');
+    writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: 'things', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }] }));
+    const created = await ws.run(['connection', 'create', 'leaky-to-files', '--source', 'leaky', '--destination', 'files', '--catalog', catalog]);
+    expect(created.exitCode, created.stderr).toBe(0);
+    const sync = await ws.run(['sync', 'leaky-to-files', '--log-level', 'debug']);
+    expect(sync.exitCode).not.toBe(0);
+    const logs = await ws.run(['logs', '1']);
+    expect(logs.stdout).toContain('**********');
+    for (const output of [sync.stdout, sync.stderr, logs.stdout, logs.stderr]) expect(output).not.toContain(secret);
+    const logDir = join(ws.env['SLUICE_HOME']!, 'logs');
+    for (const file of readdirSync(logDir)) expect(readFileSync(join(logDir, file), 'utf8')).not.toContain(secret);
   });
 });
 
