@@ -1,4 +1,4 @@
-.PHONY: install build test demo bench docker-engine test-images images
+.PHONY: install build test demo bench docker-engine test-images images postgres-logical
 
 # Install the dependencies (this also builds dist/).
 install:
@@ -30,3 +30,7 @@ test-images: docker-engine
 # A Docker image for every built-in connector (sluice/<name>:dev), from the local base image, no registry.
 images: docker-engine
 	scripts/build-images.sh
+
+# Set the local PostgreSQL's wal_level to logical (a restart) for source-postgres CDC; idempotent.
+postgres-logical:
+	scripts/postgres-logical.sh
