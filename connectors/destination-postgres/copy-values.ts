@@ -1,13 +1,13 @@
-// Owns turning one JSON value into COPY text for a column of a given type: `\N` for null, escapes for tab, newline,
-// carriage return and backslash, and a check that the value fits the type. A value that does not fit is stored as
+// Owns turning one JSON value, as its text in the input line, into COPY text for a column of a given type: escapes
+// for tab, newline, carriage return and backslash, numbers copied digit for digit, and a check that the value fits. A value that does not fit is stored as
 // null and reported in `_airbyte_meta.changes` (DESTINATION_TYPECAST_ERROR) instead of failing the whole batch.
 import type { ColumnType } from './column-types.js';
-import { isRawNumber, stringifyLossless } from './lossless-json.js';
+import { stringAt } from './json-scan.js';
 
 export const NULL_TEXT = '\\N';
 
-/** The COPY text of a value, or undefined when it cannot be stored in the column. */
-export type Converter = (value: unknown) => string | undefined;
+/** The COPY text of the JSON value `s[start, end)` (never null), or undefined when the column cannot store it. */
+export type Converter = (s: string, start: number, end: number) => string | undefined;
 
 const SPECIAL = /[\\\n\r\t]/;
 
@@ -29,49 +29,61 @@ const INT8_MAX = 9223372036854775807n;
 
 function integerText(text: string): string | undefined {
   if (!INTEGER_TEXT.test(text)) return undefined;
+  if (text.length < 19) return text;
   const value = BigInt(text);
   return value > INT8_MAX || value < -INT8_MAX - 1n ? undefined : text;
 }
 
-const toBigint: Converter = (value) => {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : undefined;
-  if (isRawNumber(value)) return integerText(value.slice(1));
-  if (typeof value === 'string') return integerText(value.trim());
-  return undefined;
+const QUOTE = 34;
+
+/** The text inside a JSON string value, or undefined when the value is not a string. */
+function stringValue(s: string, start: number, end: number): string | undefined {
+  return s.charCodeAt(start) === QUOTE ? stringAt(s, start, end) : undefined;
+}
+
+const isNumberStart = (c: number): boolean => c === 45 || (c >= 48 && c <= 57);
+
+const toBigint: Converter = (s, start, end) => {
+  if (isNumberStart(s.charCodeAt(start))) return integerText(s.slice(start, end));
+  const text = stringValue(s, start, end);
+  return text === undefined ? undefined : integerText(text.trim());
 };
 
-const toNumeric: Converter = (value) => {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (isRawNumber(value)) return value.slice(1);
-  if (typeof value === 'string') {
-    const text = value.trim();
-    return NUMBER_TEXT.test(text) || SPECIAL_NUMBER.test(text) ? text : undefined;
-  }
-  return undefined;
+const toNumeric: Converter = (s, start, end) => {
+  if (isNumberStart(s.charCodeAt(start))) return s.slice(start, end);
+  const text = stringValue(s, start, end)?.trim();
+  return text !== undefined && (NUMBER_TEXT.test(text) || SPECIAL_NUMBER.test(text)) ? text : undefined;
 };
 
-const toBoolean: Converter = (value) => {
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (value === 'true' || value === 'false') return value === 'true' ? 't' : 'f';
-  return undefined;
+const toBoolean: Converter = (s, start, end) => {
+  const c = s.charCodeAt(start);
+  if (c === 116) return 't';
+  if (c === 102) return 'f';
+  const text = stringValue(s, start, end);
+  return text === 'true' ? 't' : text === 'false' ? 'f' : undefined;
 };
 
 const matching =
   (pattern: RegExp): Converter =>
-  (value) =>
-    typeof value === 'string' && (pattern.test(value) || INFINITY.test(value)) ? value : undefined;
+  (s, start, end) => {
+    const text = stringValue(s, start, end);
+    return text !== undefined && (pattern.test(text) || INFINITY.test(text)) ? escapeCopy(text) : undefined;
+  };
 
-const toText: Converter = (value) => {
-  if (typeof value === 'string') return escapeCopy(isRawNumber(value) ? value.slice(1) : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return escapeCopy(stringifyLossless(value));
+const toText: Converter = (s, start, end) => {
+  const c = s.charCodeAt(start);
+  if (c !== QUOTE) return escapeCopy(s.slice(start, end));
+  const inner = s.slice(start + 1, end - 1);
+  // A JSON string without escapes holds no tab, newline, carriage return or backslash: it is COPY text as it is.
+  return inner.indexOf('\\') === -1 ? inner : escapeCopy(JSON.parse(s.slice(start, end)) as string);
 };
 
-const toJsonb: Converter = (value) => escapeCopy(stringifyLossless(value));
+const toJsonb: Converter = (s, start, end) => escapeCopy(s.slice(start, end));
 
-const toBytea: Converter = (value) => {
-  if (typeof value !== 'string' || !BASE64.test(value)) return undefined;
-  return `\\\\x${Buffer.from(value, 'base64').toString('hex')}`;
+const toBytea: Converter = (s, start, end) => {
+  const text = stringValue(s, start, end);
+  if (text === undefined || !BASE64.test(text)) return undefined;
+  return `\\\\x${Buffer.from(text, 'base64').toString('hex')}`;
 };
 
 const CONVERTERS: Record<ColumnType, Converter> = {

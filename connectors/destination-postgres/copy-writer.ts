@@ -5,8 +5,7 @@ import type { CopyStreamQuery } from 'pg-copy-streams';
 const CHUNK_CHARS = 256 * 1024;
 
 export class CopyWriter {
-  #parts: string[] = [];
-  #chars = 0;
+  #text = '';
   #error: Error | undefined;
   readonly #done: Promise<void>;
 
@@ -24,17 +23,15 @@ export class CopyWriter {
 
   write(row: string): Promise<void> | undefined {
     if (this.#error) throw this.#error;
-    this.#parts.push(row);
-    this.#chars += row.length;
-    if (this.#chars < CHUNK_CHARS) return undefined;
+    this.#text += row;
+    if (this.#text.length < CHUNK_CHARS) return undefined;
     return this.#flush();
   }
 
   #flush(): Promise<void> | undefined {
-    if (this.#chars === 0) return undefined;
-    const text = this.#parts.join('');
-    this.#parts = [];
-    this.#chars = 0;
+    if (this.#text.length === 0) return undefined;
+    const text = this.#text;
+    this.#text = '';
     if (this.stream.write(text)) return undefined;
     return new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {

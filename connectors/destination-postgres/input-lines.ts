@@ -1,11 +1,12 @@
-// Owns a destination's stdin as text lines: non-blank lines in order, and `undefined` each time no input has
-// arrived for `idleMs`, so the caller can commit what it holds while the source is quiet.
+// Owns a destination's stdin as text lines: the non-blank lines of each chunk read, as one batch (a generator step
+// per line would cost more than the line's own work), and `undefined` each time no input has arrived for `idleMs`,
+// so the caller can commit what it holds while the source is quiet.
 import type { Readable } from 'node:stream';
 import { LineSplitter } from '../../protocol/line-splitter.js';
 
 const IDLE = Symbol('idle');
 
-export async function* inputLines(input: Readable, idleMs: number): AsyncGenerator<string | undefined> {
+export async function* inputBatches(input: Readable, idleMs: number): AsyncGenerator<string[] | undefined> {
   const splitter = new LineSplitter();
   let batch: string[] = [];
   const collect = (buffer: Buffer, start: number, end: number): void => {
@@ -30,9 +31,9 @@ export async function* inputLines(input: Readable, idleMs: number): AsyncGenerat
     if (batch.length > 0) {
       const ready = batch;
       batch = [];
-      yield* ready;
+      yield ready;
     }
   }
   splitter.end(collect);
-  yield* batch;
+  if (batch.length > 0) yield batch;
 }

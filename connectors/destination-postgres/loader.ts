@@ -12,9 +12,9 @@ import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } fr
 import { streamKey } from '../../protocol/state.js';
 import type { MessageWriter } from '../kit/message-writer.js';
 import { ConnectorError } from '../kit/run-connector.js';
-import { inputLines } from './input-lines.js';
+import { inputBatches } from './input-lines.js';
 import { LoadStates, stateHash } from './load-states.js';
-import { parseLossless } from './lossless-json.js';
+import { scanRecord, type RecordSpans } from './json-scan.js';
 import { StreamTable } from './stream-table.js';
 import type { DestinationPostgresConfig } from './spec.js';
 
@@ -84,48 +84,58 @@ export async function writeStreams(
     lastCommit = Date.now();
   };
 
+  const switchTo = async (table: StreamTable): Promise<void> => {
+    await endCopy();
+    await begin();
+    if (table.phase === 'undecided' && table.mode === 'overwrite') await startLoad(table, loads, false);
+    table.startCopy();
+    copying = table;
+  };
+  const writeRecord = (table: StreamTable, line: string, record: RecordSpans): Promise<void> | undefined => {
+    sinceState++;
+    sinceCommit++;
+    return table.write(line, record);
+  };
+  const onMessage = async (message: AirbyteMessage): Promise<void> => {
+    if (message.type === 'STATE' && message.state) {
+      const state = message.state;
+      const hash = stateHash(state);
+      const covered = coveredTables(state, tables);
+      for (const table of covered) {
+        if (table.phase === 'undecided' && table.mode === 'overwrite') {
+          await endCopy();
+          await begin();
+          await startLoad(table, loads, await loads.has(table.final, hash));
+        }
+      }
+      held.push({ message, hash, covered, records: sinceState });
+      sinceState = 0;
+      if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= COMMIT_MS) await commit();
+    } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
+      const status = message.trace.stream_status;
+      if (status.status === 'COMPLETE') complete.add(streamKey(status.stream_descriptor));
+    }
+  };
+  /** Handles one line; returns a promise only when the caller must wait (backpressure, a commit, a new COPY). */
+  const onLine = (line: string): Promise<void> | undefined => {
+    const record = scanLine(line);
+    if (!record) return onMessage(parseMessage(line));
+    const table = tables.get(streamKey({ name: record.stream, namespace: record.namespace }));
+    if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
+    if (copying !== table) return switchTo(table).then(() => writeRecord(table, line, record));
+    return writeRecord(table, line, record);
+  };
+
   try {
-    for await (const line of inputLines(input, COMMIT_MS)) {
-      if (line === undefined) {
+    for await (const batch of inputBatches(input, COMMIT_MS)) {
+      if (batch === undefined) {
         // The input paused: commit what is held rather than keep states waiting.
         if (held.length > 0) await commit();
         continue;
       }
-      const message = parseMessage(line);
-      if (message.type === 'RECORD' && message.record) {
-        const record = message.record;
-        const table = tables.get(streamKey({ name: record.stream, namespace: record.namespace }));
-        if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
-        if (copying !== table) {
-          await endCopy();
-          await begin();
-          if (table.phase === 'undecided' && table.mode === 'overwrite') await startLoad(table, loads, false);
-          table.startCopy();
-          copying = table;
-        }
-        const waiting = table.write(record);
+      for (const line of batch) {
+        const waiting = onLine(line);
         if (waiting) await waiting;
-        sinceState++;
-        sinceCommit++;
-      } else if (message.type === 'STATE' && message.state) {
-        // Re-read with plain JSON.parse: the echo must carry the state exactly as the source's JSON reads.
-        const original = JSON.parse(line) as AirbyteMessage;
-        const state = original.state!;
-        const hash = stateHash(state);
-        const covered = coveredTables(state, tables);
-        for (const table of covered) {
-          if (table.phase === 'undecided' && table.mode === 'overwrite') {
-            await endCopy();
-            await begin();
-            await startLoad(table, loads, await loads.has(table.final, hash));
-          }
-        }
-        held.push({ message: original, hash, covered, records: sinceState });
-        sinceState = 0;
-        if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= COMMIT_MS) await commit();
-      } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
-        const status = message.trace.stream_status;
-        if (status.status === 'COMPLETE') complete.add(streamKey(status.stream_descriptor));
       }
     }
     await commit();
@@ -141,10 +151,23 @@ export async function writeStreams(
 
 function parseMessage(line: string): AirbyteMessage {
   try {
-    return parseLossless(line) as AirbyteMessage;
+    return JSON.parse(line) as AirbyteMessage;
   } catch (error) {
-    throw new ConnectorError(`an input line is not JSON (${(error as Error).message}): ${line.slice(0, 120)}`, 'system_error');
+    throw notJson(line, error);
   }
+}
+
+/** A RECORD's parts, found without parsing the line; undefined for any other message. */
+function scanLine(line: string): RecordSpans | undefined {
+  try {
+    return scanRecord(line);
+  } catch (error) {
+    throw notJson(line, error);
+  }
+}
+
+function notJson(line: string, error: unknown): ConnectorError {
+  return new ConnectorError(`an input line is not a JSON protocol message (${(error as Error).message}): ${line.slice(0, 120)}`, 'system_error');
 }
 
 async function startLoad(table: StreamTable, loads: LoadStates, resumed: boolean): Promise<void> {

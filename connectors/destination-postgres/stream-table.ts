@@ -6,12 +6,13 @@
 import { randomUUID, createHash } from 'node:crypto';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { AirbyteRecordMessage, ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
+import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
 import { ConnectorError } from '../kit/run-connector.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
 import { canStore, META_COLUMNS, META_DDL, normaliseType, streamColumns, type ColumnSpec, type ColumnType } from './column-types.js';
 import { converterFor, NULL_TEXT, type Converter } from './copy-values.js';
 import { CopyWriter } from './copy-writer.js';
+import { forEachMember, keyIs, stringAt, type RecordSpans } from './json-scan.js';
 
 type Mode = 'append' | 'overwrite' | 'append_dedup';
 interface Column extends ColumnSpec {
@@ -48,6 +49,10 @@ export class StreamTable {
   readonly #generation: string;
   #lastEmittedAt = -1;
   #lastExtractedText = '';
+  #cells: string[] = [];
+  #quotedNames: string[] = [];
+  #indexOf = new Map<string, number>();
+  #keyIndexes: number[] | undefined;
 
   constructor(
     private readonly client: pg.Client,
@@ -82,7 +87,7 @@ export class StreamTable {
   async prepare(): Promise<void> {
     await this.client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`).catch(ignoreRace);
     if (this.mode === 'overwrite') return;
-    this.#columns = await this.#ensureTable(this.final);
+    this.#columns = this.#useColumns(await this.#ensureTable(this.final));
     this.#target = this.final;
     if (this.mode === 'append_dedup') {
       await this.#ensureUniqueKey();
@@ -98,11 +103,11 @@ export class StreamTable {
     if (resumed) {
       const { rows } = await this.client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [this.staging]);
       this.#target = rows[0].present ? this.staging : this.final;
-      this.#columns = await this.#ensureTable(this.#target);
+      this.#columns = this.#useColumns(await this.#ensureTable(this.#target));
       this.phase = 'resumed';
     } else {
       await this.client.query(`DROP TABLE IF EXISTS ${this.staging}`);
-      this.#columns = this.wanted.map((column) => ({ ...column, convert: converterFor(column.type) }));
+      this.#columns = this.#useColumns(this.wanted.map((column) => ({ ...column, convert: converterFor(column.type) })));
       await this.client.query(`CREATE TABLE ${this.staging} (${META_DDL}${this.#columns.map((c) => `, ${quoteIdent(c.name)} ${c.type}`).join('')})`);
       this.#target = this.staging;
       this.phase = 'fresh';
@@ -116,32 +121,50 @@ export class StreamTable {
     this.#staged = true;
   }
 
-  /** Queues one record's row; returns a promise only when the caller must wait for the database. */
-  write(record: AirbyteRecordMessage): Promise<void> | undefined {
-    const data = record.data as Record<string, unknown>;
-    if (record.emitted_at !== this.#lastEmittedAt) {
-      this.#lastEmittedAt = record.emitted_at;
-      this.#lastExtractedText = new Date(record.emitted_at).toISOString();
+  /** Queues one record's row, read from its line; returns a promise only when the caller must wait for the database. */
+  write(line: string, record: RecordSpans): Promise<void> | undefined {
+    if (record.emittedAt !== this.#lastEmittedAt) {
+      this.#lastEmittedAt = record.emittedAt;
+      this.#lastExtractedText = new Date(record.emittedAt).toISOString();
     }
-    let row = `${randomUUID()}\t${this.#lastExtractedText}\t`;
-    let cells = '';
-    let changes: Array<Record<string, unknown>> | undefined = (record.meta?.changes as Array<Record<string, unknown>>) ?? undefined;
-    for (const column of this.#columns) {
-      const value = data[column.name];
-      let text = NULL_TEXT;
-      if (value !== null && value !== undefined) {
-        const converted = column.convert(value);
-        if (converted === undefined) {
-          (changes ??= []).push({ field: column.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
-        } else text = converted;
-      } else if (this.mode === 'append_dedup' && this.primaryKey.includes(column.name)) {
-        throw new ConnectorError(`stream ${this.label}: a record has no value for primary key column ${column.name}; append_dedup needs one`, 'system_error');
+    const columns = this.#columns;
+    const cells = this.#cells;
+    cells.fill(NULL_TEXT);
+    let changes: Array<Record<string, unknown>> | undefined;
+    let position = 0;
+    forEachMember(line, record.dataStart, (keyStart, keyEnd, valueStart, valueEnd) => {
+      // Sources write columns in the same order every time: try the next column before looking the key up.
+      let index = position < columns.length && keyIs(line, keyStart, keyEnd, this.#quotedNames[position]!) ? position : -1;
+      if (index < 0) index = this.#indexOf.get(stringAt(line, keyStart, keyEnd)) ?? -1;
+      position = index + 1;
+      if (index < 0 || line.charCodeAt(valueStart) === 110 /* null */) return;
+      const converted = columns[index]!.convert(line, valueStart, valueEnd);
+      if (converted === undefined) (changes ??= []).push({ field: columns[index]!.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
+      else cells[index] = converted;
+    });
+    if (this.#keyIndexes) {
+      for (const index of this.#keyIndexes) {
+        if (cells[index] === NULL_TEXT) {
+          throw new ConnectorError(`stream ${this.label}: a record has no value for primary key column ${columns[index]!.name}; append_dedup needs one`, 'system_error');
+        }
       }
-      cells += `\t${text}`;
+    }
+    if (record.metaStart >= 0) {
+      const sourceChanges = (JSON.parse(line.slice(record.metaStart, record.metaEnd)) as { changes?: Array<Record<string, unknown>> }).changes;
+      if (sourceChanges && sourceChanges.length > 0) changes = [...sourceChanges, ...(changes ?? [])];
     }
     const meta = changes && changes.length > 0 ? this.#metaWith(changes) : this.#meta;
-    row += `${meta}\t${this.#generation}${cells}\n`;
+    const row = `${randomUUID()}\t${this.#lastExtractedText}\t${meta}\t${this.#generation}${cells.length > 0 ? `\t${cells.join("\t")}` : ""}\n`;
     return this.#copy!.write(row);
+  }
+
+  /** The columns rows are written to, once known: lookups for write(). */
+  #useColumns(columns: Column[]): Column[] {
+    this.#cells = new Array<string>(columns.length);
+    this.#quotedNames = columns.map((column) => JSON.stringify(column.name));
+    this.#indexOf = new Map(columns.map((column, index) => [column.name, index]));
+    this.#keyIndexes = this.mode === 'append_dedup' ? this.primaryKey.map((name) => columns.findIndex((column) => column.name === name)).filter((i) => i >= 0) : undefined;
+    return columns;
   }
 
   async endCopy(): Promise<void> {

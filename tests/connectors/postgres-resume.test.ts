@@ -12,7 +12,7 @@ import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
 import { destinationConfig, sourceConfig, sqlOn } from '../support/pg-connectors.js';
 
 const postgresMissing = await postgresAvailability();
-const ROWS = 100_000;
+const ROWS = 200_000;
 
 describe.runIf(!postgresMissing)('killing sluice mid-sync, then rerunning', () => {
   const url = useFreshDatabase();
@@ -31,7 +31,7 @@ describe.runIf(!postgresMissing)('killing sluice mid-sync, then rerunning', () =
     return [
       'sync',
       '--source', 'source-postgres',
-      '--source-config', jsonFile(dir, 'source.json', sourceConfig(url(), 'src', { chunk_size: 1000 })),
+      '--source-config', jsonFile(dir, 'source.json', sourceConfig(url(), 'src', { chunk_size: 500 })),
       '--destination', 'destination-postgres',
       '--destination-config', jsonFile(dir, 'destination.json', destinationConfig(url(), target)),
       '--streams', 'src.big',
@@ -52,7 +52,7 @@ describe.runIf(!postgresMissing)('killing sluice mid-sync, then rerunning', () =
     const marker = randomUUID();
     const run = execa(process.execPath, [sluiceBin, ...syncArgs(dir, mode, marker, target)], { reject: false });
     await waitUntil(() => existsSync(statePath) && readFileSync(statePath, 'utf8') !== before, 60_000, 'the first commit');
-    const delayMs = Math.floor(Math.random() * 300);
+    const delayMs = Math.floor(Math.random() * 50);
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     run.kill('SIGKILL');
     const result = await run;
