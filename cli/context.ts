@@ -1,9 +1,9 @@
 // Owns what every connector command shares: the common options, the logger, the connector client built from a
 // reference, reading the user's files, and cancellation on Ctrl-C.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { resolveConnector, type DockerOptions } from '../runtime/connector-ref.js';
 import { ConnectorClient } from '../runtime/connector-client.js';
-import { createLogger, LOG_LEVELS, type LogLevel, type Logger } from '../runtime/logger.js';
+import { createLogger, type LogLevel, type Logger } from '../runtime/logger.js';
 import { SluiceError } from '../runtime/errors.js';
 
 export interface ConnectorOptions {
@@ -32,9 +32,6 @@ export function withConnectorOptions(command: Command): Command {
     .option('--pull', 'pull a docker: image that is not present locally');
 }
 
-export function addGlobalOptions(program: Command): void {
-  program.addOption(new Option('--log-level <level>', 'log verbosity on stderr').choices(LOG_LEVELS).default('info'));
-}
 
 export function loggerFor(command: Command): Logger {
   const { logLevel } = command.optsWithGlobals<GlobalOptions>();

@@ -5,57 +5,45 @@
 // Owns the sluice executable: wires the commands, runs the one the user named, and turns any failure into one
 // line on stderr and an exit code (the only place that decides how Sluice exits).
 import { Command, CommanderError } from 'commander';
-import { addGlobalOptions } from './context.js';
+import { addGlobalOptions } from './global-options.js';
 import { printError } from './output.js';
 import { exitCodeFor, ExitCode, SluiceError } from '../runtime/errors.js';
-import { specCommand } from './commands/spec.js';
-import { checkCommand } from './commands/check.js';
-import { discoverCommand } from './commands/discover.js';
-import { readCommand } from './commands/read.js';
-import { writeCommand } from './commands/write.js';
-import { connectorsCommand } from './commands/connectors.js';
-import { syncCommand } from './commands/sync.js';
-import { stateCommand } from './commands/state.js';
-import { sourceCommand } from './commands/source.js';
-import { destinationCommand } from './commands/destination.js';
-import { connectionCommand } from './commands/connection.js';
-import { jobsCommand } from './commands/jobs.js';
-import { logsCommand } from './commands/logs.js';
-import { serveCommand } from './commands/serve.js';
-import { tokenCommand } from './commands/token.js';
-import { webhookCommand } from './commands/webhook.js';
-import { applyCommand, exportCommand } from './commands/apply.js';
-import { testConnectorCommand } from './commands/test-connector.js';
 
-export function buildProgram(): Command {
+// Each command's module is loaded only when that command runs (or for the full help): loading every module of the
+// control plane to run `sluice read` would add half a second to every start.
+type CommandLoader = () => Promise<Command[]>;
+const commands: Record<string, CommandLoader> = {
+  spec: async () => [(await import('./commands/spec.js')).specCommand()],
+  check: async () => [(await import('./commands/check.js')).checkCommand()],
+  discover: async () => [(await import('./commands/discover.js')).discoverCommand()],
+  read: async () => [(await import('./commands/read.js')).readCommand()],
+  write: async () => [(await import('./commands/write.js')).writeCommand()],
+  sync: async () => [(await import('./commands/sync.js')).syncCommand()],
+  state: async () => [(await import('./commands/state.js')).stateCommand()],
+  connectors: async () => [(await import('./commands/connectors.js')).connectorsCommand()],
+  'test-connector': async () => [(await import('./commands/test-connector.js')).testConnectorCommand()],
+  source: async () => [(await import('./commands/source.js')).sourceCommand()],
+  destination: async () => [(await import('./commands/destination.js')).destinationCommand()],
+  connection: async () => [(await import('./commands/connection.js')).connectionCommand()],
+  jobs: async () => [(await import('./commands/jobs.js')).jobsCommand()],
+  logs: async () => [(await import('./commands/logs.js')).logsCommand()],
+  serve: async () => [(await import('./commands/serve.js')).serveCommand()],
+  token: async () => [(await import('./commands/token.js')).tokenCommand()],
+  webhook: async () => [(await import('./commands/webhook.js')).webhookCommand()],
+  apply: async () => [(await import('./commands/apply.js')).applyCommand()],
+  export: async () => [(await import('./commands/apply.js')).exportCommand()],
+};
+
+/** The program with the command `argv` names, or with every command when it names none (help, a typo). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('sluice')
     .description('Move data from any Airbyte-protocol source to any destination.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)');
   addGlobalOptions(program);
-  for (const command of [
-    specCommand(),
-    checkCommand(),
-    discoverCommand(),
-    readCommand(),
-    writeCommand(),
-    syncCommand(),
-    stateCommand(),
-    connectorsCommand(),
-    sourceCommand(),
-    destinationCommand(),
-    connectionCommand(),
-    jobsCommand(),
-    logsCommand(),
-    serveCommand(),
-    tokenCommand(),
-    webhookCommand(),
-    applyCommand(),
-    exportCommand(),
-    testConnectorCommand(),
-  ]) {
-    program.addCommand(command);
-  }
+  const named = argv.slice(2).find((word) => Object.hasOwn(commands, word));
+  const loaders = named ? [commands[named]!] : Object.values(commands);
+  for (const load of loaders) for (const command of await load()) program.addCommand(command);
   // Commander's own errors (unknown option, missing argument) go through the same exit classifier.
   program.exitOverride();
   const override = (command: Command): void => {
@@ -69,7 +57,7 @@ export function buildProgram(): Command {
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (`sluice read … | head`) must not crash Sluice with EPIPE.
   process.stdout.on('error', () => undefined);
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -5,8 +5,8 @@ import { pino, type DestinationStream, type Logger, type Level } from 'pino';
 
 export type { Logger };
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from './log-levels.js';
+export { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
 export interface LoggerOptions {
   level?: LogLevel;

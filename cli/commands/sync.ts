@@ -11,7 +11,6 @@ import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
 import { printSummary, startProgressLine } from '../sync-report.js';
 import { SluiceError } from '../../runtime/errors.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
-import { syncConnection } from '../sync-connection.js';
 
 interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
   source?: string;
@@ -59,7 +58,7 @@ export function syncCommand(): Command {
     .option('--no-progress', 'no live progress line on a terminal')
     .action(async (connection: string | undefined, options: SyncCommandOptions, command: Command) => {
       if (connection !== undefined) {
-        await syncConnection(connection, options, command);
+        await (await import('../sync-connection.js')).syncConnection(connection, options, command);
         return;
       }
       for (const [option, value] of [['--source <connector>', options.source], ['--source-config <file>', options.sourceConfig], ['--destination <connector>', options.destination], ['--destination-config <file>', options.destinationConfig]] as const) {
