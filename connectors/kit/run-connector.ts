@@ -2,7 +2,6 @@
 // the connector's handler, and turn any failure into a TRACE ERROR (with failure_type) and a non-zero exit.
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { formatIssues, validateAgainstSchema } from '../../protocol/validators.js';
 import { normalizeState, type NormalizedState } from '../../protocol/state.js';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../../protocol/types.generated.js';
 import { parseConnectorArgs, UsageError } from './args.js';
@@ -91,6 +90,8 @@ async function dispatch<Config>(
 
 async function readConfig<Config>(path: string, spec: ConnectorSpecification): Promise<{ value?: Config; problem?: string }> {
   const value = await readJson(path, 'config');
+  // The validator (ajv) is loaded only by commands that read a config: `spec` starts without it.
+  const { formatIssues, validateAgainstSchema } = await import('../../protocol/validators.js');
   const issues = validateAgainstSchema(spec.connectionSpecification as object, value);
   if (issues.length > 0) return { problem: formatIssues(issues, 'config') };
   return { value: value as Config };
