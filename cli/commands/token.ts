@@ -1,6 +1,6 @@
 // Owns `sluice token create|list|revoke`: API tokens for `sluice serve`. A token is printed once, at creation.
 import { Command } from 'commander';
-import { SluiceError } from '../../runtime/errors.js';
+import { createToken, revokeToken } from '../../runtime/control/token-service.js';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 
@@ -10,7 +10,7 @@ export function tokenCommand(): Command {
     .description('create a token and print it (it cannot be shown again)')
     .argument('<name>', 'what the token is for')
     .action(async (name: string, options: WorkspaceOptions) => {
-      await withStore(options, async (store) => printLines([(await store.tokens.create(name)).token]));
+      await withStore(options, async (store) => printLines([(await createToken(store, name)).token]));
     });
   withWorkspace(group.command('list'))
     .description('list tokens (names and use, never the tokens)')
@@ -27,7 +27,7 @@ export function tokenCommand(): Command {
     .argument('<name>', 'token name')
     .action(async (name: string, options: WorkspaceOptions) => {
       await withStore(options, async (store) => {
-        if (!(await store.tokens.revoke(name))) throw new SluiceError('api.not_found', `no API token named ${name}`);
+        await revokeToken(store, name);
         printLines([`revoked token ${name}`]);
       });
     });

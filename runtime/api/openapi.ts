@@ -34,7 +34,7 @@ export function openApiDocument(routes: Route[], version: string): Record<string
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Sluice control plane API', version, description: 'Sources, destinations, connections, jobs and webhooks. Secrets are never returned.' },
+    info: { title: 'Sluice control plane API', version, description: 'Sources, destinations, connections, jobs, webhooks and API tokens. Secrets are never returned (a token only once, when it is created).' },
     security: [{ bearer: [] }, {}],
     paths,
     components: {

@@ -1,9 +1,11 @@
 // Owns the REST API's route table: health, the routes of each concern (actor-routes, connection-routes,
-// job-routes), and apply/export of definitions. Secrets never leave: actors are always returned masked.
+// job-routes, token-routes), and apply/export of definitions. Secrets never leave: actors are always returned
+// masked, and a token only once, when it is created.
 import { applyDocument, exportDocument } from '../control/definitions.js';
 import { actorRoutes } from './actor-routes.js';
 import { connectionRoutes } from './connection-routes.js';
 import { jobRoutes, webhookRoutes } from './job-routes.js';
+import { tokenRoutes } from './token-routes.js';
 import { API, type Route } from './route.js';
 
 export type { ApiDeps, Reply, RequestContext, Route } from './route.js';
@@ -18,6 +20,7 @@ export function apiRoutes(): Route[] {
     ...connectionRoutes(),
     ...jobRoutes(),
     ...webhookRoutes(),
+    ...tokenRoutes(),
     { method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)', handle: async ({ store, logger }, { rawBody }) => ({
       body: await applyDocument(store, rawBody, 'request body', logger),
     }) },

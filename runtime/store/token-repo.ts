@@ -3,6 +3,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SluiceError } from '../errors.js';
 import { isUniqueViolation, type Driver } from './driver.js';
+import type { Page } from './records.js';
 
 export interface ApiToken {
   id: string;
@@ -39,8 +40,9 @@ export class TokenRepo {
     return Number(row?.n ?? 0);
   }
 
-  async list(): Promise<ApiToken[]> {
-    return (await this.db.all('SELECT id, name, created_at, last_used_at FROM api_tokens ORDER BY name')).map(toToken);
+  async list(page: Page = {}): Promise<ApiToken[]> {
+    const rows = await this.db.all('SELECT id, name, created_at, last_used_at FROM api_tokens ORDER BY name LIMIT ? OFFSET ?', [page.limit ?? 1_000_000, page.offset ?? 0]);
+    return rows.map(toToken);
   }
 
   async revoke(name: string): Promise<boolean> {

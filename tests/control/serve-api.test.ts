@@ -99,13 +99,39 @@ function apiContract(label: string, env: () => Record<string, string>): void {
       expect(invalid.body.error.code).toBe('apply.invalid');
     });
 
+    it('creates, lists with pagination and revokes API tokens, never showing a token after it is created', async () => {
+      const created = await call('POST', '/tokens', { name: 'deploy' });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: 'deploy', lastUsedAt: null });
+      expect(created.body.token).toMatch(/^slc_[A-Za-z0-9_-]{43}$/);
+      expect((await call('POST', '/tokens', { name: 'backup' })).status).toBe(201);
+      expect(await call('POST', '/tokens', { name: 'deploy' })).toEqual({ status: 409, body: { error: { code: 'store.conflict', message: 'an API token named deploy already exists' } } });
+      expect((await call('POST', '/tokens', {})).body.error.message).toBe('the request body needs "name" (string)');
+      const first = await call('GET', '/tokens?limit=1');
+      expect(first.body.data).toEqual([{ id: expect.any(String), name: 'backup', createdAt: expect.any(Number), lastUsedAt: null }]);
+      expect(first.body.pagination).toEqual({ limit: 1, offset: 0, next: 1 });
+      const second = await call('GET', '/tokens?limit=1&offset=1');
+      expect(second.body.data).toEqual([{ id: created.body.id, name: 'deploy', createdAt: created.body.createdAt, lastUsedAt: null }]);
+      expect(second.body.pagination.next).toBeNull();
+      expect(JSON.stringify([first.body, second.body])).not.toContain('slc_');
+      expect((await call('DELETE', `/tokens/${created.body.id}`)).status).toBe(204);
+      expect((await call('DELETE', '/tokens/backup')).status).toBe(204);
+      expect(await call('DELETE', '/tokens/backup')).toEqual({ status: 404, body: { error: { code: 'api.not_found', message: 'no API token named backup', hint: 'see: sluice token list' } } });
+      expect((await call('GET', '/tokens')).body.data).toEqual([]);
+    });
+
     it('serves an OpenAPI document that lists every route', async () => {
       const document = (await call('GET', '/openapi.json')).body;
       expect(document.openapi).toBe('3.1.0');
       expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([
         '/api/v1/sources', '/api/v1/sources/{name}', '/api/v1/destinations/{name}/check', '/api/v1/connections/{name}/sync',
         '/api/v1/connections/{name}/state/reset', '/api/v1/jobs/{id}/cancel', '/api/v1/jobs/{id}/logs', '/api/v1/webhooks', '/api/v1/apply', '/api/v1/export',
+        '/api/v1/tokens', '/api/v1/tokens/{name}',
       ]));
+      expect(Object.keys(document.paths['/api/v1/tokens'])).toEqual(['get', 'post']);
+      expect(document.paths['/api/v1/tokens'].get.parameters.map((parameter: any) => parameter.name)).toEqual(['limit', 'offset']);
+      expect(document.paths['/api/v1/tokens'].post.requestBody.content['application/json'].schema.properties).toEqual({ name: { type: 'string' } });
+      expect(Object.keys(document.paths['/api/v1/tokens/{name}'])).toEqual(['delete']);
       expect(document.paths['/api/v1/sources'].get.parameters.map((parameter: any) => parameter.name)).toEqual(['limit', 'offset']);
     });
   });
@@ -134,6 +160,38 @@ describe('API tokens', () => {
       expect((await api(base, 'GET', '/health', undefined, { authorization: `Bearer ${token}` })).body).toMatchObject({ status: 'ok' });
       expect((await ws.run(['token', 'revoke', 'ci'])).stdout).toBe('revoked token ci');
       expect((await api(base, 'GET', '/health', undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('are created, listed and revoked over the API by a client holding a token, and a revoked token is refused', async () => {
+    const ws = workspace();
+    const admin = (await ws.run(['token', 'create', 'admin'])).stdout.trim();
+    const server = await startServe(ws.env, ['--require-token']);
+    try {
+      const base = `${server.url}/api/v1`;
+      const as = (token: string) => ({ authorization: `Bearer ${token}` });
+      expect((await api(base, 'POST', '/tokens', { name: 'ci' })).status).toBe(401);
+      expect((await api(base, 'GET', '/tokens')).status).toBe(401);
+      const created = await api(base, 'POST', '/tokens', { name: 'ci' }, as(admin));
+      expect(created.status).toBe(201);
+      const token = created.body.token as string;
+      expect(token).toMatch(/^slc_[A-Za-z0-9_-]{43}$/);
+      expect((await api(base, 'GET', '/health', undefined, as(token))).body).toMatchObject({ status: 'ok' });
+      const listed = await api(base, 'GET', '/tokens', undefined, as(token));
+      expect(listed.status).toBe(200);
+      expect(listed.body.data.map((item: any) => [item.name, item.lastUsedAt === null])).toEqual([['admin', false], ['ci', false]]);
+      expect(listed.body.data.every((item: any) => Object.keys(item).sort().join() === 'createdAt,id,lastUsedAt,name')).toBe(true);
+      expect(JSON.stringify(listed.body)).not.toContain(token);
+      expect(JSON.stringify(listed.body)).not.toContain('slc_');
+      expect((await ws.run(['token', 'list', '--json'])).stdout).toContain('"ci"');
+      expect((await api(base, 'DELETE', '/tokens/ci', undefined, as(admin))).status).toBe(204);
+      expect(await api(base, 'GET', '/health', undefined, as(token))).toEqual({
+        status: 401,
+        body: { error: { code: 'api.unauthorized', message: 'the API token is not valid', hint: 'create one with: sluice token create NAME' } },
+      });
+      expect((await api(base, 'GET', '/tokens', undefined, as(admin))).body.data.map((item: any) => item.name)).toEqual(['admin']);
     } finally {
       await server.stop();
     }
