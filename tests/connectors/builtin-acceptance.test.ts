@@ -7,9 +7,9 @@ import { jsonFile, repoRoot, sluice, tempDir } from '../support/cli.js';
 
 /** A working config per built-in: as a process (host paths) and inside its image (container paths). */
 const configs: Record<string, { process: object; docker: object } | { elsewhere: string }> = {
-  'source-postgres': { elsewhere: 'tests/connectors/postgres-*.test.ts, against the PostgreSQL server' },
-  'destination-postgres': { elsewhere: 'tests/connectors/postgres-*.test.ts, against the PostgreSQL server' },
-  'source-mysql': { elsewhere: 'tests/connectors/mysql-*.test.ts, against the MariaDB/MySQL server' },
+  'source-postgres': { elsewhere: 'tests/connectors/database-acceptance.test.ts, against the PostgreSQL server' },
+  'destination-postgres': { elsewhere: 'tests/connectors/database-acceptance.test.ts, against the PostgreSQL server' },
+  'source-mysql': { elsewhere: 'tests/connectors/database-acceptance.test.ts, against MariaDB' },
   'source-sqlite-py': { elsewhere: 'tests/connectors/source-sqlite-py.test.ts, with a database it creates' },
   'source-faker': { process: { count: 50 }, docker: { count: 50 } },
   'source-file': {
