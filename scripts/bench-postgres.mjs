@@ -76,8 +76,9 @@ const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-pg-'));
 const connection = { host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), username: decodeURIComponent(url.username || 'postgres'), password: decodeURIComponent(url.password) };
 writeFileSync(join(dir, 'source.json'), JSON.stringify({ ...connection, schemas: [SOURCE] }));
 writeFileSync(join(dir, 'destination.json'), JSON.stringify({ ...connection, schema: SLUICE_TARGET, internal_schema: `${SLUICE_TARGET}_internal` }));
-const sync = await timed(process.execPath, [
-  sluiceBin, 'sync',
+// Run as users run it: the executable itself, so that its shebang's V8 flags apply.
+const sync = await timed(sluiceBin, [
+  'sync',
   '--source', 'source-postgres', '--source-config', join(dir, 'source.json'),
   '--destination', 'destination-postgres', '--destination-config', join(dir, 'destination.json'),
   '--streams', `${SOURCE}.items`, '--mode', `${SOURCE}.items=full_refresh:overwrite`, '--json',
