@@ -15,6 +15,7 @@ export class ConnectorOutput {
 
   constructor(
     readonly connector: string,
+    /** A logger already bound to the connector's name. */
     readonly logger: Logger,
     readonly redact: Redactor,
   ) {}
@@ -23,14 +24,14 @@ export class ConnectorOutput {
   handleSideMessage(message: AirbyteMessage): boolean {
     if (message.type === 'LOG' && message.log) {
       const level = levelOfConnectorLog(message.log.level);
-      this.logger[level]({ connector: this.connector }, this.redact(message.log.message));
+      this.logger[level](this.redact(message.log.message));
       return true;
     }
     if (message.type === 'TRACE' && message.trace?.type === 'ERROR' && message.trace.error) {
       const error = message.trace.error;
       this.traceError = { ...error, message: this.redact(error.message) };
       this.logger.error(
-        { connector: this.connector, failureType: error.failure_type },
+        { failureType: error.failure_type },
         this.redact(error.internal_message ? `${error.message} (${error.internal_message})` : error.message),
       );
       return true;
@@ -41,7 +42,7 @@ export class ConnectorOutput {
   /** A stdout line that is not a protocol message: connectors print logs there too. */
   handleNoise(text: string, reason: string): void {
     this.noiseLines++;
-    this.logger.info({ connector: this.connector, stdout: true, reason }, this.redact(truncate(text)));
+    this.logger.info({ stdout: true, reason }, this.redact(truncate(text)));
   }
 
   /** Gives to the launcher as onStderrLine. */
@@ -49,7 +50,7 @@ export class ConnectorOutput {
     const clean = this.redact(line);
     this.stderrTail.push(truncate(clean));
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    this.logger.info({ connector: this.connector, stderr: true }, clean);
+    this.logger.info({ stderr: true }, clean);
   };
 }
 
