@@ -16,6 +16,7 @@ import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
 import { isIdentityMapping, mapCatalog, mappedRecordLine, type StreamMapping } from './stream-mapping.js';
 import { sendStreamsComplete } from '../stream-completion.js';
+import { Watchdog } from './watchdog.js';
 
 export interface SyncSide {
   client: ConnectorClient;
@@ -254,49 +255,4 @@ function streamError(client: ConnectorClient, command: 'read' | 'write', error: 
 
 function seconds(ms: number | undefined): string {
   return `${Math.round((ms ?? 0) / 1000)} s`;
-}
-
-/** Notices a source that goes silent while the destination keeps up, and a destination that stops reading. */
-class Watchdog {
-  #lastSourceChunk = Date.now();
-  #waitingSince: number | undefined;
-  readonly #timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    request: AttemptRequest,
-    onSourceIdle: () => void,
-    onDestinationStuck: () => void,
-  ) {
-    const sourceLimit = request.sourceIdleTimeoutMs;
-    const destinationLimit = request.destinationIdleTimeoutMs;
-    if (sourceLimit === undefined && destinationLimit === undefined) return;
-    const every = Math.max(50, Math.min(sourceLimit ?? Infinity, destinationLimit ?? Infinity) / 4);
-    this.#timer = setInterval(() => {
-      const now = Date.now();
-      if (this.#waitingSince !== undefined) {
-        if (destinationLimit !== undefined && now - this.#waitingSince > destinationLimit) {
-          this.stop();
-          onDestinationStuck();
-        }
-      } else if (sourceLimit !== undefined && now - this.#lastSourceChunk > sourceLimit) {
-        this.stop();
-        onSourceIdle();
-      }
-    }, every);
-    this.#timer.unref();
-  }
-
-  readonly sourceAlive = (): void => {
-    this.#lastSourceChunk = Date.now();
-  };
-
-  readonly destinationWaiting = (waiting: boolean): void => {
-    this.#waitingSince = waiting ? Date.now() : undefined;
-    // Time spent waiting for the destination is not the source's silence.
-    if (!waiting) this.#lastSourceChunk = Date.now();
-  };
-
-  stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-  }
 }
