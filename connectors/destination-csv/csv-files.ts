@@ -1,8 +1,8 @@
 // Owns the file-level steps destination-csv needs: reading a CSV file's records (header first) as a stream,
-// rewriting a file through a side file that is fsync'ed and renamed over it, and the committed-length marker that
+// rewriting a file (the kit's rewriteFile, re-exported), and the committed-length marker that
 // lets an append resume after a crash without a torn record.
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, truncate } from 'node:fs/promises';
+import { open, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CsvParser, type CsvRecord } from '../kit/csv.js';
 
@@ -20,40 +20,7 @@ export async function readHeader(path: string, delimiter: string): Promise<strin
   return undefined;
 }
 
-/** Writes `lines()` into `path.rewrite`, fsyncs it and renames it over `path`. */
-export async function rewriteFile(path: string, lines: () => AsyncIterable<string>): Promise<void> {
-  const temporary = `${path}.rewrite`;
-  const handle = await open(temporary, 'w', 0o644);
-  try {
-    let parts: string[] = [];
-    let chars = 0;
-    for await (const line of lines()) {
-      parts.push(line);
-      chars += line.length;
-      if (chars >= 1 << 20) {
-        await handle.write(parts.join(''));
-        parts = [];
-        chars = 0;
-      }
-    }
-    if (parts.length > 0) await handle.write(parts.join(''));
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(temporary, path);
-  await syncDirectory(dirname(path));
-}
-
-/** Makes a rename in `dir` durable (best effort: some file systems cannot fsync a directory). */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => undefined);
-  await handle?.sync().catch(() => undefined);
-  await handle?.close();
-}
+export { rewriteFile, syncDirectory } from '../kit/rewrite-file.js';
 
 /**
  * The length of a file up to its last commit, kept in `.<file>.committed` next to it while a sync appends to it.

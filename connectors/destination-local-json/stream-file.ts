@@ -4,6 +4,8 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
+import { compareCursors, valueAtPath } from '../kit/cursor.js';
+import { rewriteFile } from '../kit/rewrite-file.js';
 
 const BUFFER_CHARS = 1 << 20;
 
@@ -89,47 +91,16 @@ async function dedupe(path: string, configured: ConfiguredAirbyteStream): Promis
       // Only the last line written before a crash can be torn, and it was never committed: drop it.
       continue;
     }
-    const key = JSON.stringify(primaryKey.map((keyPath) => valueAt(data, keyPath)));
-    const cursor = cursorPath.length > 0 ? valueAt(data, cursorPath) : undefined;
+    const key = JSON.stringify(primaryKey.map((keyPath) => valueAtPath(data, keyPath)));
+    const cursor = cursorPath.length > 0 ? valueAtPath(data, cursorPath) : undefined;
     const previous = latest.get(key);
-    if (!previous || compare(cursor, previous.cursor) >= 0) {
+    if (!previous || compareCursors(cursor, previous.cursor) >= 0) {
       // Re-inserting keeps the file ordered by when each key was last written.
       latest.delete(key);
       latest.set(key, { line, cursor });
     }
   }
-  const temporary = `${path}.dedup`;
-  const handle = await open(temporary, 'w', 0o644);
-  try {
-    let batch: string[] = [];
-    for (const { line } of latest.values()) {
-      batch.push(line);
-      if (batch.length === 10_000) {
-        await handle.write(`${batch.join('\n')}\n`);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await handle.write(`${batch.join('\n')}\n`);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(temporary, path);
-}
-
-function valueAt(data: Record<string, unknown>, path: string[]): unknown {
-  let value: unknown = data;
-  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  return value;
-}
-
-function compare(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === undefined || a === null) return -1;
-  if (b === undefined || b === null) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  await rewriteFile(path, function* () {
+    for (const { line } of latest.values()) yield `${line}\n`;
+  });
 }
