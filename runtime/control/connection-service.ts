@@ -1,7 +1,7 @@
 // Owns defining connections: a source and a destination by name, the configured catalog (built from what the
 // source discovers, with stream choice and overrides, or given whole and checked against discover), the
 // destination's supported modes checked, the schedule validated, and what may be shown of a connection.
-import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog, DestinationSyncMode, SyncMode } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -31,7 +31,7 @@ export interface PublicConnection {
   name: string;
   source: string;
   destination: string;
-  streams: Array<{ name: string; namespace?: string; syncMode: string; destinationSyncMode: string; cursorField?: string[]; primaryKey?: string[][] }>;
+  streams: Array<{ name: string; namespace?: string; syncMode: SyncMode; destinationSyncMode: DestinationSyncMode; cursorField?: string[]; primaryKey?: string[][] }>;
   namespace: string | null;
   streamPrefix: string;
   schedule: string | null;
@@ -42,6 +42,20 @@ export interface PublicConnection {
   updatedAt: string;
 }
 
+export type StreamSummary = PublicConnection['streams'][number];
+
+/** Each configured stream of a connection as shown and exported: name, modes, cursor and key. */
+export function streamSummaries(connection: Connection): StreamSummary[] {
+  return connection.catalog.streams.map((configured) => ({
+    name: configured.stream.name,
+    ...(configured.stream.namespace ? { namespace: configured.stream.namespace } : {}),
+    syncMode: configured.sync_mode,
+    destinationSyncMode: configured.destination_sync_mode,
+    ...(configured.cursor_field?.length ? { cursorField: configured.cursor_field } : {}),
+    ...(configured.primary_key?.length ? { primaryKey: configured.primary_key } : {}),
+  }));
+}
+
 export async function publicConnection(store: Store, connection: Connection): Promise<PublicConnection> {
   const [source, destination] = await Promise.all([store.actors.byId(connection.sourceId), store.actors.byId(connection.destinationId)]);
   return {
@@ -49,14 +63,7 @@ export async function publicConnection(store: Store, connection: Connection): Pr
     name: connection.name,
     source: source?.name ?? connection.sourceId,
     destination: destination?.name ?? connection.destinationId,
-    streams: connection.catalog.streams.map((configured) => ({
-      name: configured.stream.name,
-      ...(configured.stream.namespace ? { namespace: configured.stream.namespace } : {}),
-      syncMode: configured.sync_mode,
-      destinationSyncMode: configured.destination_sync_mode,
-      ...(configured.cursor_field?.length ? { cursorField: configured.cursor_field } : {}),
-      ...(configured.primary_key?.length ? { primaryKey: configured.primary_key } : {}),
-    })),
+    streams: streamSummaries(connection),
     namespace: connection.namespace,
     streamPrefix: connection.streamPrefix,
     schedule: connection.schedule,

@@ -13,7 +13,7 @@ import type { ActorKind, Connection, ConnectionStatus, SchemaChangePolicy } from
 import type { StreamOverride } from '../sync/configured-catalog.js';
 import { canonicalJson } from '../sync/canonical-json.js';
 import { createActor, updateActor } from './actor-service.js';
-import { createConnection, updateConnection, type ConnectionDefinition } from './connection-service.js';
+import { createConnection, streamSummaries, updateConnection, type ConnectionDefinition } from './connection-service.js';
 
 export interface StreamDefinition {
   name: string;
@@ -118,14 +118,7 @@ async function exportConnection(store: Store, connection: Connection) {
     name: connection.name,
     source: source?.name ?? connection.sourceId,
     destination: destination?.name ?? connection.destinationId,
-    streams: connection.catalog.streams.map((configured) => normalizeStream({
-      name: configured.stream.name,
-      ...(configured.stream.namespace ? { namespace: configured.stream.namespace } : {}),
-      syncMode: configured.sync_mode,
-      destinationSyncMode: configured.destination_sync_mode,
-      ...(configured.cursor_field?.length ? { cursorField: configured.cursor_field } : {}),
-      ...(configured.primary_key?.length ? { primaryKey: configured.primary_key } : {}),
-    })),
+    streams: streamSummaries(connection).map(normalizeStream),
     schedule: connection.schedule,
     namespace: connection.namespace,
     streamPrefix: connection.streamPrefix,
