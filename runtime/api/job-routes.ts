@@ -6,6 +6,7 @@ import { findConnection } from '../control/connection-service.js';
 import { publicJob } from '../control/job-view.js';
 import { readJobLog } from '../control/job-log.js';
 import { field, page, pagination } from './request-body.js';
+import { createWebhookBody } from './request-schemas.js';
 import { API, type Route } from './route.js';
 
 export function jobRoutes(): Route[] {
@@ -42,7 +43,7 @@ export function webhookRoutes(): Route[] {
   const tag = 'webhooks';
   return [
     { method: 'GET', path: base, tag, summary: 'List webhooks', handle: async ({ store }) => ({ body: { data: await store.webhooks.list() } }) },
-    { method: 'POST', path: base, tag, summary: `Create a webhook for events: ${WEBHOOK_EVENTS.join(', ')}`, bodyFields: { name: 'string', url: 'string', events: 'array' },
+    { method: 'POST', path: base, tag, summary: `Create a webhook for events: ${WEBHOOK_EVENTS.join(', ')}`, body: createWebhookBody,
       handle: async ({ store }, { body }) => {
         const events = field<string[]>(body, 'events', 'array') ?? [...WEBHOOK_EVENTS];
         for (const event of events) {

@@ -20,14 +20,11 @@ export function openApiDocument(routes: Route[], version: string): Record<string
         default: { description: 'An error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
-    if (route.bodyFields) {
+    if (route.body) {
+      const content = { schema: route.body };
       operation['requestBody'] = {
         required: route.method === 'POST',
-        content: {
-          'application/json': {
-            schema: { type: 'object', properties: Object.fromEntries(Object.entries(route.bodyFields).map(([name, type]) => [name, { type }])) },
-          },
-        },
+        content: route.rawBody ? { 'application/json': content, 'application/yaml': content } : { 'application/json': content },
       };
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
