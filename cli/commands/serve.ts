@@ -56,6 +56,7 @@ export function serveCommand(): Command {
         backoffMs: Number(options.backoff) * 1000,
         tickMs: positiveNumber(options.tick, '--tick') * 1000,
         staleMs: process.env['SLUICE_STALE_JOB_MS'] === undefined ? undefined : Number(process.env['SLUICE_STALE_JOB_MS']),
+        onJobStarted: notifier.jobStarted,
         onFinished: notifier.jobFinished,
         onSchemaChange: notifier.schemaChanged,
       });
