@@ -44,7 +44,7 @@ async function handle(
   openapi: unknown,
   options: ApiServerOptions,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = requestUrl(request.url ?? '/');
   const method = request.method ?? 'GET';
   const refused = guardRequest({ method, path: url.pathname, headers: request.headers }, options.guard);
   if (refused) throw refused;
@@ -72,4 +72,12 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   }
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+function requestUrl(target: string): URL {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new SluiceError('api.bad_request', `the request target ${target} is not a valid path`);
+  }
 }

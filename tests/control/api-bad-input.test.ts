@@ -2,6 +2,7 @@
 // 201: malformed URI escapes, bodies of the wrong type, unknown fields, a catalog or an applied document that is
 // not one, and connectors that cannot be found, started or that fail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import { fixture } from '../support/cli.js';
 import { workspace, type Workspace } from '../support/workspace.js';
 import { api, startServe, type ApiResult, type RunningServer } from '../support/server.js';
@@ -56,6 +57,19 @@ describe('bad input to the REST API', () => {
     expect(await call('GET', '/sources/%E0%A4%A')).toEqual({ status: 400, body: { error: { code: 'api.bad_request', message: 'the path parameter name is not a valid URI escape: %E0%A4%A' } } });
   });
 
+  it('answers a request target that is not a path with a 400', async () => {
+    const port = Number(new URL(server.url).port);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end('GET //[x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'api.bad_request', message: 'the request target //[x is not a valid path' } });
+  });
+
   it('refuses unknown fields and wrong types, naming the field', async () => {
     expect(await call('POST', '/sources', { name: 'a', connector: 'source-faker', config: {}, colour: 'red' })).toEqual({
       status: 400, body: { error: { code: 'api.bad_request', message: 'the request body has an unknown field "colour"' } },
@@ -94,6 +108,9 @@ describe('bad input to the REST API', () => {
     expect(check).toEqual({ status: 502, body: { error: { code: 'connector.failed', message: expect.stringContaining('upstream exploded') } } });
     const discover = await call('POST', '/connections', { name: 'broken-to-void', source: 'broken', destination: 'void' });
     expect([discover.status, discover.body.error.code]).toEqual([502, 'connector.failed']);
-    expect((await call('GET', '/sources')).body.data.map((source: any) => source.name)).toEqual(['broken', 'faker']);
+    expect((await call('POST', '/sources', { name: 'misconfigured', connector: fixture('config-error.mjs'), config: { api_key: 'k' } })).status).toBe(201);
+    const refused = await call('POST', '/sources/misconfigured/check');
+    expect([refused.status, refused.body.error.code]).toEqual([422, 'connector.failed']);
+    expect((await call('GET', '/sources')).body.data.map((source: any) => source.name)).toEqual(['broken', 'faker', 'misconfigured']);
   });
 });

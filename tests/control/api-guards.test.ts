@@ -73,7 +73,18 @@ describe('requests a browser page could send', () => {
     expect((await ws.run(['source', 'create', 'local', '--connector', fixture('counter-source.mjs'), '--config-json', '{"count":1}'])).exitCode).toBe(0);
   });
 
-  it('refuses a foreign Origin and a Host that is not this server (DNS rebinding), on reads and writes alike', async () => {
+  it("does not fill in the server's environment variables in a document applied over the API", async () => {
+    const base = `${server.url}/api/v1`;
+    // A YAML escape hides the ${…} from anything that looks at the raw text.
+    const yaml = 'destinations:\n  - name: env\n    connector: destination-local-json\n    config: { destination_path: "\\x24{SLUICE_HOME}/out" }\n';
+    expect(await api(base, 'POST', '/apply', yaml, { 'content-type': 'application/yaml' })).toEqual({
+      status: 403,
+      body: { error: { code: 'api.forbidden', message: "request body uses ${SLUICE_HOME}: the server's environment variables are not filled in for API clients", hint: 'put the value itself in the document, or run sluice apply on the server' } },
+    });
+    expect(JSON.stringify((await api(base, 'GET', '/export')).body)).not.toContain(ws.env['SLUICE_HOME']);
+  });
+
+    it('refuses a foreign Origin and a Host that is not this server (DNS rebinding), on reads and writes alike', async () => {
     const port = new URL(server.url).port;
     const rebound = await raw(server.url, 'GET', '/api/v1/sources', { host: `evil.example:${port}` });
     expect(rebound).toEqual({ status: 403, body: { error: { code: 'api.forbidden', message: `Host evil.example:${port} is not a name this server answers to`, hint: 'use localhost, the address it listens on, or start it with --allowed-host NAME' } } });
