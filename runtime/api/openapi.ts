@@ -31,7 +31,7 @@ export function openApiDocument(routes: Route[], version: string): Record<string
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Sluice control plane API', version, description: 'Sources, destinations, connections, jobs, webhooks and API tokens. Secrets are never returned (a token only once, when it is created).' },
+    info: { title: 'Sluice control plane API', version, description: 'Sources, destinations, connections, jobs, webhooks and API tokens. Secrets are never returned (a token or a webhook signing secret only once, when it is created). Requests that change state send application/json (apply: also application/yaml); a foreign Origin or Host is refused with 403; bodies with unknown fields are refused with 400.' },
     security: [{ bearer: [] }, {}],
     paths,
     components: {
