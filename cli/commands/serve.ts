@@ -47,6 +47,9 @@ export function serveCommand(): Command {
         });
       }
       const store = await openStore({ workspace: options.workspace });
+      if (options.requireToken && (await store.tokens.count()) === 0) {
+        logger.warn('--require-token is set but no API token exists yet: every request will be refused (create one with: sluice token create NAME)');
+      }
       const notifier = new Notifier(store, logger, { backoffMs: Number(process.env['SLUICE_WEBHOOK_BACKOFF_MS'] ?? 1000) });
       const scheduler = new Scheduler({
         store,
