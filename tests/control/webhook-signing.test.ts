@@ -14,19 +14,22 @@ import { api, eventually, startServe } from '../support/server.js';
 interface Delivery {
   headers: IncomingHttpHeaders;
   text: string;
+  answered: number;
 }
 
 describe('signed webhooks', () => {
   let receiver: Server;
   let url: string;
   const deliveries: Delivery[] = [];
+  let failNext = 0;
   beforeAll(async () => {
     receiver = createServer((request, response) => {
       let text = '';
       request.on('data', (chunk) => (text += chunk));
       request.on('end', () => {
-        deliveries.push({ headers: request.headers, text });
-        response.writeHead(204).end();
+        const answered = failNext-- > 0 ? 503 : 204;
+        deliveries.push({ headers: request.headers, text, answered });
+        response.writeHead(answered).end();
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -89,8 +92,28 @@ describe('signed webhooks', () => {
     expect(cli.stdout).not.toContain(key);
   });
 
+  it('keep their webhook-id on a retry, signed anew, from the CLI too', async () => {
+    deliveries.length = 0;
+    failNext = 1;
+    const ws = workspace({ SLUICE_WEBHOOK_BACKOFF_MS: '100' });
+    const created = await ws.run(['webhook', 'create', 'ops', '--url', url, '--events', 'job.started']);
+    const secret = created.stdout.split(': ').at(-1)!.trim();
+    expect((await ws.run(['source', 'create', 'faker', '--connector', 'source-faker', '--config-json', '{"count":1}'])).exitCode).toBe(0);
+    expect((await ws.run(['destination', 'create', 'void', '--connector', 'destination-dev-null', '--config-json', '{}'])).exitCode).toBe(0);
+    expect((await ws.run(['connection', 'create', 'quick', '--source', 'faker', '--destination', 'void', '--streams', 'users'])).exitCode).toBe(0);
+    const synced = await ws.run(['sync', 'quick']);
+    expect(synced.exitCode).toBe(0);
+    expect(synced.stderr).not.toContain(secret.slice('whsec_'.length));
+    expect(deliveries.map((delivery) => delivery.answered)).toEqual([503, 204]);
+    const [first, retry] = deliveries as [Delivery, Delivery];
+    expect(retry.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    expect(retry.text).toBe(first.text);
+    const verifier = new Webhook(secret);
+    for (const delivery of deliveries) expect((verifier.verify(delivery.text, delivery.headers as Record<string, string>) as any).event).toBe('job.started');
+  });
+
   function events(): string[] {
-    return deliveries.map((delivery) => {
+    return deliveries.filter((delivery) => delivery.answered < 300).map((delivery) => {
       const body = JSON.parse(delivery.text);
       return `${body.event} ${body.job?.id}`;
     });
