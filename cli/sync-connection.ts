@@ -51,6 +51,7 @@ export async function syncConnection(name: string, options: ConnectionSyncOption
       signal: interrupt,
       logLevel,
       echo: stderrStream(logLevel),
+      onJob: (job) => notifier.jobStarted(job, connection),
       onFinished: notifier.jobFinished,
       onSchemaChange: notifier.schemaChanged,
       onStarted: (stats: SyncStats) => {

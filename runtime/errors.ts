@@ -67,6 +67,7 @@ export const errorCodes = {
   'api.forbidden': 'badInput',
   'api.not_found': 'badInput',
   'api.bad_request': 'badInput',
+  'api.unsupported_media_type': 'badInput',
   'internal.unexpected': 'runtime',
 } as const satisfies Record<string, Bucket>;
 

@@ -1,6 +1,7 @@
 // Owns `sluice serve`: the scheduler and the REST API over the workspace's store, until SIGINT or SIGTERM,
 // when running jobs are cancelled (their destinations commit what they received) and the server closes.
-// Its first stdout line says where it listens: `listening on http://HOST:PORT`.
+// Its first stdout line says where it listens: `listening on http://HOST:PORT`. Listening beyond loopback needs
+// --require-token; API clients may name paths and commands as connectors only with --allow-custom-connectors.
 import { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { createApiServer } from '../../runtime/api/server.js';
@@ -19,6 +20,8 @@ interface ServeOptions extends WorkspaceOptions {
   attempts: string;
   backoff: string;
   requireToken?: boolean;
+  allowCustomConnectors?: boolean;
+  allowedHost: string[];
   tick: string;
 }
 
@@ -31,14 +34,21 @@ export function serveCommand(): Command {
     .option('--attempts <n>', 'attempts per job; failures that are not configuration problems are retried', '3')
     .option('--backoff <seconds>', 'wait before the first retry of a job (doubles each time)', '10')
     .option('--tick <seconds>', 'how often schedules are looked at', '1')
-    .option('--require-token', 'require an API token from every client, loopback ones included')
+    .option('--require-token', 'require an API token from every client, loopback ones included (needed to listen beyond loopback)')
+    .option('--allowed-host <name>', 'a Host name clients may use besides localhost and the listen address (repeatable)', collect, [])
+    .option('--allow-custom-connectors', 'let API clients name a path or a command as a connector (it runs on this machine)')
     .action(async (options: ServeOptions, command: Command) => {
       const logger = loggerFor(command);
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SluiceError('cli.usage', `--port ${options.port}: expected 0 to 65535`);
+      if (!isLoopback(options.host) && options.host !== 'localhost' && !options.requireToken) {
+        throw new SluiceError('cli.usage', `--host ${options.host} is not a loopback address: add --require-token so that every client needs an API token`, {
+          hint: 'create one with: sluice token create NAME',
+        });
+      }
       const store = await openStore({ workspace: options.workspace });
-      if (!isLoopback(options.host) && options.host !== 'localhost' && !options.requireToken && (await store.tokens.count()) === 0) {
-        logger.warn(`listening on ${options.host} without any API token: only loopback clients will be let in (create one with: sluice token create NAME)`);
+      if (options.requireToken && (await store.tokens.count()) === 0) {
+        logger.warn('--require-token is set but no API token exists yet: every request will be refused (create one with: sluice token create NAME)');
       }
       const notifier = new Notifier(store, logger, { backoffMs: Number(process.env['SLUICE_WEBHOOK_BACKOFF_MS'] ?? 1000) });
       const scheduler = new Scheduler({
@@ -49,10 +59,16 @@ export function serveCommand(): Command {
         backoffMs: Number(options.backoff) * 1000,
         tickMs: positiveNumber(options.tick, '--tick') * 1000,
         staleMs: process.env['SLUICE_STALE_JOB_MS'] === undefined ? undefined : Number(process.env['SLUICE_STALE_JOB_MS']),
+        onJobStarted: notifier.jobStarted,
         onFinished: notifier.jobFinished,
         onSchemaChange: notifier.schemaChanged,
       });
-      const server = createApiServer({ store, scheduler, logger, version: '0.1.0', auth: { allowLoopbackWithoutToken: options.requireToken !== true } });
+      const server = createApiServer({
+        store, scheduler, logger, version: '0.1.0',
+        auth: { allowLoopbackWithoutToken: options.requireToken !== true },
+        guard: { listenHost: options.host, allowedHosts: options.allowedHost },
+        connectors: { allowCustomConnectors: options.allowCustomConnectors === true },
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error) => reject(new SluiceError('store.unavailable', `cannot listen on ${options.host}:${port}: ${error.message}`, { cause: error })));
         server.listen(port, options.host, resolve);
@@ -73,4 +89,8 @@ export function serveCommand(): Command {
       await notifier.flush();
       await store.close();
     });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

@@ -1,4 +1,5 @@
-// Owns `sluice webhook create|list|delete`: where notifications go (job succeeded, job failed, schema changed).
+// Owns `sluice webhook create|list|delete`: where notifications go (job started, succeeded, failed, cancelled;
+// schema changed). `create` prints the webhook's signing secret, the only time it is shown.
 import { Command } from 'commander';
 import { SluiceError } from '../../runtime/errors.js';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../../runtime/store/webhook-repo.js';
@@ -8,7 +9,7 @@ import { withStore, withWorkspace, type WorkspaceOptions } from '../store-contex
 export function webhookCommand(): Command {
   const group = new Command('webhook').description('manage notification webhooks');
   withWorkspace(group.command('create'))
-    .description('POST a JSON notification to a URL on the chosen events')
+    .description('POST a signed JSON notification (Standard Webhooks) to a URL on the chosen events')
     .argument('<name>', 'webhook name')
     .requiredOption('--url <url>', 'http(s) URL')
     .option('--events <list>', `comma-separated events (default: all): ${WEBHOOK_EVENTS.join(', ')}`)
@@ -19,8 +20,8 @@ export function webhookCommand(): Command {
       }
       if (!/^https?:\/\//.test(options.url)) throw new SluiceError('cli.usage', `--url ${options.url}: expected an http or https URL`);
       await withStore(options, async (store) => {
-        await store.webhooks.create({ name, url: options.url, events });
-        printLines([`created webhook ${name} for ${events.join(', ')}`]);
+        const { secret } = await store.webhooks.create({ name, url: options.url, events });
+        printLines([`created webhook ${name} for ${events.join(', ')}`, `signing secret (shown once; verify the webhook-signature header with it): ${secret}`]);
       });
     });
   withWorkspace(group.command('list'))

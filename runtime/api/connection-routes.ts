@@ -9,23 +9,21 @@ import { publicJob } from '../control/job-view.js';
 import { loadConnectionState } from '../store/connection-state-store.js';
 import type { StreamOverride } from '../sync/configured-catalog.js';
 import type { ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
+import { validateDefinition, formatIssues } from '../../protocol/validators.js';
 import { field, page, pagination } from './request-body.js';
+import { createConnectionBody, resetStateBody, updateConnectionBody } from './request-schemas.js';
 import { API, type Route } from './route.js';
 
 export function connectionRoutes(): Route[] {
   const base = `${API}/connections`;
   const tag = 'connections';
-  const definitionFields = {
-    name: 'string', source: 'string', destination: 'string', streams: 'array', overrides: 'object', catalog: 'object', schedule: 'string',
-    namespace: 'string', streamPrefix: 'string', schemaChangePolicy: 'string', status: 'string',
-  };
   return [
     { method: 'GET', path: base, tag, paged: true, summary: 'List connections', handle: async ({ store }, { query }) => {
       const at = pagination(query);
       const rows = await store.connections.list({ limit: at.limit + 1, offset: at.offset });
       return { body: page(await Promise.all(rows.map((row) => publicConnection(store, row))), at) };
     } },
-    { method: 'POST', path: base, tag, summary: 'Create a connection; its streams are checked against what the source discovers', bodyFields: definitionFields,
+    { method: 'POST', path: base, tag, summary: 'Create a connection; its streams are checked against what the source discovers', body: createConnectionBody,
       handle: async ({ store, logger }, { body }) => {
         const definition = connectionDefinition(body);
         for (const name of ['name', 'source', 'destination'] as const) field(body, name, 'string', true);
@@ -35,7 +33,7 @@ export function connectionRoutes(): Route[] {
     { method: 'GET', path: `${base}/{name}`, tag, summary: 'Show a connection', handle: async ({ store }, { params }) => ({
       body: await publicConnection(store, await findConnection(store, params['name']!)),
     }) },
-    { method: 'PATCH', path: `${base}/{name}`, tag, summary: 'Change a connection', bodyFields: definitionFields, handle: async ({ store, logger }, { params, body }) => ({
+    { method: 'PATCH', path: `${base}/{name}`, tag, summary: 'Change a connection', body: updateConnectionBody, handle: async ({ store, logger }, { params, body }) => ({
       body: await publicConnection(store, await updateConnection(store, params['name']!, connectionDefinition(body), logger)),
     }) },
     { method: 'DELETE', path: `${base}/{name}`, tag, summary: 'Delete a connection with its state and jobs', handle: async ({ store }, { params }) => {
@@ -57,7 +55,7 @@ export function connectionRoutes(): Route[] {
       const connection = await findConnection(store, params['name']!);
       return { body: { connection: connection.name, state: (await store.state.load(connection.id)) ?? [] } };
     } },
-    { method: 'POST', path: `${base}/{name}/state/reset`, tag, summary: 'Forget the state of one stream, or of all streams', bodyFields: { stream: 'string' }, handle: async ({ store }, { params, body }) => {
+    { method: 'POST', path: `${base}/{name}/state/reset`, tag, summary: 'Forget the state of one stream, or of all streams', body: resetStateBody, handle: async ({ store }, { params, body }) => {
       const connection = await findConnection(store, params['name']!);
       if (await store.jobs.running(connection.id)) throw new SluiceError('job.already_running', `connection ${connection.name} has a running job; reset its state once it ends`);
       const stream = field<string>(body, 'stream', 'string');
@@ -86,7 +84,11 @@ function connectionDefinition(body: unknown): Partial<ConnectionDefinition> {
   const destination = field<string>(body, 'destination', 'string');
   if (destination !== undefined) definition.destination = destination;
   const catalog = field<ConfiguredAirbyteCatalog>(body, 'catalog', 'object');
-  if (catalog) definition.catalog = catalog;
+  if (catalog) {
+    const issues = validateDefinition('ConfiguredAirbyteCatalog', catalog);
+    if (issues.length > 0) throw new SluiceError('catalog.invalid', formatIssues(issues.slice(0, 3), 'catalog'));
+    definition.catalog = catalog;
+  }
   if (streams !== undefined || overrides !== undefined) definition.choice = { streams, overrides: overrides ? new Map(Object.entries(overrides)) : undefined };
   const schedule = field<string | null>(body, 'schedule', 'string');
   if (schedule !== undefined) definition.schedule = schedule;

@@ -6,6 +6,7 @@ import { findConnection } from '../control/connection-service.js';
 import { publicJob } from '../control/job-view.js';
 import { readJobLog } from '../control/job-log.js';
 import { field, page, pagination } from './request-body.js';
+import { createWebhookBody } from './request-schemas.js';
 import { API, type Route } from './route.js';
 
 export function jobRoutes(): Route[] {
@@ -42,7 +43,7 @@ export function webhookRoutes(): Route[] {
   const tag = 'webhooks';
   return [
     { method: 'GET', path: base, tag, summary: 'List webhooks', handle: async ({ store }) => ({ body: { data: await store.webhooks.list() } }) },
-    { method: 'POST', path: base, tag, summary: `Create a webhook for events: ${WEBHOOK_EVENTS.join(', ')}`, bodyFields: { name: 'string', url: 'string', events: 'array' },
+    { method: 'POST', path: base, tag, summary: `Create a webhook for events: ${WEBHOOK_EVENTS.join(', ')}; the answer holds its signing secret in \`secret\`, the only time it is shown`, body: createWebhookBody,
       handle: async ({ store }, { body }) => {
         const events = field<string[]>(body, 'events', 'array') ?? [...WEBHOOK_EVENTS];
         for (const event of events) {
@@ -50,7 +51,8 @@ export function webhookRoutes(): Route[] {
         }
         const url = field<string>(body, 'url', 'string', true)!;
         if (!/^https?:\/\//.test(url)) throw new SluiceError('api.bad_request', `url ${url}: expected an http or https URL`);
-        return { status: 201, body: await store.webhooks.create({ name: field<string>(body, 'name', 'string', true)!, url, events: events as WebhookEvent[] }) };
+        const { webhook, secret } = await store.webhooks.create({ name: field<string>(body, 'name', 'string', true)!, url, events: events as WebhookEvent[] });
+        return { status: 201, body: { ...webhook, secret } };
       } },
     { method: 'DELETE', path: `${base}/{name}`, tag, summary: 'Delete a webhook', handle: async ({ store }, { params }) => {
       if (!(await store.webhooks.delete(params['name']!))) throw new SluiceError('api.not_found', `no webhook named ${params['name']}`);

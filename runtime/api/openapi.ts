@@ -20,21 +20,18 @@ export function openApiDocument(routes: Route[], version: string): Record<string
         default: { description: 'An error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
-    if (route.bodyFields) {
+    if (route.body) {
+      const content = { schema: route.body };
       operation['requestBody'] = {
         required: route.method === 'POST',
-        content: {
-          'application/json': {
-            schema: { type: 'object', properties: Object.fromEntries(Object.entries(route.bodyFields).map(([name, type]) => [name, { type }])) },
-          },
-        },
+        content: route.rawBody ? { 'application/json': content, 'application/yaml': content } : { 'application/json': content },
       };
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Sluice control plane API', version, description: 'Sources, destinations, connections, jobs, webhooks and API tokens. Secrets are never returned (a token only once, when it is created).' },
+    info: { title: 'Sluice control plane API', version, description: 'Sources, destinations, connections, jobs, webhooks and API tokens. Secrets are never returned (a token or a webhook signing secret only once, when it is created). Requests that change state send application/json (apply: also application/yaml); a foreign Origin or Host is refused with 403; bodies with unknown fields are refused with 400.' },
     security: [{ bearer: [] }, {}],
     paths,
     components: {

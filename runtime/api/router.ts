@@ -1,5 +1,8 @@
 // Owns matching a request to a route: paths written as in OpenAPI (`/api/v1/connections/{name}`), the
-// parameters decoded; a path that exists under another method is reported as such.
+// parameters decoded (a malformed escape is the client's error); a path that exists under another method is
+// reported as such.
+import { SluiceError } from '../errors.js';
+
 export interface Match<R> {
   route: R;
   params: Record<string, string>;
@@ -37,9 +40,17 @@ export class Router<R extends { method: string; path: string }> {
         continue;
       }
       const params: Record<string, string> = {};
-      compiled.names.forEach((name, index) => (params[name] = decodeURIComponent(found[index + 1]!)));
+      compiled.names.forEach((name, index) => (params[name] = decodeParameter(found[index + 1]!, name)));
       return { route: compiled.route, params };
     }
     return other ? 'methodMismatch' : undefined;
+  }
+}
+
+function decodeParameter(text: string, name: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new SluiceError('api.bad_request', `the path parameter ${name} is not a valid URI escape: ${text}`);
   }
 }

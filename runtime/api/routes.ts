@@ -1,7 +1,11 @@
 // Owns the REST API's route table: health, the routes of each concern (actor-routes, connection-routes,
 // job-routes, token-routes), and apply/export of definitions. Secrets never leave: actors are always returned
-// masked, and a token only once, when it is created.
-import { applyDocument, exportDocument } from '../control/definitions.js';
+// masked, a token only once, when it is created, and an applied document cannot pull in the server's environment.
+import { applyDocument, exportDocument, parseDefinitions } from '../control/definitions.js';
+import { SluiceError } from '../errors.js';
+import { checkBody } from './body-schema.js';
+import { checkConnectorAllowed } from './connector-policy.js';
+import { applyDocumentSchema } from './request-schemas.js';
 import { actorRoutes } from './actor-routes.js';
 import { connectionRoutes } from './connection-routes.js';
 import { jobRoutes, webhookRoutes } from './job-routes.js';
@@ -9,6 +13,19 @@ import { tokenRoutes } from './token-routes.js';
 import { API, type Route } from './route.js';
 
 export type { ApiDeps, Reply, RequestContext, Route } from './route.js';
+
+/**
+ * `${VAR}` in a document applied over the API would be filled in from the server's environment, and shown back by
+ * export: a client could read any variable of the server. The API refuses them; the CLI's `sluice apply` keeps
+ * substituting its own user's environment.
+ */
+const NO_SERVER_ENVIRONMENT: NodeJS.ProcessEnv = new Proxy({}, {
+  get(_, name) {
+    throw new SluiceError('api.forbidden', `request body uses \${${String(name)}}: the server's environment variables are not filled in for API clients`, {
+      hint: 'put the value itself in the document, or run sluice apply on the server',
+    });
+  },
+});
 
 export function apiRoutes(): Route[] {
   return [
@@ -21,9 +38,15 @@ export function apiRoutes(): Route[] {
     ...jobRoutes(),
     ...webhookRoutes(),
     ...tokenRoutes(),
-    { method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)', handle: async ({ store, logger }, { rawBody }) => ({
-      body: await applyDocument(store, rawBody, 'request body', logger),
-    }) },
+    { method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)',
+      body: applyDocumentSchema, rawBody: true, handle: async ({ store, logger, connectors }, { rawBody }) => {
+        const document = parseDefinitions(rawBody, 'request body', NO_SERVER_ENVIRONMENT);
+        checkBody(applyDocumentSchema, document, 'request body', 'apply.invalid');
+        for (const kind of ['sources', 'destinations'] as const) {
+          document[kind]?.forEach((item, index) => checkConnectorAllowed(item.connector, `request body: ${kind}[${index}].connector`, connectors));
+        }
+        return { body: await applyDocument(store, rawBody, 'request body', logger) };
+      } },
     { method: 'GET', path: `${API}/export`, tag: 'definitions', summary: 'Every definition as a sluice.yaml document (JSON; secrets masked)', handle: async ({ store }) => ({
       body: await exportDocument(store),
     }) },

@@ -1,8 +1,11 @@
-// Owns the HTTP server of `sluice serve`: JSON in and out, authentication before any route, one error body
-// shape, and a log line per request. It holds no logic of its own: routes call the control services.
+// Owns the HTTP server of `sluice serve`: the request guard (Host, Origin, content type) and authentication
+// before any route, bodies checked against each route's schema, JSON out, one error body shape, and a log line
+// per request. It holds no logic of its own: routes call the control services.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SluiceError, describeError } from '../errors.js';
 import { authenticate, type AuthOptions } from './auth.js';
+import { checkBody, compileBodySchema, NO_BODY } from './body-schema.js';
+import { guardRequest, type GuardOptions } from './request-guard.js';
 import { errorResponse } from './http-error.js';
 import { openApiDocument } from './openapi.js';
 import { parseJsonBody, readBody } from './request-body.js';
@@ -11,11 +14,13 @@ import { apiRoutes, type ApiDeps, type Route } from './routes.js';
 
 export interface ApiServerOptions extends ApiDeps {
   auth: AuthOptions;
+  guard: GuardOptions;
   version: string;
 }
 
 export function createApiServer(options: ApiServerOptions): Server {
   const routes = apiRoutes();
+  for (const route of routes) compileBodySchema(route.body ?? NO_BODY);
   const router = new Router<Route>(routes);
   const openapi = openApiDocument(routes, options.version);
   return createServer((request, response) => {
@@ -39,8 +44,10 @@ async function handle(
   openapi: unknown,
   options: ApiServerOptions,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = requestUrl(request.url ?? '/');
   const method = request.method ?? 'GET';
+  const refused = guardRequest({ method, path: url.pathname, headers: request.headers }, options.guard);
+  if (refused) throw refused;
   await authenticate(request, options.store, options.auth);
   if (method === 'GET' && url.pathname === '/api/v1/openapi.json') {
     send(response, 200, openapi);
@@ -51,9 +58,8 @@ async function handle(
   if (match === 'methodMismatch') throw new SluiceError('api.bad_request', `${url.pathname} does not accept ${method}`, { hint: 'see /api/v1/openapi.json' });
   const rawBody = method === 'GET' || method === 'DELETE' ? '' : await readBody(request);
   const contentType = String(request.headers['content-type'] ?? 'application/json');
-  const isJson = contentType.includes('json') || rawBody.trim() === '';
-  const body = isJson ? parseJsonBody(rawBody) : undefined;
-  if (!isJson && match.route.path !== '/api/v1/apply') throw new SluiceError('api.bad_request', `expected a JSON body (content-type application/json), got ${contentType}`);
+  const body = match.route.rawBody ? undefined : parseJsonBody(rawBody);
+  if (!match.route.rawBody && method !== 'GET' && method !== 'DELETE') checkBody(match.route.body ?? NO_BODY, body);
   const reply = await match.route.handle(options, { params: match.params, query: url.searchParams, body, rawBody, contentType });
   send(response, reply.status ?? 200, reply.body);
 }
@@ -66,4 +72,12 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   }
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+function requestUrl(target: string): URL {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new SluiceError('api.bad_request', `the request target ${target} is not a valid path`);
+  }
 }

@@ -2,6 +2,7 @@
 // holds a token or its hash, a create that returns the token's clear text once, and revoke by name or id.
 import { createToken, revokeToken } from '../control/token-service.js';
 import { field, page, pagination } from './request-body.js';
+import { createTokenBody } from './request-schemas.js';
 import { API, type Route } from './route.js';
 
 export function tokenRoutes(): Route[] {
@@ -12,7 +13,7 @@ export function tokenRoutes(): Route[] {
       const at = pagination(query);
       return { body: page(await store.tokens.list({ limit: at.limit + 1, offset: at.offset }), at) };
     } },
-    { method: 'POST', path: base, tag, summary: 'Create an API token; the answer holds it in `token`, the only time it is shown', bodyFields: { name: 'string' },
+    { method: 'POST', path: base, tag, summary: 'Create an API token; the answer holds it in `token`, the only time it is shown', body: createTokenBody,
       handle: async ({ store }, { body }) => {
         const { token, record } = await createToken(store, field<string>(body, 'name', 'string', true)!);
         return { status: 201, body: { ...record, token } };

@@ -24,6 +24,8 @@ export interface SchedulerOptions {
   attempts?: number;
   backoffMs?: number;
   staleMs?: number;
+  /** Called when a job has started (notifications). */
+  onJobStarted?: (job: Job, connection: Connection) => void;
   onFinished?: (event: JobEvent) => void;
   onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
 }
@@ -168,6 +170,7 @@ export class Scheduler {
           onJob: (job) => {
             entry.job = job;
             resolveJob(job);
+            this.#options.onJobStarted?.(job, connection);
           },
           onFinished: this.#options.onFinished,
           onSchemaChange: this.#options.onSchemaChange,

@@ -1,9 +1,12 @@
-// Owns notifications: each event (job succeeded or failed, schema changed) is POSTed as JSON to every webhook
-// subscribed to it, retried with exponential backoff on a network error, a timeout or a 5xx/429 answer; a 4xx
-// answer is final. Deliveries run in the background; `flush` waits for those under way (the CLI exits after).
+// Owns notifications: each event (job started, succeeded, failed or cancelled, schema changed) is POSTed as JSON
+// to every webhook subscribed to it, signed with the webhook's secret (Standard Webhooks headers), retried with
+// exponential backoff on a network error, a timeout or a 5xx/429 answer; a 4xx answer is final. Deliveries run
+// in the background; `flush` waits for those under way (the CLI exits after). Secrets are never logged.
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
-import type { WebhookEvent } from '../store/webhook-repo.js';
+import type { WebhookEvent, WebhookTarget } from '../store/webhook-repo.js';
+import { describeError } from '../errors.js';
+import { newMessageId, signatureHeaders } from './webhook-signature.js';
 import type { Connection, Job } from '../store/records.js';
 import type { JobEvent } from './job-runner.js';
 import type { SchemaChangeReport } from './schema-changes.js';
@@ -23,9 +26,13 @@ export class Notifier {
     private readonly options: NotifierOptions = {},
   ) {}
 
+  readonly jobStarted = (job: Job, connection: Connection): void => {
+    this.send('job.started', { connection: { id: connection.id, name: connection.name }, job: jobPayload(job) });
+  };
+
   readonly jobFinished = (event: JobEvent): void => {
-    if (event.job.status === 'cancelled') return;
-    this.send(event.job.status === 'succeeded' ? 'job.succeeded' : 'job.failed', {
+    const status = event.job.status;
+    this.send(status === 'succeeded' ? 'job.succeeded' : status === 'cancelled' ? 'job.cancelled' : 'job.failed', {
       connection: { id: event.connection.id, name: event.connection.name },
       job: jobPayload(event.job),
     });
@@ -51,19 +58,32 @@ export class Notifier {
   }
 
   async #deliverAll(event: WebhookEvent, data: Record<string, unknown>): Promise<void> {
-    const hooks = (await this.store.webhooks.list().catch(() => [])).filter((hook) => hook.events.includes(event));
+    let targets: WebhookTarget[];
+    try {
+      targets = await this.store.webhooks.targets();
+    } catch (error) {
+      this.logger.warn({ event }, `webhooks could not be read, ${event} not sent: ${describeError(error)}`);
+      return;
+    }
+    const hooks = targets.filter((hook) => hook.events.includes(event));
     const body = JSON.stringify({ event, sentAt: new Date().toISOString(), ...data });
-    await Promise.all(hooks.map((hook) => this.#deliver(hook.name, hook.url, event, body)));
+    await Promise.all(hooks.map((hook) => this.#deliver(hook, event, body)));
   }
 
-  async #deliver(name: string, url: string, event: string, body: string): Promise<void> {
+  async #deliver(hook: WebhookTarget, event: string, body: string): Promise<void> {
+    const { name, url, secret } = hook;
+    if (secret === null) this.logger.warn({ webhook: name, event }, `webhook ${name} has no signing secret (made before signatures); its payloads are unsigned: recreate it`);
+    const messageId = newMessageId();
     const attempts = this.options.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let reason: string;
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'sluice', 'x-sluice-event': event },
+          headers: {
+            'content-type': 'application/json', 'user-agent': 'sluice', 'x-sluice-event': event,
+            ...(secret === null ? {} : signatureHeaders(secret, messageId, body)),
+          },
           body,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
         });

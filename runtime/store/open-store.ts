@@ -38,7 +38,7 @@ export class Store {
     this.jobs = new JobRepo(db);
     this.state = new StateRepo(db);
     this.tokens = new TokenRepo(db);
-    this.webhooks = new WebhookRepo(db);
+    this.webhooks = new WebhookRepo(db, box);
   }
 
   /** Where job logs are written. */

@@ -1,9 +1,12 @@
-// Owns webhooks (where to send notifications, and for which events) and the record of schema changes seen.
-import { randomUUID } from 'node:crypto';
+// Owns webhooks (where to send notifications, for which events, and the secret their payloads are signed with)
+// and the record of schema changes seen. A signing secret is made at creation, returned that once, and kept
+// encrypted with the workspace's secret key; listing never shows it.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SluiceError } from '../errors.js';
 import { isUniqueViolation, type Driver } from './driver.js';
+import type { SecretBox } from './secret-box.js';
 
-export const WEBHOOK_EVENTS = ['job.succeeded', 'job.failed', 'connection.schema_changed'] as const;
+export const WEBHOOK_EVENTS = ['job.started', 'job.succeeded', 'job.failed', 'job.cancelled', 'connection.schema_changed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface Webhook {
@@ -14,30 +17,42 @@ export interface Webhook {
   createdAt: number;
 }
 
-export class WebhookRepo {
-  constructor(private readonly db: Driver) {}
+/** A webhook as the notifier needs it: with its signing secret in clear, or null for one made before secrets. */
+export interface WebhookTarget extends Webhook {
+  secret: string | null;
+}
 
-  async create(input: { name: string; url: string; events: WebhookEvent[] }): Promise<Webhook> {
+export class WebhookRepo {
+  constructor(
+    private readonly db: Driver,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** Creates a webhook and its signing secret, returned here only. */
+  async create(input: { name: string; url: string; events: WebhookEvent[] }): Promise<{ webhook: Webhook; secret: string }> {
     const id = randomUUID();
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
     try {
-      await this.db.run('INSERT INTO webhooks (id, name, url, events, created_at) VALUES (?, ?, ?, ?, ?)', [
-        id, input.name, input.url, JSON.stringify(input.events), Date.now(),
+      await this.db.run('INSERT INTO webhooks (id, name, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        id, input.name, input.url, JSON.stringify(input.events), this.box.encrypt(secret), Date.now(),
       ]);
     } catch (error) {
       if (isUniqueViolation(error)) throw new SluiceError('store.conflict', `a webhook named ${input.name} already exists`, { cause: error });
       throw error;
     }
-    return (await this.list()).find((hook) => hook.id === id)!;
+    return { webhook: (await this.list()).find((hook) => hook.id === id)!, secret };
   }
 
   async list(): Promise<Webhook[]> {
-    const rows = await this.db.all('SELECT * FROM webhooks ORDER BY name');
+    return (await this.db.all('SELECT id, name, url, events, created_at FROM webhooks ORDER BY name')).map(webhookOf);
+  }
+
+  /** Every webhook with its signing secret decrypted, for delivery only. */
+  async targets(): Promise<WebhookTarget[]> {
+    const rows = await this.db.all('SELECT id, name, url, events, secret, created_at FROM webhooks ORDER BY name');
     return rows.map((row) => ({
-      id: String(row['id']),
-      name: String(row['name']),
-      url: String(row['url']),
-      events: JSON.parse(String(row['events'])) as WebhookEvent[],
-      createdAt: Number(row['created_at']),
+      ...webhookOf(row),
+      secret: row['secret'] === null || row['secret'] === undefined ? null : String(this.box.decrypt(String(row['secret']), `webhook ${String(row['name'])} secret`)),
     }));
   }
 
@@ -50,4 +65,14 @@ export class WebhookRepo {
       connectionId, jobId, JSON.stringify(diff), action, Date.now(),
     ]);
   }
+}
+
+function webhookOf(row: Record<string, unknown>): Webhook {
+  return {
+    id: String(row['id']),
+    name: String(row['name']),
+    url: String(row['url']),
+    events: JSON.parse(String(row['events'])) as WebhookEvent[],
+    createdAt: Number(row['created_at']),
+  };
 }

@@ -142,7 +142,11 @@ describe('webhooks', () => {
 
   it('are sent on success, failure and schema change, and retried with backoff after a 5xx', async () => {
     const ws = workspace({ SLUICE_WEBHOOK_BACKOFF_MS: '100' });
-    expect((await ws.run(['webhook', 'create', 'ops', '--url', url])).stdout).toBe('created webhook ops for job.succeeded, job.failed, connection.schema_changed');
+    const created = (await ws.run(['webhook', 'create', 'ops', '--url', url, '--events', 'job.succeeded,job.failed,connection.schema_changed'])).stdout.split('\n');
+    expect(created[0]).toBe('created webhook ops for job.succeeded, job.failed, connection.schema_changed');
+    expect(created[1]).toMatch(/^signing secret \(shown once; verify the webhook-signature header with it\): whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(created).toHaveLength(2);
+    expect((await ws.run(['webhook', 'list', '--json'])).stdout).not.toContain(created[1]!.split(': ')[1]);
     await twoStreamSource(ws, 'pause');
     await ws.run(['sync', 'numbers-to-files']);
     expect(received.map((item) => [item.event, item.answered])).toEqual([

@@ -4,6 +4,7 @@ import { statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../runtime/store/open-store.js';
 import { migrate } from '../../runtime/store/migrate.js';
+import { migrations } from '../../runtime/store/migrations/index.js';
 import { loadConnectionState } from '../../runtime/store/connection-state-store.js';
 import { tempDir } from '../support/cli.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
@@ -25,7 +26,7 @@ function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
     it('migrates once: a second run applies nothing', async () => {
       expect(await migrate(store.db)).toEqual([]);
       const versions = await store.db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.map((row) => Number(row.version))).toEqual([1, 2]);
+      expect(versions.map((row) => Number(row.version))).toEqual(migrations.map((migration) => migration.version));
     });
 
     it('keeps secret fields encrypted at rest and decrypted for Sluice', async () => {

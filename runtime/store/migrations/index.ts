@@ -1,6 +1,7 @@
 // Owns the ordered list of migrations. A migration is never edited once released: add the next number.
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-api-and-notifications.js';
+import * as m0003 from './0003-webhook-secrets.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, ...m0001 },
   { version: 2, ...m0002 },
+  { version: 3, ...m0003 },
 ];

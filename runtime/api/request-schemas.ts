@@ -1,0 +1,68 @@
+// Owns the JSON Schemas of the API's request bodies and of an applied sluice.yaml document: every field typed,
+// required ones listed, unknown ones refused. The OpenAPI document shows these same schemas.
+import { SCHEMA_CHANGE_POLICIES } from '../store/records.js';
+import { WEBHOOK_EVENTS } from '../store/webhook-repo.js';
+import type { JsonSchema } from './body-schema.js';
+
+const name = { type: 'string', minLength: 1 };
+const text = { type: 'string' };
+const stringList = { type: 'array', items: text };
+const streamOverride = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    syncMode: { type: 'string', enum: ['full_refresh', 'incremental'] },
+    destinationSyncMode: { type: 'string', enum: ['append', 'overwrite', 'append_dedup', 'overwrite_dedup'] },
+    cursorField: stringList,
+    primaryKey: { type: 'array', items: stringList },
+  },
+};
+
+function object(properties: Record<string, unknown>, required: string[] = []): JsonSchema {
+  return { type: 'object', additionalProperties: false, properties, ...(required.length > 0 ? { required } : {}) };
+}
+
+const actorFields = { name, connector: name, config: { type: 'object' } };
+export const createActorBody = object(actorFields, ['name', 'connector']);
+export const updateActorBody = object(actorFields);
+
+const connectionFields = {
+  name,
+  source: name,
+  destination: name,
+  streams: stringList,
+  overrides: { type: 'object', additionalProperties: streamOverride },
+  // The catalog's inside is checked against the protocol's ConfiguredAirbyteCatalog afterwards.
+  catalog: { type: 'object', required: ['streams'], properties: { streams: { type: 'array', items: { type: 'object' } } } },
+  schedule: { type: ['string', 'null'] },
+  namespace: { type: ['string', 'null'] },
+  streamPrefix: text,
+  schemaChangePolicy: { type: 'string', enum: SCHEMA_CHANGE_POLICIES },
+  status: { type: 'string', enum: ['active', 'inactive'] },
+};
+export const createConnectionBody = object(connectionFields, ['name', 'source', 'destination']);
+export const updateConnectionBody = object(connectionFields);
+
+export const resetStateBody = object({ stream: name });
+export const createTokenBody = object({ name }, ['name']);
+export const createWebhookBody = object(
+  { name, url: { type: 'string', pattern: '^https?://' }, events: { type: 'array', items: { type: 'string', enum: [...WEBHOOK_EVENTS] } } },
+  ['name', 'url'],
+);
+
+const actorEntry = object({ name, connector: name, config: { type: 'object' } }, ['name', 'connector']);
+const streamEntry = {
+  anyOf: [text, { ...streamOverride, required: ['name'], properties: { ...streamOverride.properties, name, namespace: text } }],
+};
+const connectionEntry = object({
+  name, source: name, destination: name, streams: { type: 'array', items: streamEntry },
+  schedule: connectionFields.schedule, namespace: connectionFields.namespace, streamPrefix: text,
+  schemaChangePolicy: connectionFields.schemaChangePolicy, status: connectionFields.status,
+}, ['name', 'source', 'destination']);
+
+/** A sluice.yaml document as `POST /apply` takes it (YAML or JSON). */
+export const applyDocumentSchema = object({
+  sources: { type: 'array', items: actorEntry },
+  destinations: { type: 'array', items: actorEntry },
+  connections: { type: 'array', items: connectionEntry },
+});
