@@ -59,9 +59,17 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const { store, connection } = options;
   const started = await store.jobs.start(connection, options.trigger, runnerId());
   const logPath = join(store.logsDir, `job-${started.id}.log`);
-  await store.jobs.setLogPath(started.id, logPath);
+  let jobLog: ReturnType<typeof createJobLogger>;
+  try {
+    await store.jobs.setLogPath(started.id, logPath);
+    jobLog = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
+  } catch (error) {
+    // The row exists: it must not stay running.
+    await finishJob(store, started.id, 'failed', failureOf(error, false, noRedaction), undefined);
+    throw error;
+  }
   options.onJob?.(started);
-  const { logger, close, maskSecrets } = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
+  const { logger, close, maskSecrets } = jobLog;
   const cancel = new AbortController();
   const onOuterAbort = (): void => cancel.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -158,10 +166,25 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   if (status === 'succeeded') logger.info({ records: totals.recordsCommitted }, `job ${started.id} succeeded`);
   else logger.error({ code: failure?.code }, `job ${started.id} ${status}: ${failure?.message}`);
   close();
-  const recorded = await store.jobs.finish(started.id, status, failure, summary);
+  const recorded = await finishJob(store, started.id, status, failure, summary);
   const job = (await store.jobs.byId(started.id))!;
   if (recorded) options.onFinished?.({ job, connection, summary });
   return { job, summary, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * Records the job's end, trying again when the database is briefly unreachable: a job left running with no runner
+ * would block its connection until a server recovers it.
+ */
+async function finishJob(store: Store, id: number, status: Exclude<Job['status'], 'running'>, failure: { code: string; message: string } | undefined, summary: SyncSummary | undefined): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.jobs.finish(id, status, failure, summary);
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
 }
 
 /** Configuration and data problems wait for a person; anything else may pass on another attempt. */
