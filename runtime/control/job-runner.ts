@@ -139,7 +139,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
         status: outcome.summary.status,
         recordsEmitted: outcome.summary.recordsEmitted,
         recordsCommitted: outcome.summary.recordsCommitted,
-        failure: outcome.summary.failure,
+        failure: outcome.summary.failure && { ...outcome.summary.failure, message: redact(outcome.summary.failure.message) },
       });
       await store.jobs.updateTotals(started.id, totals);
       error = outcome.error;

@@ -7,7 +7,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
 import { rows, workspace } from '../support/workspace.js';
+import pg from 'pg';
 import { openStore } from '../../runtime/store/open-store.js';
+import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
+
+const postgresMissing = await postgresAvailability();
 
 const token = 'Tq8VzKw3Jx5Rm7Yb';
 const rotated = `N${[...token].reverse().join('')}`;
@@ -24,7 +28,7 @@ function leakedParts(text: string): string[] {
 }
 
 function expectNoLeak(outputs: Record<string, string>): void {
-  for (const [where, text] of Object.entries(outputs)) expect(leakedParts(text), where).toEqual([]);
+  for (const [where, text] of Object.entries(outputs)) expect(leakedParts(text), `${where}: ${text.split("\n").find((line) => leakedParts(line).length > 0)?.slice(-600)}`).toEqual([]);
 }
 
 describe('secrets in long lines and rotated secrets', { timeout: 60_000 }, () => {
@@ -42,9 +46,12 @@ describe('secrets in long lines and rotated secrets', { timeout: 60_000 }, () =>
     expect(rows(out, 'items')).toEqual([{ id: 1, token_sha256: sha256(rotated) }]);
     expectNoLeak({ 'first stdout': first.stdout, 'first stderr': first.stderr, 'second stdout': second.stdout, 'second stderr': second.stderr, state: readFileSync(join(dir, 'state.json'), 'utf8') });
   });
+});
 
-  it('a stored connection keeps the rotated token encrypted, masks both everywhere, and its next job gets the new one', async () => {
-    const ws = workspace();
+/** The stored connection flow, on SQLite or PostgreSQL; `plaintext` reads everything the database holds. */
+function storedRotation(label: string, env: () => Record<string, string>, plaintext: (home: string) => Promise<Record<string, string>>): void {
+  it(`a stored connection keeps the rotated token encrypted, masks both everywhere, and its next job gets the new one (${label})`, async () => {
+    const ws = workspace(env());
     const home = ws.env['SLUICE_HOME']!;
     const out = join(home, 'out');
     expect((await ws.run(['source', 'create', 'oauth', '--connector', rotating, '--config-json', JSON.stringify({ token })])).exitCode).toBe(0);
@@ -57,7 +64,7 @@ describe('secrets in long lines and rotated secrets', { timeout: 60_000 }, () =>
     expect(second.exitCode, second.stderr).toBe(0);
     expect(rows(out, 'items')).toEqual([{ id: 1, token_sha256: sha256(rotated) }]);
 
-    const store = await openStore({ workspace: home });
+    const store = await openStore({ workspace: home, env: { ...process.env, ...ws.env } });
     expect((await store.actors.find('source', 'oauth'))!.config).toEqual({ token: rotated, rotated: true });
     await store.close();
     const outputs: Record<string, string> = {
@@ -65,11 +72,37 @@ describe('secrets in long lines and rotated secrets', { timeout: 60_000 }, () =>
       logs: (await ws.run(['logs', '1'])).stdout,
       jobs: (await ws.run(['jobs', '--json'])).stdout,
       show: (await ws.run(['source', 'show', 'oauth'])).stdout,
+      ...(await plaintext(home)),
     };
     for (const file of readdirSync(join(home, 'logs'))) outputs[`logs/${file}`] = readFileSync(join(home, 'logs', file), 'utf8');
-    for (const file of ['sluice.db', 'sluice.db-wal']) if (existsSync(join(home, file))) outputs[file] = readFileSync(join(home, file), 'latin1');
     expect(outputs['logs']).toContain('refreshed the token: now using **********');
     expectNoLeak(outputs);
+  });
+}
+
+describe('a rotated token in the workspace', { timeout: 60_000 }, () => {
+  storedRotation('SQLite', () => ({}), async (home) => {
+    const files: Record<string, string> = {};
+    for (const file of ['sluice.db', 'sluice.db-wal']) if (existsSync(join(home, file))) files[file] = readFileSync(join(home, file), 'latin1');
+    expect(Object.keys(files)).toContain('sluice.db');
+    return files;
+  });
+});
+
+describe.runIf(!postgresMissing)('a rotated token in a PostgreSQL workspace', { timeout: 60_000 }, () => {
+  const url = useFreshDatabase();
+  storedRotation('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: Buffer.alloc(32, 4).toString('base64') }), async () => {
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    try {
+      const tables = (await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'sluice'")).rows.map((row) => row.table_name as string);
+      expect(tables).toContain('actors');
+      const dump: Record<string, string> = {};
+      for (const table of tables) dump[`table ${table}`] = (await client.query(`SELECT row_to_json(t)::text AS row FROM sluice.${table} t`)).rows.map((row) => row.row).join('\n');
+      return dump;
+    } finally {
+      await client.end();
+    }
   });
 });
 
