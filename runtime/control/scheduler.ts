@@ -92,7 +92,8 @@ export class Scheduler {
         if (connection.status !== 'active' || connection.schedule === null || this.#busy(connection.id)) continue;
         const last = await this.#options.store.jobs.last(connection.id);
         const due = nextRunAt(parseSchedule(connection.schedule), last?.createdAt ?? (isInterval(connection.schedule) ? undefined : this.#startedAt), now);
-        if (due <= now) this.#enqueue(connection.id, 'schedule');
+        // A job another process (same database) is running makes the connection not due here.
+        if (due <= now && !(await this.#options.store.jobs.running(connection.id))) this.#enqueue(connection.id, 'schedule');
       }
       this.#pump();
     } catch (error) {

@@ -12,11 +12,11 @@ const postgresMissing = await postgresAvailability();
 const counter = fixture('counter-source.mjs');
 const KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
-async function slowConnection(ws: Workspace, name: string): Promise<void> {
+async function slowConnection(ws: Workspace, name: string, extra: string[] = []): Promise<void> {
   const config = { count: 20, records_per_state: 5, delay_ms_every: [4, 200] };
   expect((await ws.run(['source', 'create', `${name}-src`, '--connector', counter, '--config-json', JSON.stringify(config)])).exitCode).toBe(0);
   expect((await ws.run(['destination', 'create', `${name}-dst`, '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: join(ws.dir, `out-${name}`) })])).exitCode).toBe(0);
-  const created = await ws.run(['connection', 'create', name, '--source', `${name}-src`, '--destination', `${name}-dst`]);
+  const created = await ws.run(['connection', 'create', name, '--source', `${name}-src`, '--destination', `${name}-dst`, ...extra]);
   expect(created.exitCode, created.stderr).toBe(0);
 }
 
@@ -95,5 +95,29 @@ describe.runIf(!postgresMissing)('simultaneous triggers on a PostgreSQL workspac
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }
+  });
+
+  it('two servers on one database run a scheduled connection one job at a time, neither trying to start it while the other runs it', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY });
+    await slowConnection(ws, 'ticking', ['--schedule', 'every 1s']);
+    const first = await startServe(ws.env);
+    const second = await startServe(ws.env);
+    let logs: string[] = [];
+    try {
+      await eventually(async () => (await allJobs(first.url)).filter((job) => job.connection === 'ticking' && job.status === 'succeeded'), (done) => done.length >= 3, 60_000, 'three scheduled jobs');
+    } finally {
+      logs = await Promise.all([first.stop(), second.stop()]);
+    }
+    const jobs = (await (async () => {
+      const server = await startServe(ws.env);
+      try {
+        return await allJobs(server.url);
+      } finally {
+        await server.stop();
+      }
+    })()).filter((job) => job.status !== 'cancelled').reverse();
+    expect(jobs.every((job) => job.status === 'succeeded')).toBe(true);
+    for (let i = 1; i < jobs.length; i++) expect(Date.parse(jobs[i].createdAt)).toBeGreaterThanOrEqual(Date.parse(jobs[i - 1].finishedAt));
+    for (const log of logs) expect(log).not.toContain('could not run');
   });
 });
