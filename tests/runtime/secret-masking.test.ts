@@ -89,6 +89,29 @@ describe('a rotated token in the workspace', { timeout: 60_000 }, () => {
   });
 });
 
+describe('a destination that rotates its token', { timeout: 60_000 }, () => {
+  it('has the rotated token kept encrypted in the workspace and masked in the log, and gets it at the next job', async () => {
+    const ws = workspace();
+    const home = ws.env['SLUICE_HOME']!;
+    expect((await ws.run(['source', 'create', 'count', '--connector', fixture('counter-source.mjs'), '--config-json', JSON.stringify({ count: 3 })])).exitCode).toBe(0);
+    expect((await ws.run(['destination', 'create', 'oauth', '--connector', rotating, '--config-json', JSON.stringify({ token })])).exitCode).toBe(0);
+    expect((await ws.run(['connection', 'create', 'count-to-oauth', '--source', 'count', '--destination', 'oauth'])).exitCode).toBe(0);
+    const first = await ws.run(['sync', 'count-to-oauth', '--log-level', 'debug', '--json']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const second = await ws.run(['sync', 'count-to-oauth', '--log-level', 'debug', '--json']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect((await ws.run(['logs', '2'])).stdout).toContain(`writing with the token whose sha256 is ${sha256(rotated)}`);
+    const store = await openStore({ workspace: home, env: { ...process.env, ...ws.env } });
+    expect((await store.actors.find('destination', 'oauth'))!.config).toEqual({ token: rotated, rotated: true });
+    await store.close();
+    const outputs: Record<string, string> = { 'first stderr': first.stderr, 'second stderr': second.stderr, logs: (await ws.run(['logs', '1'])).stdout };
+    for (const file of ['sluice.db', 'sluice.db-wal']) if (existsSync(join(home, file))) outputs[file] = readFileSync(join(home, file), 'latin1');
+    for (const file of readdirSync(join(home, 'logs'))) outputs[`logs/${file}`] = readFileSync(join(home, 'logs', file), 'utf8');
+    expect(outputs['logs']).toContain('refreshed the token: now using **********');
+    expectNoLeak(outputs);
+  });
+});
+
 describe.runIf(!postgresMissing)('a rotated token in a PostgreSQL workspace', { timeout: 60_000 }, () => {
   const url = useFreshDatabase();
   storedRotation('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: Buffer.alloc(32, 4).toString('base64') }), async () => {
