@@ -96,7 +96,8 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     const source = await findActor(store, 'source', connection.sourceId);
     const destination = await findActor(store, 'destination', connection.destinationId);
     const stored = new SecretMask([...secretValues(source.config, source.secretPaths), ...secretValues(destination.config, destination.secretPaths)]);
-    maskSecrets(stored.redact);
+    redact = stored.redact;
+    maskSecrets(redact);
     const sourceClient = await clientFor(source.connector, { logger, signal: cancel.signal });
     const destinationClient = await clientFor(destination.connector, { logger });
     // The clients' masks grow when a connector rotates a secret (CONTROL); the log and the failure follow them.

@@ -115,7 +115,7 @@ describe.runIf(!postgresMissing)('simultaneous triggers on a PostgreSQL workspac
       } finally {
         await server.stop();
       }
-    })()).filter((job) => job.status !== 'cancelled').reverse();
+    })()).filter((job) => job.connection === 'ticking' && job.status !== 'cancelled').reverse();
     expect(jobs.every((job) => job.status === 'succeeded')).toBe(true);
     for (let i = 1; i < jobs.length; i++) expect(Date.parse(jobs[i].createdAt)).toBeGreaterThanOrEqual(Date.parse(jobs[i - 1].finishedAt));
     for (const log of logs) expect(log).not.toContain('could not run');
