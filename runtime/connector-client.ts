@@ -14,7 +14,7 @@ import type {
 } from '../protocol/types.generated.js';
 import { SluiceError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
-import { createRedactor, maskConfig, noRedaction, secretPaths, secretValues, type Redactor } from './secrets.js';
+import { maskConfig, secretPaths, secretValues, SecretMask, type Redactor } from './secrets.js';
 import { ConnectorOutput } from './connector-output.js';
 import { failureOf } from './connector-failure.js';
 import type { ConnectorFiles, Launcher, ProtocolCommand, RunningConnector } from './launchers/launcher.js';
@@ -46,7 +46,9 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
 export class ConnectorClient {
   readonly logger: Logger;
   #spec: Promise<ConnectorSpecification> | undefined;
-  #redact: Redactor = noRedaction;
+  // Every secret of every config this client was given (and of those its connector sent back), never fewer.
+  readonly #mask = new SecretMask();
+  #secretPaths: string[][] | undefined;
 
   constructor(
     readonly launcher: Launcher,
@@ -59,9 +61,17 @@ export class ConnectorClient {
     return this.launcher.displayName;
   }
 
-  /** Redacts this connector's secrets (known once a config has been validated). */
+  /** Redacts this connector's secrets (known once a config has been validated); one function that stays current. */
   get redact(): Redactor {
-    return this.#redact;
+    return this.#mask.redact;
+  }
+
+  /**
+   * Masks the secrets of a config the connector sent (a CONTROL config update), from now on, before anything about
+   * it is logged. Without a validated config to learn the secret paths from, every string in it is masked.
+   */
+  maskSecretsOf(config: unknown): void {
+    this.#mask.add(this.#secretPaths ? secretValues(config, this.#secretPaths) : stringLeaves(config));
   }
 
   spec(): Promise<ConnectorSpecification> {
@@ -77,10 +87,11 @@ export class ConnectorClient {
     const spec = await this.spec();
     const schema = spec.connectionSpecification as Record<string, unknown>;
     const paths = secretPaths(schema);
-    this.#redact = createRedactor(secretValues(config, paths));
+    this.#secretPaths = paths;
+    this.#mask.add(secretValues(config, paths));
     const issues = validateAgainstSchema(schema, config);
     if (issues.length > 0) {
-      throw new SluiceError('config.invalid', this.#redact(formatIssues(issues, label)), {
+      throw new SluiceError('config.invalid', this.#mask.redact(formatIssues(issues, label)), {
         hint: `see the spec: sluice spec ${this.name}`,
       });
     }
@@ -91,7 +102,7 @@ export class ConnectorClient {
     await this.prepareConfig(config, label);
     const message = await this.#runToMessage('check', { config }, 'CONNECTION_STATUS');
     const status = message.connectionStatus!;
-    return { ...status, message: status.message === undefined ? undefined : this.#redact(status.message) };
+    return { ...status, message: status.message === undefined ? undefined : this.#mask.redact(status.message) };
   }
 
   async discover(config: unknown, label = 'config'): Promise<AirbyteCatalog> {
@@ -111,7 +122,7 @@ export class ConnectorClient {
   }
 
   async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean, timeoutMs = this.options.streamTimeoutMs): Promise<StartedConnector> {
-    const output = new ConnectorOutput(this.name, this.logger, this.#redact);
+    const output = new ConnectorOutput(this.name, this.logger, this.#mask.redact);
     const running = await this.launcher.launch({
       command,
       files,
@@ -176,4 +187,10 @@ export class ConnectorClient {
     }
     return error;
   }
+}
+
+function stringLeaves(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'object' && value !== null) for (const child of Object.values(value)) stringLeaves(child, out);
+  return out;
 }

@@ -17,6 +17,7 @@ export class ConnectorOutput {
     readonly connector: string,
     /** A logger already bound to the connector's name. */
     readonly logger: Logger,
+    /** Called for every line, so it must stay current when secrets are added (SecretMask.redact does). */
     readonly redact: Redactor,
   ) {}
 
@@ -29,7 +30,12 @@ export class ConnectorOutput {
     }
     if (message.type === 'TRACE' && message.trace?.type === 'ERROR' && message.trace.error) {
       const error = message.trace.error;
-      this.traceError = { ...error, message: this.redact(error.message) };
+      this.traceError = {
+        ...error,
+        message: this.redact(error.message),
+        ...(error.internal_message === undefined ? {} : { internal_message: this.redact(error.internal_message) }),
+        ...(error.stack_trace === undefined ? {} : { stack_trace: this.redact(error.stack_trace) }),
+      };
       this.logger.error(
         { failureType: error.failure_type },
         this.redact(error.internal_message ? `${error.message} (${error.internal_message})` : error.message),
@@ -42,7 +48,8 @@ export class ConnectorOutput {
   /** A stdout line that is not a protocol message: connectors print logs there too. */
   handleNoise(text: string, reason: string): void {
     this.noiseLines++;
-    this.logger.info({ stdout: true, reason }, this.redact(truncate(text)));
+    // Masked before it is cut: a secret across the cut would otherwise show its first characters.
+    this.logger.info({ stdout: true, reason }, truncate(this.redact(text)));
   }
 
   /** Gives to the launcher as onStderrLine. */

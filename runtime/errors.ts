@@ -49,6 +49,7 @@ export const errorCodes = {
   'store.migration_failed': 'environment',
   'store.conflict': 'badInput',
   'secret.key_invalid': 'environment',
+  'secret.key_missing': 'environment',
   'secret.decrypt_failed': 'environment',
   'source.not_found': 'badInput',
   'destination.not_found': 'badInput',

@@ -70,6 +70,29 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   return (text) => text.replace(pattern, MASK);
 }
 
+/**
+ * A set of secrets that can grow while it is in use (a connector rotating a token with a CONTROL message): `redact`
+ * is one stable function that always masks the whole current set, so whoever holds it masks new secrets too.
+ */
+export class SecretMask {
+  readonly #secrets = new Set<string>();
+  #current: Redactor = noRedaction;
+  readonly redact: Redactor = (text) => this.#current(text);
+
+  constructor(secrets: Iterable<string> = []) {
+    this.add(secrets);
+  }
+
+  /** Adds secrets; returns whether any was new. */
+  add(secrets: Iterable<string>): boolean {
+    const before = this.#secrets.size;
+    for (const secret of secrets) this.#secrets.add(secret);
+    if (this.#secrets.size === before) return false;
+    this.#current = createRedactor(this.#secrets);
+    return true;
+  }
+}
+
 /** Combines redactors, e.g. the source's and the destination's. */
 export function combineRedactors(...redactors: Redactor[]): Redactor {
   const active = redactors.filter((redactor) => redactor !== noRedaction);

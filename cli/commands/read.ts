@@ -36,6 +36,8 @@ export function readCommand(): Command {
             record: () => true,
             message: (message) => {
               if (message.type === 'TRACE') source.output.handleSideMessage(message);
+              // A rotated secret is masked in every later line; the CONTROL line itself is the output asked for.
+              if (message.type === 'CONTROL' && message.control?.connectorConfig) client.maskSecretsOf(message.control.connectorConfig.config);
               return redactedLine(message, client.redact);
             },
             noise: (text, reason) => source.output.handleNoise(text, reason),

@@ -9,14 +9,16 @@ import type { DestinationStream } from 'pino';
 import { SluiceError, isSluiceError, describeError, exitCodeFor, ExitCode } from '../errors.js';
 import type { LogLevel } from '../logger.js';
 import type { Store } from '../store/open-store.js';
-import type { Connection, Job } from '../store/records.js';
+import type { Actor, Connection, Job } from '../store/records.js';
 import { loadConnectionState } from '../store/connection-state-store.js';
 import { runSync } from '../sync/run-sync.js';
+import type { SyncSide } from '../sync/sync-attempt.js';
+import type { ConnectorClient } from '../connector-client.js';
 import type { SyncStats, SyncSummary } from '../sync/sync-stats.js';
 import { findActor } from './actor-service.js';
 import { clientFor } from './clients.js';
 import { createJobLogger } from './job-log.js';
-import { createRedactor, secretValues } from '../secrets.js';
+import { combineRedactors, noRedaction, SecretMask, secretValues, type Redactor } from '../secrets.js';
 import { applySchemaPolicy, type SchemaChangeReport } from './schema-changes.js';
 
 export interface JobOptions {
@@ -57,9 +59,17 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const { store, connection } = options;
   const started = await store.jobs.start(connection, options.trigger, runnerId());
   const logPath = join(store.logsDir, `job-${started.id}.log`);
-  await store.jobs.setLogPath(started.id, logPath);
+  let jobLog: ReturnType<typeof createJobLogger>;
+  try {
+    await store.jobs.setLogPath(started.id, logPath);
+    jobLog = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
+  } catch (error) {
+    // The row exists: it must not stay running.
+    await finishJob(store, started.id, 'failed', failureOf(error, false, noRedaction), undefined);
+    throw error;
+  }
   options.onJob?.(started);
-  const { logger, close, maskSecrets } = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
+  const { logger, close, maskSecrets } = jobLog;
   const cancel = new AbortController();
   const onOuterAbort = (): void => cancel.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -80,13 +90,21 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const totals = { attempts: 0, recordsEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
   let summary: SyncSummary | undefined;
   let error: unknown;
+  let redact: Redactor = noRedaction;
   try {
     logger.info({ trigger: options.trigger, runner: started.runner }, `job ${started.id} started for connection ${connection.name}`);
     const source = await findActor(store, 'source', connection.sourceId);
     const destination = await findActor(store, 'destination', connection.destinationId);
-    maskSecrets(createRedactor([...secretValues(source.config, source.secretPaths), ...secretValues(destination.config, destination.secretPaths)]));
+    const stored = new SecretMask([...secretValues(source.config, source.secretPaths), ...secretValues(destination.config, destination.secretPaths)]);
+    redact = stored.redact;
+    maskSecrets(redact);
     const sourceClient = await clientFor(source.connector, { logger, signal: cancel.signal });
     const destinationClient = await clientFor(destination.connector, { logger });
+    // The clients' masks grow when a connector rotates a secret (CONTROL); the log and the failure follow them.
+    redact = combineRedactors(stored.redact, sourceClient.redact, destinationClient.redact);
+    maskSecrets(redact);
+    const sourceSide = storedSide(store, source, sourceClient);
+    const destinationSide = storedSide(store, destination, destinationClient);
     let current = connection;
     const report = await applySchemaPolicy(store, current, sourceClient, source.config, started.id, logger);
     if (report.changed) {
@@ -101,8 +119,8 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
       await store.jobs.startAttempt(started.id, number);
       const stateStore = await loadConnectionState(store.state, current);
       const outcome = await runSync({
-        source: { client: sourceClient, config: source.config },
-        destination: { client: destinationClient, config: destination.config },
+        source: { ...sourceSide },
+        destination: { ...destinationSide },
         catalog: current.catalog,
         stateStore,
         streamMapping: { prefix: current.streamPrefix, namespace: current.namespace },
@@ -122,7 +140,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
         status: outcome.summary.status,
         recordsEmitted: outcome.summary.recordsEmitted,
         recordsCommitted: outcome.summary.recordsCommitted,
-        failure: outcome.summary.failure,
+        failure: outcome.summary.failure && { ...outcome.summary.failure, message: redact(outcome.summary.failure.message) },
       });
       await store.jobs.updateTotals(started.id, totals);
       error = outcome.error;
@@ -144,15 +162,30 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   summary ??= emptySummary(status);
   summary.status = status;
   summary.attempts = totals.attempts;
-  const failure = error === undefined ? undefined : failureOf(error, cancelled);
+  const failure = error === undefined ? undefined : failureOf(error, cancelled, redact);
   if (failure) summary.failure = { ...summary.failure, ...failure };
   if (status === 'succeeded') logger.info({ records: totals.recordsCommitted }, `job ${started.id} succeeded`);
   else logger.error({ code: failure?.code }, `job ${started.id} ${status}: ${failure?.message}`);
   close();
-  const recorded = await store.jobs.finish(started.id, status, failure, summary);
+  const recorded = await finishJob(store, started.id, status, failure, summary);
   const job = (await store.jobs.byId(started.id))!;
   if (recorded) options.onFinished?.({ job, connection, summary });
   return { job, summary, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * Records the job's end, trying again when the database is briefly unreachable: a job left running with no runner
+ * would block its connection until a server recovers it.
+ */
+async function finishJob(store: Store, id: number, status: Exclude<Job['status'], 'running'>, failure: { code: string; message: string } | undefined, summary: SyncSummary | undefined): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.jobs.finish(id, status, failure, summary);
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
 }
 
 /** Configuration and data problems wait for a person; anything else may pass on another attempt. */
@@ -161,11 +194,28 @@ export function isRetryable(error: unknown): boolean {
   return exitCodeFor(error) !== ExitCode.badInput;
 }
 
-function failureOf(error: unknown, cancelled: boolean): { code: string; message: string } {
+function failureOf(error: unknown, cancelled: boolean, redact: Redactor): { code: string; message: string } {
   if (cancelled) return { code: 'job.cancelled', message: 'the job was cancelled; what the destination acknowledged is committed' };
   const code = isSluiceError(error) ? error.code : 'internal.unexpected';
   const message = error instanceof Error ? error.message : String(error);
-  return { code, message };
+  return { code, message: redact(message) };
+}
+
+/**
+ * One side of the sync for a stored actor: a CONTROL config update (a refreshed token) replaces the stored config,
+ * its secrets encrypted like the rest, and the job's next attempt uses it.
+ */
+function storedSide(store: Store, actor: Actor, client: ConnectorClient): SyncSide {
+  const side: SyncSide = {
+    client,
+    config: actor.config,
+    onConfigUpdate: async (config) => {
+      const current = (await store.actors.byId(actor.id)) ?? actor;
+      await store.actors.update(current, { name: current.name, connector: current.connector, config, secretPaths: current.secretPaths });
+      side.config = config;
+    },
+  };
+  return side;
 }
 
 function emptySummary(status: SyncSummary['status']): SyncSummary {

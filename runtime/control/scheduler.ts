@@ -1,9 +1,13 @@
 // Owns running connections over time in `sluice serve`. Invariants:
 //  1. At most one running job per connection (also enforced by the database for other processes), and at most
-//     `concurrency` jobs at once; what is due beyond that waits in a FIFO queue.
+//     `concurrency` jobs at once in this process; what is due beyond that waits in a FIFO queue. A connection's
+//     slot (running or queued) is taken synchronously, before any await, so simultaneous triggers cannot all pass
+//     the check; a slot is given back only by the job that holds it.
 //  2. A connection runs when its schedule is due (interval: counted from its last job; cron: the next time after
-//     its last job, or after the scheduler started when it has none), or when triggered by hand.
-//  3. On start, jobs left running by a dead process are marked failed (job.orphaned) and retried at once.
+//     its last job, or after the scheduler started when it has none), or when triggered by hand. A refused
+//     trigger is job.already_running, naming the job in the way (or saying it is queued).
+//  3. On start, and then every `recoverEveryMs`, jobs left running by a dead process (or by this one without it
+//     knowing) are marked failed (job.orphaned) and retried, so every job ends in a final status.
 //  4. Stopping cancels running jobs (the destination commits what it received) and waits for them to end.
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -13,7 +17,7 @@ import { runJob, type JobEvent } from './job-runner.js';
 import { recoverOrphanedJobs } from './recovery.js';
 import { nextRunAt, parseSchedule } from './schedule.js';
 import type { SchemaChangeReport } from './schema-changes.js';
-import { SluiceError } from '../errors.js';
+import { SluiceError, isSluiceError } from '../errors.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -26,6 +30,8 @@ export interface SchedulerOptions {
   staleMs?: number;
   /** Called when a job has started (notifications). */
   onJobStarted?: (job: Job, connection: Connection) => void;
+  /** How often jobs whose runner died are looked for (default 30 s). */
+  recoverEveryMs?: number;
   onFinished?: (event: JobEvent) => void;
   onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
 }
@@ -33,6 +39,8 @@ export interface SchedulerOptions {
 interface Running {
   connectionId: string;
   job?: Job;
+  /** Resolves with the job once its row exists; rejects when it could not start. */
+  started: Promise<Job>;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -46,6 +54,7 @@ export class Scheduler {
   readonly #startedAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
+  #lastRecovery = Date.now();
   #stopped = false;
 
   constructor(options: SchedulerOptions) {
@@ -57,15 +66,21 @@ export class Scheduler {
   }
 
   async start(): Promise<void> {
+    await this.#recover();
+    this.#pump();
+    this.#timer = setInterval(() => void this.tick(), this.#options.tickMs ?? 1000);
+  }
+
+  /** Marks the jobs whose runner died failed, and queues a retry of their connection. */
+  async #recover(): Promise<void> {
     const { store, logger } = this.#options;
-    const orphans = await recoverOrphanedJobs(store, { staleMs: this.#options.staleMs });
+    this.#lastRecovery = Date.now();
+    const orphans = await recoverOrphanedJobs(store, { staleMs: this.#options.staleMs, ownConnections: new Set(this.#running.keys()) });
     for (const job of orphans) {
       logger.warn({ job: job.id }, `job ${job.id} was left running by ${job.runner}; marked failed and retried`);
       const connection = await store.connections.byId(job.connectionId);
       if (connection?.status === 'active') this.#enqueue(connection.id, 'retry');
     }
-    this.#pump();
-    this.#timer = setInterval(() => void this.tick(), this.#options.tickMs ?? 1000);
   }
 
   /** Looks for due connections; also called by each tick. */
@@ -73,12 +88,14 @@ export class Scheduler {
     if (this.#ticking || this.#stopped) return;
     this.#ticking = true;
     try {
+      if (Date.now() - this.#lastRecovery >= (this.#options.recoverEveryMs ?? 30_000)) await this.#recover();
       const now = Date.now();
       for (const connection of await this.#options.store.connections.list()) {
         if (connection.status !== 'active' || connection.schedule === null || this.#busy(connection.id)) continue;
         const last = await this.#options.store.jobs.last(connection.id);
         const due = nextRunAt(parseSchedule(connection.schedule), last?.createdAt ?? (isInterval(connection.schedule) ? undefined : this.#startedAt), now);
-        if (due <= now) this.#enqueue(connection.id, 'schedule');
+        // A job another process (same database) is running makes the connection not due here.
+        if (due <= now && !(await this.#options.store.jobs.running(connection.id))) this.#enqueue(connection.id, 'schedule');
       }
       this.#pump();
     } catch (error) {
@@ -90,14 +107,31 @@ export class Scheduler {
 
   /** Runs a connection now, or queues it when the concurrency limit is reached. */
   async trigger(connection: Connection, trigger = 'api'): Promise<TriggerResult> {
-    if (this.#busy(connection.id) || (await this.#options.store.jobs.running(connection.id))) {
-      throw new SluiceError('job.already_running', `connection ${connection.name} already has a job running or queued`);
+    // Everything up to taking the slot is synchronous: of simultaneous triggers, one takes it, the others see it.
+    const running = this.#running.get(connection.id);
+    if (running) {
+      // The slot's own start may have been refused because another process runs the job: that error names it.
+      const job = running.job ?? (await running.started.catch((error: unknown) => {
+        if (isSluiceError(error, 'job.already_running')) throw error;
+        return undefined;
+      }));
+      throw alreadyRunning(connection, job);
     }
-    if (this.#running.size >= this.concurrency) {
-      this.#enqueue(connection.id, trigger);
-      return { queued: this.#queue.length };
+    const position = this.#queue.findIndex((item) => item.connectionId === connection.id);
+    if (position >= 0) {
+      throw new SluiceError('job.already_running', `connection ${connection.name} is already queued to run (position ${position + 1} of ${this.#queue.length})`);
     }
-    return { started: await this.#launch(connection.id, trigger) };
+    if (this.#running.size < this.concurrency) return { started: await this.#launch(connection.id, trigger).started };
+    const item = { connectionId: connection.id, trigger };
+    this.#queue.push(item);
+    // A job of another process (same database) refuses the trigger now rather than when the queue reaches it.
+    const elsewhere = await this.#options.store.jobs.running(connection.id).catch(() => undefined);
+    if (elsewhere) {
+      const index = this.#queue.indexOf(item);
+      if (index >= 0) this.#queue.splice(index, 1);
+      throw alreadyRunning(connection, elsewhere);
+    }
+    return { queued: this.#queue.indexOf(item) + 1 || this.#queue.length };
   }
 
   /** Cancels a job this process runs, or asks the process that runs it (through the database). */
@@ -138,23 +172,21 @@ export class Scheduler {
   #pump(): void {
     while (!this.#stopped && this.#running.size < this.concurrency && this.#queue.length > 0) {
       const next = this.#queue.shift()!;
-      this.#launch(next.connectionId, next.trigger).catch((error: unknown) => {
-        this.#options.logger.error({ connectionId: next.connectionId }, `could not start a job: ${describeError(error)}`);
-      });
+      if (this.#running.has(next.connectionId)) continue;
+      this.#launch(next.connectionId, next.trigger).started.catch(() => undefined);
     }
   }
 
-  /** Starts a job and resolves with it once its row exists; the job runs on. */
-  #launch(connectionId: string, trigger: string): Promise<Job> {
+  /** Takes the connection's slot at once and starts its job; `started` resolves once the job's row exists. */
+  #launch(connectionId: string, trigger: string): Running {
     const { store, logger } = this.#options;
-    const controller = new AbortController();
     let resolveJob!: (job: Job) => void;
     let rejectJob!: (error: unknown) => void;
     const started = new Promise<Job>((resolve, reject) => {
       resolveJob = resolve;
       rejectJob = reject;
     });
-    const entry: Running = { connectionId, controller, done: Promise.resolve() };
+    const entry: Running = { connectionId, started, controller: new AbortController(), done: Promise.resolve() };
     this.#running.set(connectionId, entry);
     entry.done = (async () => {
       try {
@@ -166,7 +198,7 @@ export class Scheduler {
           trigger,
           attempts: this.#options.attempts,
           backoffMs: this.#options.backoffMs,
-          signal: controller.signal,
+          signal: entry.controller.signal,
           onJob: (job) => {
             entry.job = job;
             resolveJob(job);
@@ -178,14 +210,22 @@ export class Scheduler {
         logger.info({ job: outcome.job.id, connection: connection.name, status: outcome.job.status }, `job ${outcome.job.id} of ${connection.name} ${outcome.job.status}`);
       } catch (error) {
         rejectJob(error);
-        logger.error({ connectionId }, `job of connection ${connectionId} could not run: ${describeError(error)}`);
+        // Another process running it is the database doing its job, not a failure of this one.
+        const level = isSluiceError(error, 'job.already_running') ? 'info' : 'error';
+        logger[level]({ connectionId }, `job of connection ${connectionId} could not run: ${describeError(error)}`);
       } finally {
-        this.#running.delete(connectionId);
+        if (this.#running.get(connectionId) === entry) this.#running.delete(connectionId);
         this.#pump();
       }
     })();
-    return started;
+    return entry;
   }
+}
+
+function alreadyRunning(connection: Connection, job: Job | undefined): SluiceError {
+  return new SluiceError('job.already_running', `connection ${connection.name} already has a running job${job ? ` (job ${job.id}, on ${job.runner})` : ''}`, {
+    hint: job ? `wait for it to end, or cancel job ${job.id}` : undefined,
+  });
 }
 
 function isInterval(schedule: string): boolean {

@@ -5,7 +5,8 @@ import { SluiceError } from '../errors.js';
 import type { Driver } from './driver.js';
 import { migrations, type Migration } from './migrations/index.js';
 
-const ADVISORY_LOCK = 7_140_001;
+/** Serialises schema changes among processes sharing a PostgreSQL database. */
+export const ADVISORY_LOCK = 7_140_001;
 
 export async function migrate(driver: Driver, list: Migration[] = migrations): Promise<number[]> {
   await driver.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');

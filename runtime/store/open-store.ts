@@ -1,6 +1,7 @@
 // Owns opening the control plane's store: the workspace directory (--workspace, SLUICE_HOME, or .sluice in the
 // working directory) holds the SQLite database, the secret key file and job logs; SLUICE_DATABASE_URL puts the
-// database in PostgreSQL instead. The schema is migrated on open.
+// database in PostgreSQL instead, in its own schema (SLUICE_DATABASE_SCHEMA, default sluice), with the key from
+// SLUICE_SECRET_KEY. The schema is migrated on open.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SluiceError } from '../errors.js';
@@ -9,6 +10,7 @@ import { ConnectionRepo } from './connection-repo.js';
 import type { Driver } from './driver.js';
 import { JobRepo } from './job-repo.js';
 import { migrate } from './migrate.js';
+import { databaseSchema, preparePostgresSchema } from './postgres-schema.js';
 import { SecretBox } from './secret-box.js';
 import { loadSecretKey } from './secret-key.js';
 import { StateRepo } from './state-repo.js';
@@ -64,18 +66,20 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   } catch (error) {
     throw new SluiceError('file.write_failed', `cannot create the workspace ${workspace}: ${(error as Error).message}`, { cause: error });
   }
-  const box = new SecretBox(loadSecretKey(workspace, env));
-  const url = env['SLUICE_DATABASE_URL'];
+  const url = env['SLUICE_DATABASE_URL'] || undefined;
+  const schema = url ? databaseSchema(env) : undefined;
+  const box = new SecretBox(loadSecretKey(workspace, env, { shared: url !== undefined }));
   let driver: Driver;
   try {
     // Each driver is loaded only when used: a CLI command that needs no database pays for neither.
     driver = url
-      ? new (await import('./postgres-driver.js')).PostgresDriver(url)
+      ? new (await import('./postgres-driver.js')).PostgresDriver(url, schema!)
       : new (await import('./sqlite-driver.js')).SqliteDriver(join(workspace, 'sluice.db'));
   } catch (error) {
     throw new SluiceError('store.unavailable', `cannot open the database ${url ? 'SLUICE_DATABASE_URL' : join(workspace, 'sluice.db')}: ${(error as Error).message}`, { cause: error });
   }
   try {
+    if (schema !== undefined) await preparePostgresSchema(driver, schema);
     await migrate(driver);
   } catch (error) {
     await driver.close().catch(() => undefined);

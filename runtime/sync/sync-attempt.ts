@@ -23,6 +23,8 @@ export interface SyncSide {
   config: unknown;
   /** The file the config came from, where a CONTROL config update is written back. */
   configPath?: string;
+  /** Keeps a CONTROL config update when the config did not come from a file (a stored actor). */
+  onConfigUpdate?: (config: unknown) => Promise<void>;
 }
 
 export interface AttemptRequest {
@@ -93,7 +95,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
         void reader.running.stop();
       }
     } else if (message.type === 'CONTROL' && message.control) {
-      sideWork.push(persistConfigUpdate(destination.client, message.control, destination.configPath).catch(fail));
+      sideWork.push(persistConfigUpdate(destination.client, message.control, destination).catch(fail));
     } else writer.output.handleSideMessage(message);
     return false;
   };
@@ -155,7 +157,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return false;
         }
         case 'CONTROL':
-          sideWork.push(persistConfigUpdate(source.client, message.control!, source.configPath).catch(fail));
+          sideWork.push(persistConfigUpdate(source.client, message.control!, source).catch(fail));
           return false;
         default:
           reader.output.handleSideMessage(message);

@@ -168,5 +168,5 @@ describe('secrets in the workspace', () => {
 
 describe.runIf(!postgresMissing)('sluice sync <connection> on PostgreSQL', () => {
   const url = useFreshDatabase();
-  syncedFlow('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url() }));
+  syncedFlow('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: Buffer.alloc(32, 5).toString('base64') }));
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { nextRunAt, normalizeSchedule, parseSchedule } from '../../runtime/control/schedule.js';
 import { recoverOrphanedJobs } from '../../runtime/control/recovery.js';
+import { runnerId } from '../../runtime/control/job-runner.js';
 import { authenticate } from '../../runtime/api/auth.js';
 import { openStore } from '../../runtime/store/open-store.js';
 import { tempDir } from '../support/cli.js';
@@ -50,6 +51,28 @@ describe('orphaned jobs', () => {
       expect(recovered.map((job) => [job.id, job.status, job.failureCode])).toEqual([[stale.id, 'failed', 'job.orphaned']]);
       expect(recovered[0]!.failureMessage).toMatch(/^its runner \(elsewhere:123\) sent no heartbeat for 12\d s$/);
       expect((await store.jobs.byId(fresh.id))!.status).toBe('running');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('orphaned jobs of this very process', () => {
+  it('are failed unless this process is running their connection (a job it lost track of must not stay running)', async () => {
+    const store = await openStore({ workspace: tempDir(), env: { SLUICE_SECRET_KEY: KEY } });
+    try {
+      const source = await store.actors.create('source', { name: 's', connector: 'source-faker', config: { count: 1 }, secretPaths: [] });
+      const destination = await store.actors.create('destination', { name: 'd', connector: 'destination-dev-null', config: {}, secretPaths: [] });
+      const connection = (name: string) => store.connections.create({
+        name, sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
+        schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
+      });
+      const ours = await connection('ours');
+      const kept = await store.jobs.start(ours, 'api', runnerId());
+      const lost = await store.jobs.start(await connection('lost'), 'api', runnerId());
+      const recovered = await recoverOrphanedJobs(store, { ownConnections: new Set([ours.id]) });
+      expect(recovered.map((job) => [job.id, job.status, job.failureCode])).toEqual([[lost.id, 'failed', 'job.orphaned']]);
+      expect((await store.jobs.byId(kept.id))!.status).toBe('running');
     } finally {
       await store.close();
     }

@@ -142,7 +142,7 @@ apiContract('SQLite', () => ({}));
 
 describe.runIf(!postgresMissing)('PostgreSQL', () => {
   const url = useFreshDatabase();
-  apiContract('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url() }));
+  apiContract('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: Buffer.alloc(32, 5).toString('base64') }));
 });
 
 describe('API tokens', () => {
