@@ -40,5 +40,5 @@ webhookContract('SQLite', () => ({}));
 
 describe.runIf(!postgresMissing)('PostgreSQL', () => {
   const url = useFreshDatabase();
-  webhookContract('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url() }));
+  webhookContract('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }));
 });
