@@ -1,0 +1,42 @@
+// Owns echoing a STATE: the line as it was received, with `destinationStats.recordCount` set, parsed and written
+// with lossless-json so the state's own numbers (cursors, LSNs, offsets beyond 2^53) keep every digit. Also
+// which records a STATE covers: a per-stream STATE its own stream's, a GLOBAL or LEGACY one every stream's.
+import { parse, stringify } from 'lossless-json';
+import { streamKey } from '../../protocol/state.js';
+import type { AirbyteMessage } from '../../protocol/types.generated.js';
+
+/** The stream a per-stream STATE belongs to (its streamKey), or undefined for a GLOBAL or LEGACY state. */
+export function stateStream(message: AirbyteMessage): string | undefined {
+  const state = message.state;
+  const descriptor = state?.type === 'STREAM' ? state.stream?.stream_descriptor : undefined;
+  return descriptor ? streamKey(descriptor) : undefined;
+}
+
+/** The STATE line to echo: `line` exactly, but for destinationStats. */
+export function echoStateLine(line: string, recordCount: number): string {
+  const message = parse(line) as { state: Record<string, unknown> };
+  message.state = { ...message.state, destinationStats: { recordCount } };
+  return stringify(message)!;
+}
+
+/** Counts records per stream since the last STATE that covered them. */
+export class RecordCounts {
+  readonly #counts = new Map<string, number>();
+
+  add(key: string, n = 1): void {
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + n);
+  }
+
+  /** The records a STATE covers (its stream's, or all for undefined), forgotten once taken. */
+  take(key: string | undefined): number {
+    if (key !== undefined) {
+      const n = this.#counts.get(key) ?? 0;
+      this.#counts.delete(key);
+      return n;
+    }
+    let total = 0;
+    for (const n of this.#counts.values()) total += n;
+    this.#counts.clear();
+    return total;
+  }
+}
