@@ -41,6 +41,11 @@ export interface DestinationDefinition<Config> {
   open(config: Config, catalog: ConfiguredAirbyteCatalog, context: DestinationContext): Promise<DestinationWriter> | DestinationWriter;
   /** A stream's batch is written at this many records (default 10000) or bytes of data (default 8 MB). */
   batch?: { records?: number; bytes?: number };
+  /**
+   * false: the destination stores each record's `dataJson` and rarely reads `data`, so the kit only checks that the
+   * data is valid JSON and parses it when `data` is first read (default true: parsed once, before `write`).
+   */
+  parseRecords?: boolean;
 }
 
 export function runDestination<Config>(definition: DestinationDefinition<Config>, argv?: string[]): Promise<void> {
@@ -88,7 +93,7 @@ async function writeAll<Config>(
   };
   let last: Batch | undefined;
   try {
-    for await (const items of inputItems(input)) {
+    for await (const items of inputItems(input, { parse: definition.parseRecords ?? true })) {
       for (const item of items) {
         if (item.kind === 'record') {
           const record = item.record;

@@ -22,13 +22,29 @@ export function echoStateLine(line: string, recordCount: number): string {
 /** Counts records per stream since the last STATE that covered them. */
 export class RecordCounts {
   readonly #counts = new Map<string, number>();
+  /** Records mostly come in runs of one stream: the run's count is kept aside and folded in when the stream changes. */
+  #runKey: string | undefined;
+  #run = 0;
 
   add(key: string, n = 1): void {
-    this.#counts.set(key, (this.#counts.get(key) ?? 0) + n);
+    if (key === this.#runKey) {
+      this.#run += n;
+      return;
+    }
+    this.#fold();
+    this.#runKey = key;
+    this.#run = n;
+  }
+
+  #fold(): void {
+    if (this.#runKey !== undefined && this.#run > 0) this.#counts.set(this.#runKey, (this.#counts.get(this.#runKey) ?? 0) + this.#run);
+    this.#runKey = undefined;
+    this.#run = 0;
   }
 
   /** The records a STATE covers (its stream's, or all for undefined), forgotten once taken. */
   take(key: string | undefined): number {
+    this.#fold();
     if (key !== undefined) {
       const n = this.#counts.get(key) ?? 0;
       this.#counts.delete(key);

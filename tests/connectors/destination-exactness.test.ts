@@ -166,3 +166,29 @@ describe.concurrent('a record without a numeric emitted_at', () => {
     }
   });
 });
+
+describe.concurrent('deduplication compares keys and cursors exactly', () => {
+  const dedupStream = { name: 'items', mode: 'append_dedup' as const, properties: { id: { type: 'integer' }, v: { type: 'integer' }, tag: { type: 'string' } }, primaryKey: [['id']], cursor: ['v'] };
+  const lines = [
+    recordLine('items', '{"id":12345678901234567890,"v":1,"tag":"first key"}'),
+    recordLine('items', '{"id":12345678901234567891,"v":1,"tag":"second key"}'),
+    recordLine('items', '{"id":7,"v":12345678901234567891,"tag":"newer"}'),
+    recordLine('items', '{"id":7,"v":12345678901234567890,"tag":"older, arriving later"}'),
+    completeLine('items'),
+  ];
+
+  it('destination-local-json keeps two ids beyond 2^53 apart and the greatest long cursor', async () => {
+    const dir = tempDir();
+    const result = await runWrite('destination-local-json', dir, { destination_path: join(dir, 'out') }, catalogOf([dedupStream]), lines);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const tags = readFileSync(join(dir, 'out', 'items.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)._airbyte_data.tag);
+    expect(tags.sort()).toEqual(['first key', 'newer', 'second key']);
+  });
+
+  it('destination-csv keeps two ids beyond 2^53 apart and the greatest long cursor', async () => {
+    const dir = tempDir();
+    const result = await runWrite('destination-csv', dir, { destination_path: join(dir, 'out') }, catalogOf([dedupStream]), lines);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(csvRows(join(dir, 'out', 'items.csv')).map((row) => row.tag).sort()).toEqual(['first key', 'newer', 'second key']);
+  });
+});
