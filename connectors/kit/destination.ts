@@ -39,7 +39,7 @@ export interface DestinationDefinition<Config> {
   spec: ConnectorSpecification;
   check?(config: Config): Promise<string | undefined | void> | string | undefined | void;
   open(config: Config, catalog: ConfiguredAirbyteCatalog, context: DestinationContext): Promise<DestinationWriter> | DestinationWriter;
-  /** A stream's batch is written at this many records (default 10000) or bytes of data (default 8 MB). */
+  /** A stream's batch is written at this many records (default 1000: a batch held longer costs more garbage collection than it saves) or bytes of data (default 8 MB). */
   batch?: { records?: number; bytes?: number };
   /**
    * false: the destination stores each record's `dataJson` and rarely reads `data`, so the kit only checks that the
@@ -76,7 +76,7 @@ async function writeAll<Config>(
   input: Readable,
   out: MessageWriter,
 ): Promise<void> {
-  const maxRecords = definition.batch?.records ?? 10_000;
+  const maxRecords = definition.batch?.records ?? 1000;
   const maxBytes = definition.batch?.bytes ?? 8 * 1024 * 1024;
   const writer = await definition.open(config, catalog, { log: (message, level = 'INFO') => void out.emit(logMessage(level, message)) });
   const batches = new Map<string, Batch>();

@@ -62,7 +62,7 @@ function skipValue(s: string, i: number): number {
 }
 
 /** Calls `member` for each member of the object at `i` (the key with its quotes); returns the index after it. */
-function forEachMember(s: string, i: number, member: (keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void): number {
+export function forEachMember(s: string, i: number, member: (keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void): number {
   i = skipSpace(s, i);
   if (s.charCodeAt(i) !== 123) throw new JsonScanError(`expected an object at ${i}`);
   i = skipSpace(s, i + 1);
@@ -88,7 +88,7 @@ function stringAt(s: string, start: number, end: number): string {
   return inner.indexOf('\\') === -1 ? inner : (JSON.parse(s.slice(start, end)) as string);
 }
 
-const keyIs = (s: string, start: number, end: number, quoted: string): boolean => end - start === quoted.length && s.startsWith(quoted, start);
+export const keyIs = (s: string, start: number, end: number, quoted: string): boolean => end - start === quoted.length && s.startsWith(quoted, start);
 
 export interface RecordSpans {
   stream: string;

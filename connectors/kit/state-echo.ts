@@ -1,9 +1,9 @@
-// Owns echoing a STATE: the line as it was received, with `destinationStats.recordCount` set, parsed and written
-// with lossless-json so the state's own numbers (cursors, LSNs, offsets beyond 2^53) keep every digit. Also
-// which records a STATE covers: a per-stream STATE its own stream's, a GLOBAL or LEGACY one every stream's.
-import { parse, stringify } from 'lossless-json';
+// Owns echoing a STATE: the line exactly as it was received, with `destinationStats` set (spliced into the text, so
+// the state's own numbers — cursors, LSNs, offsets beyond 2^53 — keep every digit). Also which records a STATE
+// covers: a per-stream STATE its own stream's, a GLOBAL or LEGACY one every stream's.
 import { streamKey } from '../../protocol/state.js';
 import type { AirbyteMessage } from '../../protocol/types.generated.js';
+import { forEachMember, keyIs } from './record-scan.js';
 
 /** The stream a per-stream STATE belongs to (its streamKey), or undefined for a GLOBAL or LEGACY state. */
 export function stateStream(message: AirbyteMessage): string | undefined {
@@ -12,11 +12,24 @@ export function stateStream(message: AirbyteMessage): string | undefined {
   return descriptor ? streamKey(descriptor) : undefined;
 }
 
-/** The STATE line to echo: `line` exactly, but for destinationStats. */
+/** The STATE line to echo: `line` (a parsed, valid STATE message) exactly, but for destinationStats. */
 export function echoStateLine(line: string, recordCount: number): string {
-  const message = parse(line) as { state: Record<string, unknown> };
-  message.state = { ...message.state, destinationStats: { recordCount } };
-  return stringify(message)!;
+  let stateStart = -1;
+  let stateEnd = -1;
+  forEachMember(line, 0, (ks, ke, vs, ve) => {
+    if (keyIs(line, ks, ke, '"state"')) [stateStart, stateEnd] = [vs, ve];
+  });
+  let statsStart = -1;
+  let statsEnd = -1;
+  let members = 0;
+  forEachMember(line, stateStart, (ks, ke, vs, ve) => {
+    members++;
+    if (keyIs(line, ks, ke, '"destinationStats"')) [statsStart, statsEnd] = [vs, ve];
+  });
+  const stats = `{"recordCount":${recordCount}}`;
+  if (statsStart >= 0) return line.slice(0, statsStart) + stats + line.slice(statsEnd);
+  const close = stateEnd - 1;
+  return `${line.slice(0, close)}${members > 0 ? ',' : ''}"destinationStats":${stats}${line.slice(close)}`;
 }
 
 /** Counts records per stream since the last STATE that covered them. */
