@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CsvParser, type CsvRecord } from '../kit/csv.js';
+import { writeFully } from '../kit/write-fully.js';
 
 /** The records of a CSV file, header first; stopping early (break) closes the file. */
 export async function* csvRecords(path: string, delimiter: string): AsyncGenerator<CsvRecord> {
@@ -46,7 +47,7 @@ export class CommittedLength {
 
   async record(length: number): Promise<void> {
     this.#handle ??= await open(this.path, 'w', 0o644);
-    await this.#handle.write(String(length).padStart(20, '0'), 0);
+    await writeFully(this.#handle, this.path, String(length).padStart(20, '0'), 0);
     await this.#handle.sync();
   }
 

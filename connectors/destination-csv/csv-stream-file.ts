@@ -4,13 +4,17 @@
 //   schema's properties is widened first, old rows getting empty cells);
 // - append_dedup: appended like append, then compacted at finish to one row per primary key (greatest cursor,
 //   later row on a tie).
-// commit() writes and fsyncs what is buffered, then records the committed length (see CommittedLength).
+// commit() writes and fsyncs what is buffered (every byte, or the sync fails), then records the committed length
+// (see CommittedLength). Numbers are written as the source wrote them: a value a double cannot hold keeps its text.
 import { randomUUID } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AirbyteRecordMessage, ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
+import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import { formatCsvRecord } from '../kit/csv.js';
+import type { DestinationRecord } from '../kit/input-records.js';
+import { isLosslessNumber, stringifyExact } from '../kit/exact-json.js';
+import { writeFully } from '../kit/write-fully.js';
 import { ConnectorError } from '../kit/run-connector.js';
 import { CommittedLength, csvRecords, readHeader, rewriteFile, syncDirectory } from './csv-files.js';
 import { dedupeCsv } from './dedupe-csv.js';
@@ -69,14 +73,17 @@ export class CsvStreamFile {
     if (this.mode === 'append_dedup') this.#dedupeColumns(); // fails early on a key missing from the header
   }
 
-  async append(records: AirbyteRecordMessage[]): Promise<void> {
+  async append(records: DestinationRecord[]): Promise<void> {
     const fields = this.#fields;
     const values: unknown[] = new Array(2 + fields.length);
     for (const record of records) {
       const data = record.data;
       values[0] = randomUUID();
       values[1] = new Date(record.emitted_at).toISOString();
-      for (let i = 0; i < fields.length; i++) values[2 + i] = fields[i] === DATA ? data : data[fields[i]!];
+      for (let i = 0; i < fields.length; i++) {
+        const value = fields[i] === DATA ? record.dataJson : data[fields[i]!];
+        values[2 + i] = record.longNumbers && typeof value === 'object' && value !== null ? (isLosslessNumber(value) ? value.toString() : stringifyExact(value)) : value;
+      }
       if (!this.#schemaFields.has(DATA)) for (const field in data) if (!this.#schemaFields.has(field)) this.#unknownField(field);
       this.#add(formatCsvRecord(values, this.delimiter));
       if (this.#chars >= BUFFER_CHARS) await this.#write();
@@ -132,9 +139,8 @@ export class CsvStreamFile {
     const text = this.#parts.join('');
     this.#parts = [];
     this.#chars = 0;
-    const { bytesWritten } = await this.#handle!.write(text);
-    this.#length += bytesWritten;
     this.#dirty = true;
+    this.#length += await writeFully(this.#handle!, this.writePath, text);
   }
 
   /** Appending to an existing file: write in its column order, widening its header with new properties first. */

@@ -4,6 +4,7 @@
 import type { CsvRecord } from '../kit/csv.js';
 import { formatCsvRecord } from '../kit/csv.js';
 import { compareCursors } from '../kit/cursor.js';
+import { LosslessNumber, parseExact, stringifyExact } from '../kit/exact-json.js';
 import { csvRecords, rewriteFile } from './csv-files.js';
 
 export interface FieldRef {
@@ -28,7 +29,7 @@ export async function dedupeCsv(
       continue;
     }
     row++;
-    const key = JSON.stringify(keys.map((ref) => valueOf(record, ref)));
+    const key = stringifyExact(keys.map((ref) => valueOf(record, ref)));
     const value = cursor ? cursorValue(record, cursor) : undefined;
     const previous = winners.get(key);
     if (!previous || compareCursors(value, previous.cursor) >= 0) winners.set(key, { row, cursor: value });
@@ -52,7 +53,7 @@ function valueOf(record: CsvRecord, ref: FieldRef): unknown {
   if (ref.path.length === 0 || text === null) return text;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseExact(text);
   } catch {
     return undefined;
   }
@@ -62,6 +63,7 @@ function valueOf(record: CsvRecord, ref: FieldRef): unknown {
 
 function cursorValue(record: CsvRecord, ref: FieldRef & { numeric: boolean }): unknown {
   const value = valueOf(record, ref);
-  if (ref.numeric && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+  // Compared exactly, however many digits the number has.
+  if (ref.numeric && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return new LosslessNumber(value.trim());
   return value ?? undefined;
 }

@@ -2,11 +2,13 @@
 // Owns destination-csv: one RFC 4180 CSV file per stream in a directory (overwrite, append, append_dedup), header
 // `_airbyte_raw_id,_airbyte_extracted_at` (ISO 8601) then the schema's top-level properties; nested values as JSON
 // text; null as an empty field and the empty string as "". A STATE is echoed only after its records are fsync'ed.
+// File names follow the kit's FILE_NAMES rule (stream-names.ts).
 import { mkdir, access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDestination } from '../kit/destination.js';
 import { streamKey } from '../../protocol/state.js';
 import { ConnectorError } from '../kit/run-connector.js';
+import { FILE_NAMES, targetNames } from '../kit/stream-names.js';
 import { CsvStreamFile } from './csv-stream-file.js';
 
 interface CsvConfig {
@@ -45,15 +47,11 @@ await runDestination<CsvConfig>({
     });
     const delimiter = config.delimiter ?? ',';
     const files = new Map<string, CsvStreamFile>();
-    const owners = new Map<string, string>();
-    for (const configured of catalog.streams) {
-      const { name, namespace } = configured.stream;
-      const file = fileName(name, namespace);
-      if (owners.has(file)) throw new ConnectorError(`streams ${owners.get(file)} and ${name} would both be written to ${file}`, 'config_error');
-      owners.set(file, name);
-      const stream = new CsvStreamFile(join(config.destination_path, file), configured, delimiter, (message) => context.log(message, 'WARN'));
+    const names = targetNames(catalog.streams.map((configured) => configured.stream), FILE_NAMES);
+    for (const [index, configured] of catalog.streams.entries()) {
+      const stream = new CsvStreamFile(join(config.destination_path, `${names[index]}.csv`), configured, delimiter, (message) => context.log(message, 'WARN'));
       await stream.open();
-      files.set(streamKey({ name, namespace }), stream);
+      files.set(streamKey(configured.stream), stream);
     }
     return {
       async write(stream, records) {
@@ -72,8 +70,3 @@ await runDestination<CsvConfig>({
   },
 });
 
-/** A file name for a stream that cannot escape the directory. */
-function fileName(name: string, namespace?: string | null): string {
-  const safe = (part: string): string => part.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
-  return `${namespace ? `${safe(namespace)}__` : ''}${safe(name)}.csv`;
-}

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Owns destination-dev-null: reads every message, keeps nothing, echoes each STATE as received. Records are
-// recognised from their prefix and skipped unparsed, so it costs as little as a destination can.
+// recognised from their prefix and skipped unparsed, so it costs as little as a destination can. Each STATE is
+// echoed as it came, numbers intact, with destinationStats.recordCount: the records of its stream since that stream's
+// last STATE (counted by stream name: the prefix a record is recognised from does not give its namespace), or of
+// every stream for a GLOBAL or LEGACY state.
 import { runConnector } from '../kit/run-connector.js';
 import { LineSplitter } from '../../protocol/line-splitter.js';
 import { classifyLine } from '../../protocol/envelope.js';
+import { RecordCounts, echoStateLine } from '../kit/state-echo.js';
 
 await runConnector<Record<string, unknown>>({
   spec: {
@@ -16,15 +20,15 @@ await runConnector<Record<string, unknown>>({
   },
   async write(_config, _catalog, input, out) {
     const splitter = new LineSplitter();
-    let records = 0;
+    const counts = new RecordCounts();
     const onLine = (buffer: Buffer, start: number, end: number): void => {
       const kind = classifyLine(buffer, start, end);
-      if (kind.kind === 'record') records++;
+      if (kind.kind === 'record') counts.add(kind.stream);
       else if (kind.kind === 'message' && kind.message.type === 'STATE') {
-        const state = { ...kind.message.state, destinationStats: { recordCount: records } };
-        records = 0;
-        void out.emit({ ...kind.message, state });
-      } else if (kind.kind === 'message' && kind.message.type === 'RECORD') records++;
+        const state = kind.message.state!;
+        const stream = state.type === 'STREAM' ? state.stream?.stream_descriptor?.name : undefined;
+        void out.emitLine(echoStateLine(buffer.toString('utf8', start, end), counts.take(stream)));
+      } else if (kind.kind === 'message' && kind.message.type === 'RECORD') counts.add(kind.message.record!.stream);
     };
     for await (const chunk of input as AsyncIterable<Buffer>) {
       splitter.push(chunk, onLine);

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Owns destination-local-json: one JSON-lines file per stream in a directory (overwrite, append, append_dedup).
-// Built on the kit: a STATE is echoed only after every record received before it is written and fsync'ed.
+// Built on the kit: a STATE is echoed only after every record received before it is written and fsync'ed. Each
+// line is `{"_airbyte_raw_id":…,"_airbyte_extracted_at":…,"_airbyte_data":…}` with the data's original JSON text
+// spliced in, so every number keeps its digits. File names follow the kit's FILE_NAMES rule (stream-names.ts).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { runDestination } from '../kit/destination.js';
+import { FILE_NAMES, targetNames } from '../kit/stream-names.js';
 import { streamKey } from '../../protocol/state.js';
 import { StreamFile } from './stream-file.js';
 
@@ -24,6 +27,8 @@ await runDestination<LocalJsonConfig>({
       },
     },
   },
+  // Lines splice the data's original text: the kit only checks it is JSON.
+  parseRecords: false,
   async check(config) {
     try {
       await mkdir(config.destination_path, { recursive: true });
@@ -35,19 +40,17 @@ await runDestination<LocalJsonConfig>({
   async open(config, catalog) {
     await mkdir(config.destination_path, { recursive: true });
     const files = new Map<string, StreamFile>();
-    for (const configured of catalog.streams) {
-      const { name, namespace } = configured.stream;
-      const file = new StreamFile(join(config.destination_path, fileName(name, namespace)), configured);
+    const names = targetNames(catalog.streams.map((configured) => configured.stream), FILE_NAMES);
+    for (const [index, configured] of catalog.streams.entries()) {
+      const file = new StreamFile(join(config.destination_path, `${names[index]}.jsonl`), configured);
       await file.open();
-      files.set(streamKey({ name, namespace }), file);
+      files.set(streamKey(configured.stream), file);
     }
     return {
       async write(stream, records) {
         const file = files.get(streamKey(stream.stream))!;
         for (const record of records) {
-          await file.append(
-            `{"_airbyte_raw_id":"${randomUUID()}","_airbyte_extracted_at":${record.emitted_at},"_airbyte_data":${JSON.stringify(record.data)}}`,
-          );
+          await file.append(`{"_airbyte_raw_id":"${randomUUID()}","_airbyte_extracted_at":${record.emitted_at},"_airbyte_data":${record.dataJson}}`);
         }
       },
       async commit() {
@@ -57,14 +60,9 @@ await runDestination<LocalJsonConfig>({
         for (const file of files.values()) await file.finish(isComplete(file.configured));
       },
       async abort() {
-        for (const file of files.values()) await file.close();
+        for (const file of files.values()) await file.abort();
       },
     };
   },
 });
 
-/** A file name for a stream that cannot escape the directory. */
-function fileName(name: string, namespace?: string | null): string {
-  const safe = (part: string): string => part.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
-  return `${namespace ? `${safe(namespace)}__` : ''}${safe(name)}.jsonl`;
-}

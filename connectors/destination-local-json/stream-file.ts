@@ -1,11 +1,16 @@
 // Owns one stream's output file: buffered appends, a durable flush (write + fsync) before any state covering
 // its records is echoed, and at the end the mode's finishing step: swap in (overwrite) or dedupe (append_dedup).
+// Every byte is written or the write fails (writeFully), so no STATE is echoed past a short write; a failed sync cuts
+// the file back to its last commit, and a torn last line left by a crash is cut before appending.
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
 import { compareCursors, valueAtPath } from '../kit/cursor.js';
+import { parseExact, stringifyExact } from '../kit/exact-json.js';
 import { rewriteFile } from '../kit/rewrite-file.js';
+import { cutTornTail } from '../kit/torn-tail.js';
+import { writeFully } from '../kit/write-fully.js';
 
 const BUFFER_CHARS = 1 << 20;
 
@@ -14,6 +19,9 @@ export class StreamFile {
   #parts: string[] = [];
   #chars = 0;
   #dirty = false;
+  /** Bytes in the file, and up to its last commit. */
+  #length = 0;
+  #committed = 0;
   readonly mode: string;
   /** Where records go while the sync runs: the final file, or a side file for overwrite. */
   readonly writePath: string;
@@ -28,7 +36,9 @@ export class StreamFile {
 
   async open(): Promise<void> {
     // Overwrite starts a fresh side file; the current file stays readable until the sync succeeds.
+    if (this.mode !== 'overwrite') await cutTornTail(this.writePath);
     this.#handle = await open(this.writePath, this.mode === 'overwrite' ? 'w' : 'a', 0o644);
+    this.#length = this.#committed = (await this.#handle.stat()).size;
   }
 
   async append(line: string): Promise<void> {
@@ -43,6 +53,7 @@ export class StreamFile {
     if (this.#dirty) {
       await this.#handle!.sync();
       this.#dirty = false;
+      this.#committed = this.#length;
     }
   }
 
@@ -58,8 +69,17 @@ export class StreamFile {
     else if (this.mode === 'append_dedup') await dedupe(this.path, this.configured);
   }
 
-  async close(): Promise<void> {
-    await this.#handle?.close().catch(() => undefined);
+  /** The sync failed: what was written since the last commit goes (an overwrite's side file entirely). */
+  async abort(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    if (this.mode === 'overwrite') {
+      await handle?.close().catch(() => undefined);
+      await rm(this.writePath, { force: true });
+      return;
+    }
+    await handle?.truncate(this.#committed).catch(() => undefined);
+    await handle?.close().catch(() => undefined);
   }
 
   async #write(): Promise<void> {
@@ -67,8 +87,8 @@ export class StreamFile {
     const text = this.#parts.join('');
     this.#parts = [];
     this.#chars = 0;
-    await this.#handle!.write(text);
     this.#dirty = true;
+    this.#length += await writeFully(this.#handle!, this.writePath, text);
   }
 }
 
@@ -86,12 +106,13 @@ async function dedupe(path: string, configured: ConfiguredAirbyteStream): Promis
     if (line === '') continue;
     let data: Record<string, unknown>;
     try {
-      data = (JSON.parse(line) as { _airbyte_data: Record<string, unknown> })._airbyte_data;
+      data = (parseExact(line) as { _airbyte_data: Record<string, unknown> })._airbyte_data;
     } catch {
       // Only the last line written before a crash can be torn, and it was never committed: drop it.
       continue;
     }
-    const key = JSON.stringify(primaryKey.map((keyPath) => valueAtPath(data, keyPath)));
+    // Keys and cursors are read without losing digits: two ids beyond 2^53 stay two keys.
+    const key = stringifyExact(primaryKey.map((keyPath) => valueAtPath(data, keyPath)));
     const cursor = cursorPath.length > 0 ? valueAtPath(data, cursorPath) : undefined;
     const previous = latest.get(key);
     if (!previous || compareCursors(cursor, previous.cursor) >= 0) {

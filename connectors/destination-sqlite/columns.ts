@@ -1,6 +1,11 @@
 // Owns the columns of a stream's table: one per top-level property of the stream's JSON schema, typed
 // (integer → INTEGER, number → REAL, boolean → INTEGER 0/1, string of any format → TEXT, object/array → TEXT JSON,
 // anything else or a union of types → TEXT), after the three Airbyte columns; and turning a value into what is bound.
+// Numbers keep every digit: an integer that fits 64 bits is bound as a BigInt (stored INTEGER, exactly); any number a
+// REAL or an INTEGER cannot hold exactly (parsed as a LosslessNumber) is stored as its exact text, in a BLOB when
+// the column is INTEGER or REAL (SQLite would turn text that looks like a number into a rounded REAL; a BLOB is
+// never converted; `CAST(x AS TEXT)` reads it back as text), and as TEXT in a TEXT column.
+import { isLosslessNumber, stringifyExact, type LosslessNumber } from '../kit/exact-json.js';
 
 export type ColumnKind = 'integer' | 'real' | 'boolean' | 'text' | 'json';
 
@@ -66,10 +71,14 @@ function kindOf(property: unknown): ColumnKind {
   }
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 /** The value bound for a field: booleans as 0/1, objects and arrays as JSON text, numbers as text in TEXT columns. */
-export function sqlValue(value: unknown, kind: ColumnKind): unknown {
+export function sqlValue(value: unknown, kind: ColumnKind, longNumbers = false): unknown {
   if (value === null || value === undefined) return null;
-  if (kind === 'json') return JSON.stringify(value);
+  if (kind === 'json') return longNumbers ? stringifyExact(value) : JSON.stringify(value);
+  if (longNumbers && isLosslessNumber(value)) return exactNumber(value as LosslessNumber, kind);
   switch (typeof value) {
     case 'string':
       return value;
@@ -80,6 +89,16 @@ export function sqlValue(value: unknown, kind: ColumnKind): unknown {
     case 'bigint':
       return value;
     default:
-      return JSON.stringify(value);
+      return longNumbers ? stringifyExact(value) : JSON.stringify(value);
   }
+}
+
+function exactNumber(value: LosslessNumber, kind: ColumnKind): unknown {
+  const text = value.toString();
+  if (kind === 'text') return text;
+  if (kind === 'integer' && /^-?\d+$/.test(text)) {
+    const integer = BigInt(text);
+    if (integer >= INT64_MIN && integer <= INT64_MAX) return integer;
+  }
+  return Buffer.from(text, 'utf8');
 }

@@ -6,7 +6,8 @@
 //   and a later row wins a tie (rows already in the table are deduplicated the same way before the index is built).
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { AirbyteRecordMessage, ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
+import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
+import type { DestinationRecord } from '../kit/input-records.js';
 import { describeStream } from '../../protocol/state.js';
 import { ConnectorError } from '../kit/run-connector.js';
 import { AIRBYTE_COLUMNS, DATA_COLUMN, columnsOf, quoteIdentifier as q, sqlType, sqlValue, type Column } from './columns.js';
@@ -62,17 +63,17 @@ export class StreamTable {
     this.#insert = this.db.prepare(sql);
   }
 
-  insert(records: AirbyteRecordMessage[]): void {
+  insert(records: DestinationRecord[]): void {
     const insert = this.#insert!;
     const values: unknown[] = new Array(3 + this.columns.length);
     for (const record of records) {
       const data = record.data;
       values[0] = randomUUID();
       values[1] = record.emitted_at;
-      values[2] = record.meta ? JSON.stringify(record.meta) : NO_CHANGES;
+      values[2] = record.metaJson ?? NO_CHANGES;
       for (let i = 0; i < this.columns.length; i++) {
         const column = this.columns[i]!;
-        values[3 + i] = column.field === DATA_COLUMN && column.name === DATA_COLUMN ? JSON.stringify(data) : sqlValue(data[column.field], column.kind);
+        values[3 + i] = column.field === DATA_COLUMN && column.name === DATA_COLUMN ? record.dataJson : sqlValue(data[column.field], column.kind, record.longNumbers);
       }
       if (!this.#fields.has(DATA_COLUMN)) for (const field in data) if (!this.#fields.has(field)) this.#unknownField(field);
       insert.run(values);

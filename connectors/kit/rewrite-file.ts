@@ -1,7 +1,9 @@
 // Owns replacing a file's content safely: the new lines go to a side file that is fsync'ed and renamed over the
-// old one (then the directory is synced), so a crash leaves the old file or the new one, never a torn one.
+// old one (then the directory is synced), so a crash leaves the old file or the new one, never a torn one. A write
+// that cannot complete (a full disk) fails the rewrite and the old file stays as it was.
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFully } from './write-fully.js';
 
 const WRITE_AT_CHARS = 1 << 20;
 
@@ -16,15 +18,15 @@ export async function rewriteFile(path: string, lines: () => AsyncIterable<strin
       parts.push(line);
       chars += line.length;
       if (chars >= WRITE_AT_CHARS) {
-        await handle.write(parts.join(''));
+        await writeFully(handle, temporary, parts.join(''));
         parts = [];
         chars = 0;
       }
     }
-    if (parts.length > 0) await handle.write(parts.join(''));
+    if (parts.length > 0) await writeFully(handle, temporary, parts.join(''));
     await handle.sync();
   } catch (error) {
-    await handle.close();
+    await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
   }

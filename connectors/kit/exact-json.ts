@@ -1,0 +1,32 @@
+// Owns reading and writing JSON without losing digits: a number a double cannot hold exactly (more than 15
+// significant digits, or out of range) is kept as a LosslessNumber holding its original text. A cheap pre-check
+// lets text without such a number go through the native JSON.parse; only text with a run of 16 digits or dots
+// (every long number has one; a long digit string inside a string merely takes the slower path) is parsed by
+// lossless-json. Duplicate keys keep the last value, as JSON.parse does.
+import { LosslessNumber, compareNumber, isLosslessNumber, isSafeNumber, parse, stringify } from 'lossless-json';
+
+export { LosslessNumber, isLosslessNumber };
+
+const LONG_NUMBER = /\d[\d.]{15}/;
+
+/** Whether `text` may hold a number JSON.parse would round; false guarantees it holds none. */
+export const mightHaveLongNumbers = (text: string): boolean => LONG_NUMBER.test(text);
+
+const parseNumber = (text: string): number | LosslessNumber => (isSafeNumber(text) ? Number(text) : new LosslessNumber(text));
+const lastWins = ({ newValue }: { newValue: unknown }): unknown => newValue;
+
+/** Parses JSON text; numbers a double would round come back as LosslessNumber. Throws SyntaxError. */
+export function parseExact(text: string): unknown {
+  return mightHaveLongNumbers(text) ? parseLossless(text) : JSON.parse(text);
+}
+
+/** Parses with lossless-json, whatever the text holds. */
+export const parseLossless = (text: string): unknown => parse(text, null, { parseNumber, onDuplicateKey: lastWins });
+
+/** JSON text for a value that may hold LosslessNumbers (written as their original text). */
+export function stringifyExact(value: unknown): string {
+  return stringify(value) ?? 'null';
+}
+
+/** Orders two JSON numbers given as text, exactly (negative when a < b). */
+export const compareNumberText = (a: string, b: string): number => compareNumber(a, b);
