@@ -95,6 +95,34 @@ describe.concurrent('schema changes at sync time', { timeout: 150_000 }, () => {
     expect(rows(out, 'b')).toHaveLength(5);
   });
 
+  it('ignore, then propagate: a stream first seen while ignoring is added once the policy is propagate', async () => {
+    const ws = workspace();
+    const out = await twoStreamSource(ws, 'ignore');
+    const ignored = await ws.json(['sync', 'numbers-to-files']);
+    expect(ignored.streams.map((stream: any) => stream.stream)).toEqual(['a']);
+    expect((await ws.run(['connection', 'update', 'numbers-to-files', '--schema-change', 'propagate'])).exitCode).toBe(0);
+    const result = await ws.run(['sync', 'numbers-to-files', '--json']);
+    expect(result.stderr).toContain(`the source's schema changed: new stream b (policy: propagate)`);
+    expect(JSON.parse(result.stdout).streams.map((stream: any) => [stream.stream, stream.recordsCommitted])).toEqual([['a', 0], ['b', 5]]);
+    expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
+    expect(rows(out, 'b')).toHaveLength(5);
+  });
+
+  it('propagate adds only streams the source did not offer before, never one left out on purpose', async () => {
+    const ws = workspace();
+    await ws.run(['source', 'create', 'numbers', '--connector', counter, '--config-json', JSON.stringify({ count: 3, streams: ['a', 'skipped'] })]);
+    await ws.run(['destination', 'create', 'files', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: join(ws.dir, 'out') })]);
+    const created = await ws.run(['connection', 'create', 'numbers-to-files', '--source', 'numbers', '--destination', 'files', '--streams', 'a', '--schema-change', 'ignore']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    await ws.run(['source', 'update', 'numbers', '--config-json', JSON.stringify({ count: 3, streams: ['a', 'skipped', 'b'] })]);
+    expect((await ws.run(['sync', 'numbers-to-files'])).exitCode).toBe(0);
+    await ws.run(['connection', 'update', 'numbers-to-files', '--schema-change', 'propagate']);
+    expect((await ws.run(['sync', 'numbers-to-files'])).exitCode).toBe(0);
+    expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
+    const again = await ws.run(['sync', 'numbers-to-files']);
+    expect(again.stderr).not.toContain('schema changed');
+  });
+
   it('pause: disables the connection and fails the job, naming the change', async () => {
     const ws = workspace();
     await twoStreamSource(ws, 'pause');
