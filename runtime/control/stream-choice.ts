@@ -1,7 +1,7 @@
 // Owns merging a change of streams into a connection's stored ones: `connection update --mode users=…` (or an
 // API PATCH, or apply naming a stream without its modes) changes only what it names. Streams not named in the
 // change stay as they are; a chosen stream that was configured keeps its cursor, key and modes unless the change
-// sets them; a sync mode given without a destination mode takes that sync mode's default destination mode.
+// sets them; a new sync mode given without a destination mode takes that sync mode's default destination mode.
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import type { CatalogChoice, StreamOverride } from '../sync/configured-catalog.js';
@@ -15,12 +15,16 @@ export function mergeChoice(stored: ConfiguredAirbyteCatalog, choice: CatalogCho
   for (const name of streams) {
     const kept = settings.get(name);
     if (!kept) continue;
-    const given = choice.overrides?.get(name) ?? {};
-    const merged: StreamOverride = { ...kept, ...given };
-    if (given.syncMode !== undefined && given.destinationSyncMode === undefined) delete merged.destinationSyncMode;
-    overrides.set(name, merged);
+    overrides.set(name, mergeStreamSettings(kept, choice.overrides?.get(name) ?? {}));
   }
   return { streams, overrides };
+}
+
+/** `given` over `kept`; a new sync mode without a destination mode drops the kept destination mode (the default applies). */
+export function mergeStreamSettings<T extends StreamOverride>(kept: T, given: Partial<T>): T {
+  const merged: T = { ...kept, ...given };
+  if (given.syncMode !== undefined && given.syncMode !== kept.syncMode && given.destinationSyncMode === undefined) delete merged.destinationSyncMode;
+  return merged;
 }
 
 function settingsOf(configured: ConfiguredAirbyteStream): StreamOverride {
