@@ -66,6 +66,23 @@ connections:
   });
 });
 
+describe.concurrent('the built-in connectors\' path fields', { timeout: 150_000 }, () => {
+  for (const [kind, connector, field] of [
+    ['source', 'source-file', 'path'],
+    ['source', 'source-sqlite-py', 'database_path'],
+    ['destination', 'destination-csv', 'destination_path'],
+    ['destination', 'destination-sqlite', 'database_path'],
+    ['destination', 'destination-local-json', 'destination_path'],
+  ] as const) {
+    it(`${connector}: ${field} is stored absolute`, async () => {
+      const ws = workspace();
+      const created = await ws.run([kind, 'create', 'x', '--connector', connector, '--config-json', JSON.stringify({ [field]: 'data/x.db' }), '--json'], { cwd: ws.dir });
+      expect(created.exitCode, created.stderr).toBe(0);
+      expect(JSON.parse(created.stdout).config[field]).toBe(join(ws.dir, 'data/x.db'));
+    });
+  }
+});
+
 describe('which config fields are paths', () => {
   const spec = {
     type: 'object',
