@@ -37,7 +37,7 @@ interface ConnectionOptions extends WorkspaceOptions, OverrideOptions {
 function withDefinitionOptions(command: Command): Command {
   return command
     .option('--streams <names>', 'comma-separated streams to sync (default: all)')
-    .option('--mode <STREAM=MODE...>', 'per-stream sync mode as SYNC_MODE[:DESTINATION_MODE]')
+    .option('--mode <STREAM=MODE...>', 'per-stream sync mode as SYNC_MODE[:DESTINATION_MODE] (on update: merged into the stream\'s stored settings)')
     .option('--cursor <STREAM=FIELD...>', 'per-stream cursor field')
     .option('--primary-key <STREAM=FIELDS...>', 'per-stream primary key, fields separated by commas')
     .option('--catalog <file>', 'a whole configured catalog (JSON) instead of --streams/--mode')
@@ -52,11 +52,12 @@ async function definitionOf(options: ConnectionOptions): Promise<Partial<Connect
   if (options.catalog && (options.streams || options.mode || options.cursor || options.primaryKey)) {
     throw new SluiceError('cli.usage', 'use --catalog or --streams/--mode/--cursor/--primary-key, not both');
   }
-  const choosing = options.streams !== undefined || options.mode !== undefined || options.cursor !== undefined || options.primaryKey !== undefined || options.refreshCatalog;
+  const choosing = options.streams !== undefined || options.mode !== undefined || options.cursor !== undefined || options.primaryKey !== undefined;
   return {
     ...(options.source !== undefined ? { source: options.source } : {}),
     ...(options.destination !== undefined ? { destination: options.destination } : {}),
     ...(options.catalog !== undefined ? { catalog: await readCatalogFile(options.catalog) } : {}),
+    ...(options.refreshCatalog ? { refreshCatalog: true } : {}),
     ...(choosing ? { choice: { streams: options.streams?.split(',').map((name) => name.trim()).filter(Boolean), overrides: parseOverrides(options) } } : {}),
     ...(options.schedule !== undefined ? { schedule: options.schedule } : {}),
     ...(options.namespace !== undefined ? { namespace: options.namespace === '' ? null : options.namespace } : {}),

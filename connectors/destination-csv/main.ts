@@ -27,7 +27,7 @@ await runDestination<CsvConfig>({
       required: ['destination_path'],
       additionalProperties: false,
       properties: {
-        destination_path: { type: 'string', minLength: 1, description: 'directory that receives <stream>.csv files' },
+        destination_path: { type: 'string', format: 'path', minLength: 1, description: 'directory that receives <stream>.csv files' },
         delimiter: { type: 'string', minLength: 1, maxLength: 1, default: ',', description: 'field delimiter' },
       },
     },

@@ -23,7 +23,7 @@ await runDestination<LocalJsonConfig>({
       type: 'object',
       required: ['destination_path'],
       properties: {
-        destination_path: { type: 'string', minLength: 1, description: 'directory that receives <stream>.jsonl files' },
+        destination_path: { type: 'string', format: 'path', minLength: 1, description: 'directory that receives <stream>.jsonl files' },
       },
     },
   },

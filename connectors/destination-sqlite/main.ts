@@ -27,7 +27,7 @@ await runDestination<SqliteConfig>({
       required: ['database_path'],
       additionalProperties: false,
       properties: {
-        database_path: { type: 'string', minLength: 1, description: 'the database file, created with its directory if missing' },
+        database_path: { type: 'string', format: 'path', minLength: 1, description: 'the database file, created with its directory if missing' },
       },
     },
   },

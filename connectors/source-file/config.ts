@@ -30,6 +30,7 @@ export const spec: ConnectorSpecification = {
     properties: {
       path: {
         type: 'string',
+        format: 'path',
         minLength: 1,
         description: 'a local path, a glob (data/*.csv, logs/**/*.jsonl: all matches form one stream) or an http(s) URL',
       },

@@ -42,7 +42,7 @@ SPEC = {
         "required": ["database_path"],
         "additionalProperties": True,
         "properties": {
-            "database_path": {"type": "string", "minLength": 1, "title": "Database file", "order": 0,
+            "database_path": {"type": "string", "format": "path", "minLength": 1, "title": "Database file", "order": 0,
                               "description": "Path of the SQLite database file; it is opened read-only."},
             "tables": {"type": "array", "items": {"type": "string", "minLength": 1}, "title": "Tables", "order": 1,
                        "description": "Read only these tables and views (default: all of them)."},

@@ -1,7 +1,8 @@
 // Owns creating, updating, checking and deleting sources and destinations. The connector's spec is read at
 // create and update time: the config is validated against it and its airbyte_secret paths are stored with the
 // actor, so secrets are encrypted at rest and masked in everything shown. An update that sends the mask back
-// for a secret keeps the stored value (so `show` → edit → `update` round-trips).
+// for a secret keeps the stored value (so `show` → edit → `update` round-trips). Relative file paths in the
+// config (spec fields with `format: "path"`) are made absolute before it is stored (config-paths.ts).
 import { SluiceError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { MASK, maskConfig, secretPaths } from '../secrets.js';
@@ -9,6 +10,7 @@ import type { Store } from '../store/open-store.js';
 import type { Actor, ActorKind } from '../store/records.js';
 import { mapSecrets, valueAt } from '../store/secret-fields.js';
 import { clientFor } from './clients.js';
+import { pathFields, resolveConfigPaths, resolvesLocalPaths } from './config-paths.js';
 
 export interface ActorDefinition {
   name: string;
@@ -27,6 +29,17 @@ export interface PublicActor {
   updatedAt: string;
 }
 
+export interface ActorOptions {
+  /** The directory relative paths in the config mean: where the user is, or the apply file's directory. */
+  baseDir?: string;
+}
+
+/** A definition checked against its connector's spec: the config with its paths made absolute, and its secret paths. */
+export interface PreparedActor {
+  config: unknown;
+  secretPaths: string[][];
+}
+
 export function publicActor(actor: Actor): PublicActor {
   return {
     id: actor.id,
@@ -39,10 +52,16 @@ export function publicActor(actor: Actor): PublicActor {
   };
 }
 
-export async function createActor(store: Store, kind: ActorKind, definition: ActorDefinition, logger: Logger = silentLogger): Promise<Actor> {
+export async function createActor(
+  store: Store,
+  kind: ActorKind,
+  definition: ActorDefinition,
+  logger: Logger = silentLogger,
+  options: ActorOptions = {},
+): Promise<Actor> {
   checkName(definition.name, kind);
-  const paths = await validatedSecretPaths(kind, definition, logger);
-  return store.actors.create(kind, { ...definition, secretPaths: paths });
+  const prepared = await prepareActor(kind, definition, logger, options);
+  return store.actors.create(kind, { ...definition, ...prepared });
 }
 
 export async function updateActor(
@@ -51,14 +70,34 @@ export async function updateActor(
   nameOrId: string,
   patch: Partial<ActorDefinition>,
   logger: Logger = silentLogger,
+  options: ActorOptions = {},
 ): Promise<Actor> {
   const actor = await findActor(store, kind, nameOrId);
   const name = patch.name ?? actor.name;
   checkName(name, kind);
   const config = patch.config === undefined ? actor.config : keepMaskedSecrets(patch.config, actor);
   const definition = { name, connector: patch.connector ?? actor.connector, config };
-  const paths = await validatedSecretPaths(kind, definition, logger);
-  return store.actors.update(actor, { ...definition, secretPaths: paths });
+  // A stored config's paths are already absolute: only a new config is resolved, against where it comes from.
+  const prepared = await prepareActor(kind, definition, logger, patch.config === undefined ? { baseDir: undefined, keepPaths: true } : options);
+  return store.actors.update(actor, { ...definition, ...prepared });
+}
+
+/**
+ * Checks a definition against its connector's spec without storing anything: relative paths made absolute
+ * against `baseDir` (default: the working directory), the config validated, its secret paths found.
+ */
+export async function prepareActor(
+  kind: ActorKind,
+  definition: ActorDefinition,
+  logger: Logger = silentLogger,
+  options: ActorOptions & { keepPaths?: boolean } = {},
+): Promise<PreparedActor> {
+  const client = await clientFor(definition.connector, { logger });
+  const spec = await client.spec();
+  const fields = options.keepPaths || !resolvesLocalPaths(definition.connector) ? [] : pathFields(spec.connectionSpecification);
+  const config = resolveConfigPaths(definition.config, fields, options.baseDir ?? process.cwd());
+  await client.prepareConfig(config, `${kind} ${definition.name} config`);
+  return { config, secretPaths: secretPaths(spec.connectionSpecification) };
 }
 
 export async function deleteActor(store: Store, kind: ActorKind, nameOrId: string): Promise<Actor> {
@@ -88,13 +127,6 @@ export async function findActor(store: Store, kind: ActorKind, nameOrId: string)
     });
   }
   return actor;
-}
-
-async function validatedSecretPaths(kind: ActorKind, definition: ActorDefinition, logger: Logger): Promise<string[][]> {
-  const client = await clientFor(definition.connector, { logger });
-  await client.prepareConfig(definition.config, `${kind} ${definition.name} config`);
-  const spec = await client.spec();
-  return secretPaths(spec.connectionSpecification);
 }
 
 function keepMaskedSecrets(config: unknown, actor: Actor): unknown {

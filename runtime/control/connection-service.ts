@@ -11,6 +11,7 @@ import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, 
 import { findActor } from './actor-service.js';
 import { clientFor } from './clients.js';
 import { normalizeSchedule } from './schedule.js';
+import { mergeChoice } from './stream-choice.js';
 
 export interface ConnectionDefinition {
   name: string;
@@ -19,6 +20,8 @@ export interface ConnectionDefinition {
   /** A whole configured catalog; otherwise built from `choice`. */
   catalog?: ConfiguredAirbyteCatalog;
   choice?: CatalogChoice;
+  /** On update: rebuild the streams from what the source discovers now (all streams, defaults unless `choice` says). */
+  refreshCatalog?: boolean;
   namespace?: string | null;
   streamPrefix?: string;
   schedule?: string | null;
@@ -81,7 +84,10 @@ export async function createConnection(store: Store, definition: ConnectionDefin
   return store.connections.create({ name: definition.name, ...fields, statusReason: null });
 }
 
-/** Updates the fields given; the catalog is rebuilt when streams, overrides, a catalog, or the source change. */
+/**
+ * Updates the fields given; the catalog is rebuilt when streams, overrides, a catalog, or the source change. A
+ * stream choice is merged into the stored streams (stream-choice.ts) unless the catalog is refreshed.
+ */
 export async function updateConnection(
   store: Store,
   nameOrId: string,
@@ -90,13 +96,14 @@ export async function updateConnection(
 ): Promise<Connection> {
   const connection = await findConnection(store, nameOrId);
   const [source, destination] = await Promise.all([store.actors.byId(connection.sourceId), store.actors.byId(connection.destinationId)]);
-  const rebuild = patch.catalog !== undefined || patch.choice !== undefined || patch.source !== undefined || patch.destination !== undefined;
+  const choosing = patch.choice !== undefined || patch.refreshCatalog === true;
+  const rebuild = patch.catalog !== undefined || choosing || patch.source !== undefined || patch.destination !== undefined;
   const definition: ConnectionDefinition = {
     name: patch.name ?? connection.name,
     source: patch.source ?? source!.name,
     destination: patch.destination ?? destination!.name,
-    catalog: patch.catalog ?? (rebuild && patch.choice ? undefined : connection.catalog),
-    choice: patch.choice,
+    catalog: patch.catalog ?? (choosing ? undefined : connection.catalog),
+    choice: patch.refreshCatalog || !patch.choice ? patch.choice : mergeChoice(connection.catalog, patch.choice),
     namespace: patch.namespace === undefined ? connection.namespace : patch.namespace,
     streamPrefix: patch.streamPrefix ?? connection.streamPrefix,
     schedule: patch.schedule === undefined ? connection.schedule : patch.schedule,

@@ -2,6 +2,9 @@
 // catalog (streams added or removed, top-level columns added or removed in a configured stream), and the
 // connection's policy decides: ignore (sync with the stored catalog), propagate (add new streams with default
 // modes, drop removed ones, take the new stream schemas) or pause (disable the connection; the job fails).
+// Only propagate (or the user, by changing the streams) settles a change: `discovered` stays what the source offered
+// when the catalog was last settled, so a stream first seen under ignore is still new when the policy becomes
+// propagate. Under ignore a change is reported once: not again while the same change is pending.
 import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 import { describeStream, streamKey } from '../../protocol/state.js';
 import type { ConnectorClient } from '../connector-client.js';
@@ -71,9 +74,9 @@ export async function applySchemaPolicy(
   const discovered = await source.discover(sourceConfig, 'source config');
   const diff = diffCatalogs(connection.catalog, connection.discovered, discovered);
   const text = describeDiff(diff);
-  const changed = text !== '';
-  if (!changed) return { changed, diff, text, paused: false, connection };
   const policy = connection.schemaChangePolicy;
+  const changed = text !== '' && !(policy === 'ignore' && (await alreadyIgnored(store, connection, text)));
+  if (!changed) return { changed, diff, text, paused: false, connection };
   logger.warn({ diff, policy }, `the source's schema changed: ${text} (policy: ${policy})`);
   await store.webhooks.recordSchemaChange(connection.id, jobId, diff, policy);
   const { id, createdAt: _created, updatedAt: _updated, ...fields } = connection;
@@ -81,10 +84,17 @@ export async function applySchemaPolicy(
     await store.connections.update(id, { ...fields, status: 'inactive', statusReason: `schema changed: ${text}` });
     return { changed, diff, text, paused: true, connection: (await store.connections.byId(id))! };
   }
-  // Under ignore the configured catalog stays as it is; new streams are remembered so they are reported once.
-  const catalog = policy === 'propagate' ? propagate(connection.catalog, connection.discovered, discovered) : connection.catalog;
+  // Under ignore nothing is settled: the change stays pending (recorded above, so it is reported once).
+  if (policy === 'ignore') return { changed, diff, text, paused: false, connection };
+  const catalog = propagate(connection.catalog, connection.discovered, discovered);
   const updated = await store.connections.update(id, { ...fields, catalog, discovered });
   return { changed, diff, text, paused: false, connection: updated };
+}
+
+/** Whether the last change recorded for the connection is this same one, met under ignore. */
+async function alreadyIgnored(store: Store, connection: Connection, text: string): Promise<boolean> {
+  const last = await store.webhooks.lastSchemaChange(connection.id);
+  return last?.action === 'ignore' && describeDiff(last.diff as SchemaDiff) === text;
 }
 
 /** The stored catalog with removed streams dropped, new ones added with default modes, and new stream schemas. */

@@ -65,6 +65,12 @@ export class WebhookRepo {
       connectionId, jobId, JSON.stringify(diff), action, Date.now(),
     ]);
   }
+
+  /** The last schema change recorded for a connection: its diff and the policy that met it. */
+  async lastSchemaChange(connectionId: string): Promise<{ diff: unknown; action: string } | undefined> {
+    const row = await this.db.one('SELECT diff, action FROM schema_changes WHERE connection_id = ? ORDER BY id DESC LIMIT 1', [connectionId]);
+    return row ? { diff: JSON.parse(String(row['diff'])), action: String(row['action']) } : undefined;
+  }
 }
 
 function webhookOf(row: Record<string, unknown>): Webhook {

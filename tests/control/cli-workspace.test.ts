@@ -107,6 +107,26 @@ describe.concurrent('sluice sync <connection> on SQLite', { timeout: 150_000 }, 
     expect(errorLine(badSchedule.stderr)).toMatch(/^sluice: schedule\.invalid: schedule "sometimes": /);
   });
 
+  it('changes one stream\'s settings by merging them into what is stored: the cursor, the key and the other streams stay', async () => {
+    const ws = workspace();
+    await defineFakerConnection(ws, 5);
+    const keyed = await ws.json(['connection', 'update', 'faker-to-files', '--cursor', 'users=created_at', '--primary-key', 'users=email']);
+    expect(keyed.streams.map((stream: any) => stream.name)).toEqual(['users', 'purchases']);
+    const updated = await ws.json(['connection', 'update', 'faker-to-files', '--mode', 'users=incremental:append']);
+    expect(updated.streams).toEqual([
+      { name: 'users', syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['created_at'], primaryKey: [['email']] },
+      { name: 'purchases', syncMode: 'incremental', destinationSyncMode: 'append_dedup', cursorField: ['updated_at'], primaryKey: [['id']] },
+    ]);
+    // A sync mode alone takes that mode's default destination mode; the cursor and key are kept.
+    const full = await ws.json(['connection', 'update', 'faker-to-files', '--mode', 'users=full_refresh']);
+    expect(full.streams[0]).toEqual({ name: 'users', syncMode: 'full_refresh', destinationSyncMode: 'overwrite', cursorField: ['created_at'], primaryKey: [['email']] });
+    const chosen = await ws.json(['connection', 'update', 'faker-to-files', '--streams', 'users,products']);
+    expect(chosen.streams.map((stream: any) => [stream.name, stream.syncMode, stream.primaryKey])).toEqual([
+      ['users', 'full_refresh', [['email']]],
+      ['products', 'incremental', [['id']]],
+    ]);
+  });
+
   it('updates, disables, enables and deletes connections and actors', async () => {
     const ws = workspace();
     await defineFakerConnection(ws, 5);

@@ -36,7 +36,7 @@ connections:
     expect((await ws.run(['apply', '-f', file])).stdout).toBe('created source numbers\ncreated destination files\ncreated connection numbers-to-files');
     expect((await ws.run(['apply', '-f', file])).stdout).toBe('unchanged source numbers\nunchanged destination files\nunchanged connection numbers-to-files');
     writeFileSync(file, document('"0 3 * * *"'));
-    expect((await ws.run(['apply', '-f', file])).stdout).toBe('unchanged source numbers\nunchanged destination files\nupdated connection numbers-to-files');
+    expect((await ws.run(['apply', '-f', file])).stdout).toBe('unchanged source numbers\nunchanged destination files\nupdated connection numbers-to-files: schedule');
 
     const exported = await ws.run(['export']);
     expect(exported.stdout).not.toContain('hunter2');
@@ -56,9 +56,87 @@ connections:
     expect(missingVariable.exitCode).toBe(2);
     expect(errorLine(missingVariable.stderr)).toBe(`sluice: apply.invalid: ${file}: sources[0].config.seed uses \${NOT_SET_ANYWHERE}, but NOT_SET_ANYWHERE is not set`);
     writeFileSync(file, 'connections:\n  - name: c\n    source: s\n');
-    expect(errorLine((await ws.run(['apply', '-f', file])).stderr)).toBe(`sluice: apply.invalid: ${file}: connections[0]: "destination" is required (a string)`);
+    expect(errorLine((await ws.run(['apply', '-f', file])).stderr)).toBe(`sluice: apply.invalid: ${file}:2: connections[0]: "destination" is required`);
     writeFileSync(file, 'things: []\n');
-    expect(errorLine((await ws.run(['apply', '-f', file])).stderr)).toBe(`sluice: apply.invalid: ${file}: unknown key things (expected sources, destinations, connections)`);
+    expect(errorLine((await ws.run(['apply', '-f', file])).stderr)).toBe(`sluice: apply.invalid: ${file}:1: unknown key things (expected sources, destinations, connections)`);
+    writeFileSync(file, 'sources:\n  - name: s\n    connector: source-faker\n  - name: s\n    connector: source-faker\n');
+    expect(errorLine((await ws.run(['apply', '-f', file])).stderr)).toBe(`sluice: apply.invalid: ${file}:4: sources[1]: the name s is used twice in sources`);
+    writeFileSync(file, 'connections:\n  - name: c\n    source: s\n    destination: d\n    schemaChangePolicy: sometimes\n');
+    expect(errorLine((await ws.run(['apply', '-f', file])).stderr)).toBe(`sluice: apply.invalid: ${file}:5: connections[0].schemaChangePolicy: must be one of ignore, propagate, pause`);
+  });
+
+  it('refuses an unknown key, naming its line, and changes nothing', async () => {
+    const ws = workspace();
+    const file = join(ws.dir, 'sluice.yaml');
+    const document = (extra: string) => `sources:
+  - name: numbers
+    connector: ${counter}
+    config: { count: 3 }
+destinations:
+  - name: files
+    connector: destination-local-json
+    config: { destination_path: ${join(ws.dir, 'out')} }
+connections:
+  - name: numbers-to-files
+    source: numbers
+    destination: files
+${extra}`;
+    writeFileSync(file, document('    schedule: every 1h\n'));
+    expect((await ws.run(['apply', '-f', file])).exitCode).toBe(0);
+    writeFileSync(file, document('    shedule: every 2h\n'));
+    const misspelt = await ws.run(['apply', '-f', file]);
+    expect(misspelt.exitCode).toBe(2);
+    expect(misspelt.stdout).toBe('');
+    expect(errorLine(misspelt.stderr)).toBe(`sluice: apply.invalid: ${file}:13: connections[0]: unknown key shedule (did you mean schedule?)`);
+    writeFileSync(file, document('    streams:\n      - name: items\n        cursor: [updated_at]\n'));
+    expect(errorLine((await ws.run(['apply', '-f', file])).stderr)).toBe(
+      `sluice: apply.invalid: ${file}:15: connections[0].streams[0]: unknown key cursor (expected name, namespace, syncMode, destinationSyncMode, cursorField, primaryKey)`,
+    );
+    expect(JSON.parse((await ws.run(['connection', 'show', 'numbers-to-files'])).stdout).schedule).toBe('every 1h');
+    // A field the file leaves out keeps its stored value.
+    writeFileSync(file, document(''));
+    expect((await ws.run(['apply', '-f', file])).stdout).toBe('unchanged source numbers\nunchanged destination files\nunchanged connection numbers-to-files');
+  });
+
+  it('--dry-run prints the plan and changes nothing', async () => {
+    const ws = workspace();
+    const file = join(ws.dir, 'sluice.yaml');
+    const document = (count: number, schedule: string) => `sources:
+  - name: numbers
+    connector: ${counter}
+    config: { count: ${count} }
+destinations:
+  - name: files
+    connector: destination-local-json
+    config: { destination_path: ${join(ws.dir, 'out')} }
+connections:
+  - name: numbers-to-files
+    source: numbers
+    destination: files
+    schedule: ${schedule}
+`;
+    writeFileSync(file, document(3, 'every 1h'));
+    const plan = await ws.run(['apply', '-f', file, '--dry-run']);
+    expect(plan.stdout).toBe('would create source numbers\nwould create destination files\nwould create connection numbers-to-files');
+    expect(await ws.json(['source', 'list'])).toEqual([]);
+    expect(await ws.json(['connection', 'list'])).toEqual([]);
+    expect((await ws.run(['apply', '-f', file])).exitCode).toBe(0);
+    writeFileSync(file, document(4, 'every 2h'));
+    const update = await ws.run(['apply', '-f', file, '--dry-run', '--json']);
+    expect(JSON.parse(update.stdout)).toEqual({
+      dryRun: true,
+      changes: [
+        { kind: 'source', name: 'numbers', action: 'updated', fields: ['config.count'] },
+        { kind: 'destination', name: 'files', action: 'unchanged' },
+        { kind: 'connection', name: 'numbers-to-files', action: 'updated', fields: ['schedule'] },
+      ],
+    });
+    expect((await ws.json(['source', 'list']))[0].config).toEqual({ count: 3 });
+    expect((await ws.json(['connection', 'list']))[0].schedule).toBe('every 1h');
+    writeFileSync(file, document(3, 'every 1h').replace('source: numbers', 'source: nowhere'));
+    expect(errorLine((await ws.run(['apply', '-f', file, '--dry-run'])).stderr)).toBe(
+      'sluice: source.not_found: connection numbers-to-files: no source named nowhere, in the workspace or the file',
+    );
   });
 });
 
@@ -93,6 +171,34 @@ describe.concurrent('schema changes at sync time', { timeout: 150_000 }, () => {
     expect(JSON.parse(result.stdout).streams.map((stream: any) => [stream.stream, stream.recordsCommitted])).toEqual([['a', 5], ['b', 5]]);
     expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
     expect(rows(out, 'b')).toHaveLength(5);
+  });
+
+  it('ignore, then propagate: a stream first seen while ignoring is added once the policy is propagate', async () => {
+    const ws = workspace();
+    const out = await twoStreamSource(ws, 'ignore');
+    const ignored = await ws.json(['sync', 'numbers-to-files']);
+    expect(ignored.streams.map((stream: any) => stream.stream)).toEqual(['a']);
+    expect((await ws.run(['connection', 'update', 'numbers-to-files', '--schema-change', 'propagate'])).exitCode).toBe(0);
+    const result = await ws.run(['sync', 'numbers-to-files', '--json']);
+    expect(result.stderr).toContain(`the source's schema changed: new stream b (policy: propagate)`);
+    expect(JSON.parse(result.stdout).streams.map((stream: any) => [stream.stream, stream.recordsCommitted])).toEqual([['a', 0], ['b', 5]]);
+    expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
+    expect(rows(out, 'b')).toHaveLength(5);
+  });
+
+  it('propagate adds only streams the source did not offer before, never one left out on purpose', async () => {
+    const ws = workspace();
+    await ws.run(['source', 'create', 'numbers', '--connector', counter, '--config-json', JSON.stringify({ count: 3, streams: ['a', 'skipped'] })]);
+    await ws.run(['destination', 'create', 'files', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: join(ws.dir, 'out') })]);
+    const created = await ws.run(['connection', 'create', 'numbers-to-files', '--source', 'numbers', '--destination', 'files', '--streams', 'a', '--schema-change', 'ignore']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    await ws.run(['source', 'update', 'numbers', '--config-json', JSON.stringify({ count: 3, streams: ['a', 'skipped', 'b'] })]);
+    expect((await ws.run(['sync', 'numbers-to-files'])).exitCode).toBe(0);
+    await ws.run(['connection', 'update', 'numbers-to-files', '--schema-change', 'propagate']);
+    expect((await ws.run(['sync', 'numbers-to-files'])).exitCode).toBe(0);
+    expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
+    const again = await ws.run(['sync', 'numbers-to-files']);
+    expect(again.stderr).not.toContain('schema changed');
   });
 
   it('pause: disables the connection and fails the job, naming the change', async () => {

@@ -6,7 +6,8 @@ import { sluice, tempDir, type CliResult } from './cli.js';
 export interface Workspace {
   dir: string;
   env: Record<string, string>;
-  run(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<CliResult>;
+  /** `cwd`: the directory sluice runs in (default: the repository root). */
+  run(args: string[], options?: { input?: string; env?: Record<string, string>; cwd?: string }): Promise<CliResult>;
   /** `sluice ARGS --json`, parsed. */
   json(args: string[]): Promise<any>;
 }
@@ -14,8 +15,12 @@ export interface Workspace {
 export function workspace(extraEnv: Record<string, string> = {}): Workspace {
   const dir = tempDir('sluice-ws-');
   const env = { SLUICE_HOME: join(dir, 'home'), ...extraEnv };
-  const run = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
-    sluice(args, { env: { ...env, ...options.env }, ...(options.input === undefined ? {} : { input: options.input }) });
+  const run = (args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}) =>
+    sluice(args, {
+      env: { ...env, ...options.env },
+      ...(options.input === undefined ? {} : { input: options.input }),
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    });
   return {
     dir,
     env,

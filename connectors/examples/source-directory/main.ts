@@ -13,7 +13,7 @@ await runSource<Config>({
     connectionSpecification: {
       type: 'object',
       required: ['path'],
-      properties: { path: { type: 'string', description: 'the directory to list' } },
+      properties: { path: { type: 'string', format: 'path', description: 'the directory to list' } },
     },
   },
   async check({ path }) {
