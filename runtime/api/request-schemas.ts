@@ -50,19 +50,4 @@ export const createWebhookBody = object(
   ['name', 'url'],
 );
 
-const actorEntry = object({ name, connector: name, config: { type: 'object' } }, ['name', 'connector']);
-const streamEntry = {
-  anyOf: [text, { ...streamOverride, required: ['name'], properties: { ...streamOverride.properties, name, namespace: text } }],
-};
-const connectionEntry = object({
-  name, source: name, destination: name, streams: { type: 'array', items: streamEntry },
-  schedule: connectionFields.schedule, namespace: connectionFields.namespace, streamPrefix: text,
-  schemaChangePolicy: connectionFields.schemaChangePolicy, status: connectionFields.status,
-}, ['name', 'source', 'destination']);
-
-/** A sluice.yaml document as `POST /apply` takes it (YAML or JSON). */
-export const applyDocumentSchema = object({
-  sources: { type: 'array', items: actorEntry },
-  destinations: { type: 'array', items: actorEntry },
-  connections: { type: 'array', items: connectionEntry },
-});
+// An apply document's schema is schemas/workspace-apply.schema.json (runtime/control/apply-file.ts owns it).

@@ -3,9 +3,8 @@
 // masked, a token only once, when it is created, and an applied document cannot pull in the server's environment.
 import { applyDocument, exportDocument, parseDefinitions } from '../control/definitions.js';
 import { SluiceError } from '../errors.js';
-import { checkBody } from './body-schema.js';
 import { checkConnectorAllowed } from './connector-policy.js';
-import { applyDocumentSchema } from './request-schemas.js';
+import { workspaceApplySchema } from '../control/apply-file.js';
 import { actorRoutes } from './actor-routes.js';
 import { connectionRoutes } from './connection-routes.js';
 import { jobRoutes, webhookRoutes } from './job-routes.js';
@@ -39,9 +38,8 @@ export function apiRoutes(): Route[] {
     ...webhookRoutes(),
     ...tokenRoutes(),
     { method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)',
-      body: applyDocumentSchema, rawBody: true, handle: async ({ store, logger, connectors }, { rawBody }) => {
+      body: workspaceApplySchema(), rawBody: true, handle: async ({ store, logger, connectors }, { rawBody }) => {
         const document = parseDefinitions(rawBody, 'request body', NO_SERVER_ENVIRONMENT);
-        checkBody(applyDocumentSchema, document, 'request body', 'apply.invalid');
         for (const kind of ['sources', 'destinations'] as const) {
           document[kind]?.forEach((item, index) => checkConnectorAllowed(item.connector, `request body: ${kind}[${index}].connector`, connectors));
         }

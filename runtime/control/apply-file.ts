@@ -47,6 +47,14 @@ export interface DefinitionsDocument {
 const SCHEMA_FILE = join('schemas', 'workspace-apply.schema.json');
 let validator: ValidateFunction | undefined;
 
+let schema: Record<string, unknown> | undefined;
+
+/** schemas/workspace-apply.schema.json: the one definition of an apply document (the API's OpenAPI shows it too). */
+export function workspaceApplySchema(): Record<string, unknown> {
+  schema ??= JSON.parse(readFileSync(findSchemaFile(), 'utf8')) as Record<string, unknown>;
+  return schema;
+}
+
 export function parseDefinitions(text: string, where: string, env: NodeJS.ProcessEnv = process.env): DefinitionsDocument {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
@@ -57,7 +65,7 @@ export function parseDefinitions(text: string, where: string, env: NodeJS.Proces
   }
   const value: unknown = document.toJS();
   if (value === null || value === undefined) return {};
-  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(findSchemaFile(), 'utf8')));
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(workspaceApplySchema());
   if (!validator(value)) throw invalid(mostTelling(validator.errors ?? []), document, lines, where);
   checkUniqueNames(value as DefinitionsDocument, document, lines, where);
   return substitute(value, where, env, '') as DefinitionsDocument;

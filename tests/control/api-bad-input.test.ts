@@ -93,9 +93,9 @@ describe('bad input to the REST API', () => {
   });
 
   it('refuses an applied document that is not a sluice.yaml document', async () => {
-    expect(await call('POST', '/apply', { sources: 5 })).toEqual({ status: 400, body: { error: { code: 'apply.invalid', message: '"sources" must be an array, not number' } } });
-    expect((await call('POST', '/apply', { sources: [{ name: 'x' }] })).body.error).toEqual({ code: 'apply.invalid', message: 'request body needs "sources[0].connector" (string)' });
-    expect((await call('POST', '/apply', { connections: [{ name: 'c', source: 'faker', destination: 'void', colour: 1 }] })).body.error.message).toBe('request body has an unknown field "connections[0].colour"');
+    expect(await call('POST', '/apply', { sources: 5 })).toEqual({ status: 400, body: { error: { code: 'apply.invalid', message: 'request body:1: sources: must be array' } } });
+    expect((await call('POST', '/apply', { sources: [{ name: 'x' }] })).body.error).toEqual({ code: 'apply.invalid', message: 'request body:1: sources[0]: "connector" is required' });
+    expect((await call('POST', '/apply', { connections: [{ name: 'c', source: 'faker', destination: 'void', colour: 1 }] })).body.error.message).toBe('request body:1: connections[0]: unknown key colour');
   });
 
   it('answers connectors that cannot be found or started with 422, and connectors that fail with 502', async () => {
