@@ -4,6 +4,8 @@ import type { Logger } from './logger.js';
 import { levelOfConnectorLog } from './logger.js';
 import type { Redactor } from './secrets.js';
 import type { AirbyteErrorTraceMessage, AirbyteMessage } from '../protocol/types.generated.js';
+import { traceProblem } from '../protocol/message-checks.js';
+import { SluiceError } from './errors.js';
 
 const STDERR_TAIL_LINES = 20;
 
@@ -20,8 +22,12 @@ export class ConnectorOutput {
     readonly redact: Redactor,
   ) {}
 
-  /** Logs a LOG message, records a TRACE ERROR; returns true when it handled the message. */
+  /** Logs a LOG message, records a TRACE ERROR; returns true when it handled the message. Throws for a malformed TRACE. */
   handleSideMessage(message: AirbyteMessage): boolean {
+    if (message.type === 'TRACE') {
+      const problem = traceProblem(message.trace as unknown as Record<string, unknown>);
+      if (problem !== undefined) throw new SluiceError('connector.protocol_violation', `connector ${this.connector} sent a malformed TRACE message: ${problem}`);
+    }
     if (message.type === 'LOG' && message.log) {
       const level = levelOfConnectorLog(message.log.level);
       this.logger[level](this.redact(message.log.message));
