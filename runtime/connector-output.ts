@@ -1,5 +1,6 @@
 // Owns what happens to the output of a connector that is not data: its LOG messages and stray stdout lines go
-// to our log (redacted), TRACE messages are kept for the caller, stderr is logged and its tail remembered.
+// to our log (redacted), TRACE messages and the last ERROR-level LOG are kept for the caller, stderr is logged and
+// its tail remembered (the explanation of a failure, runtime/connector-failure.ts).
 import type { Logger } from './logger.js';
 import { levelOfConnectorLog } from './logger.js';
 import type { Redactor } from './secrets.js';
@@ -7,11 +8,13 @@ import type { AirbyteErrorTraceMessage, AirbyteMessage } from '../protocol/types
 import { traceProblem } from '../protocol/message-checks.js';
 import { SluiceError } from './errors.js';
 
-const STDERR_TAIL_LINES = 20;
+const STDERR_TAIL_LINES = 50;
 
 export class ConnectorOutput {
   /** The last TRACE ERROR seen. */
   traceError: AirbyteErrorTraceMessage | undefined;
+  /** The last LOG message at level ERROR or FATAL, redacted. */
+  lastErrorLog: string | undefined;
   readonly stderrTail: string[] = [];
   noiseLines = 0;
 
@@ -30,7 +33,9 @@ export class ConnectorOutput {
     }
     if (message.type === 'LOG' && message.log) {
       const level = levelOfConnectorLog(message.log.level);
-      this.logger[level](this.redact(message.log.message));
+      const text = this.redact(message.log.message);
+      this.rememberLog(message.log);
+      this.logger[level](text);
       return true;
     }
     if (message.type === 'TRACE' && message.trace?.type === 'ERROR' && message.trace.error) {
@@ -43,6 +48,11 @@ export class ConnectorOutput {
       return true;
     }
     return false;
+  }
+
+  /** Keeps a LOG message at level ERROR or FATAL as the failure's explanation (for callers that forward LOGs). */
+  rememberLog(log: { level: string; message: string }): void {
+    if (log.level === 'ERROR' || log.level === 'FATAL') this.lastErrorLog = this.redact(log.message);
   }
 
   /** A stdout line that is not a protocol message: connectors print logs there too. */

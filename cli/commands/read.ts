@@ -37,6 +37,7 @@ export function readCommand(): Command {
             record: () => true,
             message: (message) => {
               if (message.type === 'TRACE') source.output.handleSideMessage(message);
+              else if (message.type === 'LOG') source.output.rememberLog(message.log!);
               return redactedLine(message, client.redact);
             },
             noise: (text, reason) => source.output.handleNoise(text, reason),

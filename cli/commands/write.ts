@@ -61,6 +61,7 @@ export function writeCommand(): Command {
           record: () => true,
           message: (message) => {
             if (message.type === 'TRACE') destination.output.handleSideMessage(message);
+            else if (message.type === 'LOG') destination.output.rememberLog(message.log!);
             return redactedLine(message, client.redact);
           },
           noise: (text, reason) => destination.output.handleNoise(text, reason),

@@ -82,6 +82,7 @@ export async function runCommand(target: RunTarget, request: RunRequest): Promis
       command: request.command,
       exit,
       traceError: output.traceError,
+      lastErrorLog: output.lastErrorLog,
       stderrTail: output.stderrTail,
       timeoutMs,
     });
