@@ -10,9 +10,14 @@ export class StateRepo {
 
   /** The stored form (an array of state messages), or undefined when the connection has none. */
   async load(connectionId: string): Promise<unknown[] | undefined> {
-    const rows = await this.db.all<{ message: string }>('SELECT message FROM connection_state WHERE connection_id = ? ORDER BY position', [connectionId]);
+    const rows = await this.db.all<{ message: string; stream: string }>('SELECT message, stream FROM connection_state WHERE connection_id = ? ORDER BY position', [connectionId]);
     if (rows.length === 0) return undefined;
-    return rows.map((row) => parseExactJson(row.message));
+    return rows.map((row) => {
+      const message = parseExactJson(row.message);
+      // Before 2026-12-01 a LEGACY state was stored as its bare blob, which could not be read back.
+      const typed = (message as { type?: unknown } | null)?.type === 'LEGACY';
+      return row.stream === '(legacy)' && !typed ? { type: 'LEGACY', data: message } : message;
+    });
   }
 
   /** Replaces the state with `messages`, its message form (protocol/state.ts messageForm). */
