@@ -34,7 +34,7 @@ export class ConnectorOutput {
     if (message.type === 'LOG' && message.log) {
       const level = levelOfConnectorLog(message.log.level);
       const text = this.redact(message.log.message);
-      this.rememberLog(message.log);
+      if (level === 'error' || level === 'fatal') this.lastErrorLog = text;
       this.logger[level](text);
       return true;
     }
