@@ -68,3 +68,12 @@ it('sluice read stops with a protocol violation naming the source at a malformed
   expect(result.exitCode).toBe(1);
   expect(errorLine(result.stderr)).toBe(`sluice: connector.protocol_violation: connector ${SOURCE} sent a malformed TRACE message: /error must be an object`);
 });
+
+it('sluice test-connector reports a malformed STATE as a failed read, naming the connector, instead of crashing', async () => {
+  const dir = tempDir();
+  const config = jsonFile(dir, 'source.json', { line: '{"type":"STATE","state":{"type":"STREAM","stream":5}}' });
+  const result = await sluice(['test-connector', SOURCE, '--config', config, '--log-level', 'silent']);
+  expect(result.exitCode).toBe(1);
+  expect(result.stdout).toMatch(new RegExp(`^incremental\\.emits_state +FAIL +the first incremental read failed: connector ${SOURCE} sent a malformed STATE message: /stream must be an object$`, 'm'));
+  expect(errorLine(result.stderr)).toMatch(/^sluice: acceptance\.failed: /);
+});
