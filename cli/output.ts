@@ -1,8 +1,10 @@
 // Owns writing command results to stdout: JSON for scripts, short human text otherwise; and the final error line.
 import { describeError } from '../runtime/errors.js';
+import { stringifyExactJson } from '../protocol/exact-json.js';
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  // Exact: `state show` prints state blobs with every digit.
+  process.stdout.write(`${stringifyExactJson(value, 2)}\n`);
 }
 
 export function printLines(lines: string[]): void {

@@ -31,7 +31,7 @@ export function printSummary(summary: SyncSummary, json: boolean): void {
   const lines = [
     `sync ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s` +
       (summary.attempts > 1 ? ` after ${summary.attempts} attempts` : '') +
-      `: ${number(summary.recordsCommitted)} of ${number(summary.recordsEmitted)} records committed, ` +
+      `: ${recordsLine(summary)}, ` +
       `${number(summary.recordsPerSecond)} records/s, ${summary.megabytesPerSecond} MB/s`,
     ...table(
       ['STREAM', 'EMITTED', 'COMMITTED', 'BYTES', 'STATUS'],
@@ -47,6 +47,14 @@ export function printSummary(summary: SyncSummary, json: boolean): void {
     ...summary.warnings.map((warning) => `warning: ${warning}`),
   ];
   printLines(lines);
+}
+
+/** "5 of 5 records committed"; when the source sent no STATE, what happened instead. */
+function recordsLine(summary: SyncSummary): string {
+  if (summary.statesEmitted === 0 && summary.status === 'succeeded' && summary.recordsWritten > 0) {
+    return `${number(summary.recordsWritten)} records written, none checkpointed`;
+  }
+  return `${number(summary.recordsCommitted)} of ${number(summary.recordsEmitted)} records committed`;
 }
 
 function number(value: number): string {

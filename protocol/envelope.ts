@@ -2,7 +2,9 @@
 // A RECORD line written the usual way ({"type":"RECORD","record":{"stream":"…"…) is recognised from its first
 // bytes without parsing it, so the relay can forward the original bytes; every other line is parsed in full
 // and checked for the fields its type requires. Lines that are not protocol messages are reported, never thrown.
+// A STATE is parsed again keeping every digit of its numbers (exact-json.ts): it is stored and handed back.
 import type { AirbyteMessage } from './types.generated.js';
+import { parseExactJson } from './exact-json.js';
 
 export type LineKind =
   /** A RECORD recognised from its prefix; the rest of the line was not parsed. */
@@ -54,7 +56,20 @@ export function parseText(text: string): LineKind {
   } catch {
     return { kind: 'noise', reason: 'not valid JSON' };
   }
-  return checkEnvelope(value);
+  const kind = checkEnvelope(value);
+  return kind.kind === 'message' && kind.message.type === 'STATE' ? exactState(trimmed, kind) : kind;
+}
+
+/**
+ * The STATE message again, its numbers exact. A state too deep to parse again keeps the first parse: the state
+ * check (protocol/message-checks.ts) refuses it by its depth.
+ */
+function exactState(text: string, parsed: LineKind): LineKind {
+  try {
+    return checkEnvelope(parseExactJson(text));
+  } catch {
+    return parsed;
+  }
 }
 
 /** Checks that a parsed value is an Airbyte message with the part its type requires. */

@@ -1,6 +1,7 @@
 // Owns the shapes state takes on disk and on the wire, and normalising them at one boundary:
 // the stored form handed to `--state` is an array of STREAM states, a one-element array holding a GLOBAL state,
-// or (LEGACY) the raw blob; a STATE message without `type` is LEGACY.
+// or (LEGACY) the raw blob; a STATE message without `type` is LEGACY. Read also: the platform's array-wrapped
+// LEGACY form `[{"type":"LEGACY","data":…}]`, which is also how the workspace store keeps a LEGACY state.
 import type { AirbyteStateMessage, StreamDescriptor } from './types.generated.js';
 
 export type StateKind = 'STREAM' | 'GLOBAL' | 'LEGACY';
@@ -47,6 +48,10 @@ export function normalizeState(stored: unknown): NormalizedState {
       return item as AirbyteStateMessage;
     });
     const first = messages[0]!;
+    if (first.type === 'LEGACY') {
+      if (messages.length !== 1) throw new StateFormatError('a LEGACY state array must hold exactly one element');
+      return { kind: 'LEGACY', streams: new Map(), legacy: first.data };
+    }
     if (first.type === 'GLOBAL') {
       if (messages.length !== 1) throw new StateFormatError('a GLOBAL state array must hold exactly one element');
       return { kind: 'GLOBAL', streams: new Map(), global: first };
@@ -84,6 +89,12 @@ export function storedForm(state: NormalizedState): unknown {
     default:
       return undefined;
   }
+}
+
+/** The state as state messages, one per row of the workspace store: storedForm, with a LEGACY blob wrapped. */
+export function messageForm(state: NormalizedState): unknown[] {
+  if (state.kind === 'LEGACY') return [{ type: 'LEGACY', data: state.legacy }];
+  return (storedForm(state) as unknown[] | undefined) ?? [];
 }
 
 /** The cursor blob a source saved for one stream, whatever the state's form. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { ProtocolDefinitionName } from './types.generated.js';
+import { stringifyExactJson } from './exact-json.js';
 
 export type { ProtocolDefinitionName } from './types.generated.js';
 
@@ -305,7 +306,7 @@ function listValues(values: unknown): string {
 }
 
 function showValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : stringifyExactJson(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -139,6 +139,7 @@ export class ConnectorClient {
         command,
         exit: await running.exited,
         traceError: output.traceError,
+        lastErrorLog: output.lastErrorLog,
         stderrTail: output.stderrTail,
         timeoutMs,
       });

@@ -1,9 +1,11 @@
 // Owns deciding whether a connector run failed and saying why in one line: from how it exited (code, signal,
-// timeout, cancellation) and the last TRACE ERROR it emitted (message and failure_type).
+// timeout, cancellation) and what it said: its last TRACE ERROR (message and failure_type), else its last ERROR
+// LOG, else the line of its stderr that names the error (runtime/failure-reason.ts).
 import { constants } from 'node:os';
 import { SluiceError, type FailureType } from './errors.js';
 import type { ExitResult } from './launchers/launcher.js';
 import type { AirbyteErrorTraceMessage } from '../protocol/types.generated.js';
+import { meaningfulStderrLine } from './failure-reason.js';
 
 export interface RunOutcome {
   connector: string;
@@ -11,6 +13,8 @@ export interface RunOutcome {
   exit: ExitResult;
   /** The last TRACE ERROR the connector emitted, if any. */
   traceError?: AirbyteErrorTraceMessage;
+  /** The last LOG message at level ERROR or FATAL, already redacted. */
+  lastErrorLog?: string;
   /** The last lines of stderr, already redacted, for a hint when nothing better explains the failure. */
   stderrTail?: string[];
   timeoutMs?: number;
@@ -41,10 +45,8 @@ export function failureOf(outcome: RunOutcome): SluiceError | undefined {
         failureType,
       });
     }
-    const tail = outcome.stderrTail?.at(-1);
-    return new SluiceError('connector.exit_nonzero', `${where} exited with code ${exit.exitCode}`, {
-      hint: tail ? `last stderr line: ${tail}` : undefined,
-    });
+    const said = outcome.lastErrorLog ?? meaningfulStderrLine(outcome.stderrTail ?? []);
+    return new SluiceError('connector.exit_nonzero', `${where} exited with code ${exit.exitCode}${said ? `: ${said}` : ''}`);
   }
   return undefined;
 }

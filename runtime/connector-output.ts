@@ -1,15 +1,20 @@
 // Owns what happens to the output of a connector that is not data: its LOG messages and stray stdout lines go
-// to our log (redacted), TRACE messages are kept for the caller, stderr is logged and its tail remembered.
+// to our log (redacted), TRACE messages and the last ERROR-level LOG are kept for the caller, stderr is logged and
+// its tail remembered (the explanation of a failure, runtime/connector-failure.ts).
 import type { Logger } from './logger.js';
 import { levelOfConnectorLog } from './logger.js';
 import type { Redactor } from './secrets.js';
 import type { AirbyteErrorTraceMessage, AirbyteMessage } from '../protocol/types.generated.js';
+import { traceProblem } from '../protocol/message-checks.js';
+import { SluiceError } from './errors.js';
 
-const STDERR_TAIL_LINES = 20;
+const STDERR_TAIL_LINES = 50;
 
 export class ConnectorOutput {
   /** The last TRACE ERROR seen. */
   traceError: AirbyteErrorTraceMessage | undefined;
+  /** The last LOG message at level ERROR or FATAL, redacted. */
+  lastErrorLog: string | undefined;
   readonly stderrTail: string[] = [];
   noiseLines = 0;
 
@@ -21,11 +26,17 @@ export class ConnectorOutput {
     readonly redact: Redactor,
   ) {}
 
-  /** Logs a LOG message, records a TRACE ERROR; returns true when it handled the message. */
+  /** Logs a LOG message, records a TRACE ERROR; returns true when it handled the message. Throws for a malformed TRACE. */
   handleSideMessage(message: AirbyteMessage): boolean {
+    if (message.type === 'TRACE') {
+      const problem = traceProblem(message.trace as unknown as Record<string, unknown>);
+      if (problem !== undefined) throw new SluiceError('connector.protocol_violation', `connector ${this.connector} sent a malformed TRACE message: ${problem}`);
+    }
     if (message.type === 'LOG' && message.log) {
       const level = levelOfConnectorLog(message.log.level);
-      this.logger[level](this.redact(message.log.message));
+      const text = this.redact(message.log.message);
+      if (level === 'error' || level === 'fatal') this.lastErrorLog = text;
+      this.logger[level](text);
       return true;
     }
     if (message.type === 'TRACE' && message.trace?.type === 'ERROR' && message.trace.error) {
@@ -43,6 +54,11 @@ export class ConnectorOutput {
       return true;
     }
     return false;
+  }
+
+  /** Keeps a LOG message at level ERROR or FATAL as the failure's explanation (for callers that forward LOGs). */
+  rememberLog(log: { level: string; message: string }): void {
+    if (log.level === 'ERROR' || log.level === 'FATAL') this.lastErrorLog = this.redact(log.message);
   }
 
   /** A stdout line that is not a protocol message: connectors print logs there too. */

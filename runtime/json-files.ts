@@ -1,8 +1,9 @@
 // Owns reading the JSON documents a user hands Sluice (config, catalog, state) and writing them back atomically.
-// Every error names the file and what it was for.
+// Every error names the file and what it was for. A state file keeps every digit of its numbers (exact-json.ts).
 import { mkdir, readFile, rename, open, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { SluiceError } from './errors.js';
+import { JsonTooDeepError, parseExactJson, stringifyExactJson } from '../protocol/exact-json.js';
 
 /** What the file is for, used in messages: "config file", "catalog file"... */
 export type FileRole = 'config' | 'catalog' | 'state' | 'input';
@@ -20,12 +21,20 @@ export async function readJsonFile(path: string, role: FileRole): Promise<unknow
       cause: error,
     });
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new SluiceError('file.invalid_json', `${role} file ${path} is not valid JSON: ${jsonErrorWhere(text, error)}`, {
       cause: error,
     });
+  }
+  if (role !== 'state') return value;
+  try {
+    return parseExactJson(text);
+  } catch (error) {
+    if (error instanceof JsonTooDeepError) throw new SluiceError('state.invalid', `state file ${path} is ${error.message}`, { cause: error });
+    throw error;
   }
 }
 
@@ -51,7 +60,7 @@ export async function writeJsonFileAtomic(path: string, value: unknown, mode = 0
     await mkdir(dirname(path), { recursive: true });
     const handle = await open(temporary, 'w', mode);
     try {
-      await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+      await handle.writeFile(`${stringifyExactJson(value, 2)}\n`);
       await handle.sync();
     } finally {
       await handle.close();

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { connectorClient, interruptSignal, loggerFor, withConnectorOptions, type ConnectorOptions } from '../context.js';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import { readJsonFile } from '../../runtime/json-files.js';
+import { StateFile } from '../../runtime/sync/state-file.js';
 import { relayLines } from '../../runtime/relay.js';
 import { redactedLine } from '../../runtime/redacted-line.js';
 import { WritableClosedError } from '../../runtime/backpressure.js';
@@ -24,7 +25,7 @@ export function readCommand(): Command {
     .action(async (reference: string, options: ReadOptions, command: Command) => {
       const config = await readJsonFile(options.config, 'config');
       const catalog = await readCatalogFile(options.catalog);
-      const state = options.state === undefined ? undefined : await readJsonFile(options.state, 'state');
+      const state = options.state === undefined ? undefined : await StateFile.readForSource(options.state);
       const client = await connectorClient(reference, options, loggerFor(command), interruptSignal());
       await client.prepareConfig(config, options.config);
       const source = await client.startRead({ config, catalog, state });
@@ -36,6 +37,7 @@ export function readCommand(): Command {
             record: () => true,
             message: (message) => {
               if (message.type === 'TRACE') source.output.handleSideMessage(message);
+              else if (message.type === 'LOG') source.output.rememberLog(message.log!);
               // A rotated secret is masked in every later line; the CONTROL line itself is the output asked for.
               if (message.type === 'CONTROL' && message.control?.connectorConfig) client.maskSecretsOf(message.control.connectorConfig.config);
               return redactedLine(message, client.redact);

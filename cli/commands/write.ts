@@ -61,6 +61,7 @@ export function writeCommand(): Command {
           record: () => true,
           message: (message) => {
             if (message.type === 'TRACE') destination.output.handleSideMessage(message);
+            else if (message.type === 'LOG') destination.output.rememberLog(message.log!);
             // A rotated secret is masked in every later line; the CONTROL line itself is the output asked for.
             if (message.type === 'CONTROL' && message.control?.connectorConfig) client.maskSecretsOf(message.control.connectorConfig.config);
             return redactedLine(message, client.redact);

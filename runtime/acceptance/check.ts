@@ -4,6 +4,7 @@
 import type { AirbyteMessage } from '../../protocol/types.generated.js';
 import { collectMessages, describeFailure, type RunOutcome, type RunTarget } from './connector-run.js';
 import { fail, pass, skip, type TestResult } from './results.js';
+import { meaningfulStderrLine } from '../failure-reason.js';
 
 export async function checkConnection(target: RunTarget, config: unknown, invalidConfig: unknown): Promise<TestResult[]> {
   const [good, bad] = await Promise.all([
@@ -52,12 +53,6 @@ function judgeInvalidConfig(target: RunTarget, run: CheckRun): TestResult {
   }
   if (traceError) return fail(name, `a TRACE ERROR but exit code 0 and no CONNECTION_STATUS: ${traceError.message}`);
   const crashed = exit.exitCode === 0 ? 'exited 0' : `exited with code ${exit.exitCode}`;
-  const stderr = errorLine(run.stderrTail);
+  const stderr = meaningfulStderrLine(run.stderrTail);
   return fail(name, `crashed: ${crashed} without a CONNECTION_STATUS or TRACE ERROR${stderr ? `; stderr: ${target.redact(stderr)}` : ''}`);
-}
-
-/** The line of a stack trace that says what went wrong ("TypeError: …"), else the last stderr line. */
-function errorLine(stderrTail: readonly string[]): string | undefined {
-  const named = [...stderrTail].reverse().find((line) => /^\s*[\w.]*(Error|Exception)\b/.test(line));
-  return named?.trim() ?? stderrTail.at(-1);
 }

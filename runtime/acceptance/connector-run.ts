@@ -3,11 +3,12 @@
 // TRACE ERROR messages and stderr go to the log, and the run ends with how the connector exited and, when it
 // failed, the classified failure. Input for `write` is written to stdin first.
 import { readMessages } from '../../protocol/message-reader.js';
+import { messageProblem } from '../../protocol/message-checks.js';
 import type { AirbyteErrorTraceMessage, AirbyteMessage } from '../../protocol/types.generated.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type ConnectorClient } from '../connector-client.js';
 import { ConnectorOutput } from '../connector-output.js';
 import { failureOf } from '../connector-failure.js';
-import type { SluiceError } from '../errors.js';
+import { SluiceError } from '../errors.js';
 import type { ConnectorFiles, ExitResult, ProtocolCommand } from '../launchers/launcher.js';
 import type { Redactor } from '../secrets.js';
 
@@ -67,6 +68,8 @@ export async function runCommand(target: RunTarget, request: RunRequest): Promis
         output.handleNoise(item.text, item.reason);
         continue;
       }
+      const problem = messageProblem(item.message);
+      if (problem !== undefined) throw new SluiceError('connector.protocol_violation', `connector ${client.name} sent a malformed ${item.message.type} message: ${problem}`);
       output.handleSideMessage(item.message);
       request.onMessage?.(item.message);
     }
@@ -82,6 +85,7 @@ export async function runCommand(target: RunTarget, request: RunRequest): Promis
       command: request.command,
       exit,
       traceError: output.traceError,
+      lastErrorLog: output.lastErrorLog,
       stderrTail: output.stderrTail,
       timeoutMs,
     });

@@ -2,6 +2,7 @@
 // (numbers numerically, timestamps by instant, other strings lexicographically), and the value "far in the
 // future" for a cursor of a given type.
 import { typesOf } from './json-schema.js';
+import { stringifyExactJson } from '../../protocol/exact-json.js';
 
 export function valueAtPath(value: unknown, path: readonly string[]): unknown {
   let current = value;
@@ -67,5 +68,5 @@ export function futureCursorValue(fieldSchema: object | undefined, seen: unknown
 
 /** A value for a one-line detail. */
 export function showValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined';
+  return typeof value === 'string' ? value : stringifyExactJson(value) ?? 'undefined';
 }

@@ -9,6 +9,7 @@ import type {
 } from '../../protocol/types.generated.js';
 import { describeFailure, runCommand, type RunTarget } from './connector-run.js';
 import { fail, pass, type TestResult } from './results.js';
+import { stringifyExactJson } from '../../protocol/exact-json.js';
 
 export const ACCEPTANCE_STREAM = 'sluice_acceptance';
 const RECORDS = [
@@ -58,7 +59,7 @@ export async function checkWrite(target: RunTarget, config: unknown, spec: Conne
   if (outcome.failure) return fail(name, `after ${written}: ${describeFailure(outcome.failure, target.redact)}`);
   if (echoed.length === 0) return fail(name, `after ${written} the destination exited 0 without echoing the STATE`);
   const same = echoed.some((message) => message.type === state.type && isDeepStrictEqual(message.stream?.stream_state, state.stream?.stream_state));
-  if (!same) return fail(name, `after ${written} the destination echoed a different STATE: ${target.redact(JSON.stringify(echoed[0])).slice(0, 200)}`);
+  if (!same) return fail(name, `after ${written} the destination echoed a different STATE: ${target.redact(stringifyExactJson(echoed[0])).slice(0, 200)}`);
   return pass(name, `${written} written; the STATE was echoed and the destination exited 0`);
 }
 

@@ -10,6 +10,7 @@ import { errorResponse } from './http-error.js';
 import { openApiDocument } from './openapi.js';
 import { parseJsonBody, readBody } from './request-body.js';
 import { Router } from './router.js';
+import { stringifyExactJson } from '../../protocol/exact-json.js';
 import { apiRoutes, type ApiDeps, type Route } from './routes.js';
 
 export interface ApiServerOptions extends ApiDeps {
@@ -70,7 +71,8 @@ function send(response: ServerResponse, status: number, body: unknown): void {
     response.writeHead(status).end();
     return;
   }
-  const text = JSON.stringify(body);
+  // Exact: a connection's state keeps every digit of its numbers.
+  const text = stringifyExactJson(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectorFiles } from './launcher.js';
+import { stringifyExactJson } from '../../protocol/exact-json.js';
 
 export async function writeConnectorFiles(
   dir: string,
@@ -13,7 +14,8 @@ export async function writeConnectorFiles(
     const content = files[role];
     if (content === undefined) continue;
     const path = join(dir, `${role}.json`);
-    await writeFile(path, JSON.stringify(content), { mode: 0o600 });
+    // The state's numbers keep every digit (protocol/exact-json.ts).
+    await writeFile(path, stringifyExactJson(content), { mode: 0o600 });
     paths[role] = path;
   }
   return paths;

@@ -5,6 +5,7 @@ import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { ConnectorFiles } from './launcher.js';
+import { stringifyExactJson } from '../../protocol/exact-json.js';
 
 /** Where the files appear inside the container. */
 export const CONTAINER_FILES_DIR = '/tmp/sluice';
@@ -40,7 +41,8 @@ export async function putConnectorFiles(
   const dir = CONTAINER_FILES_DIR.slice(1);
   pack.entry({ name: `${dir}/`, type: 'directory', mode: 0o700, uid: owner.uid, gid: owner.gid });
   for (const role of roles) {
-    const content = Buffer.from(JSON.stringify(files[role]), 'utf8');
+    // The state's numbers keep every digit (protocol/exact-json.ts).
+    const content = Buffer.from(stringifyExactJson(files[role]), 'utf8');
     pack.entry({ name: `${dir}/${role}.json`, mode: 0o600, uid: owner.uid, gid: owner.gid }, content);
   }
   pack.finalize();

@@ -7,5 +7,5 @@ import type { StateRepo } from './state-repo.js';
 
 export async function loadConnectionState(repo: StateRepo, connection: { id: string; name: string }): Promise<StateStore> {
   const stored = await repo.load(connection.id);
-  return StateFile.persistedWith(stored, `connection ${connection.name}`, (form) => repo.save(connection.id, form));
+  return StateFile.persistedWith(stored, `connection ${connection.name}`, (messages) => repo.save(connection.id, messages as unknown[]));
 }

@@ -1,27 +1,34 @@
 // Owns the connection_state table: a connection's state in its stored form, one row per state message (one per
 // stream for STREAM states, a single row for GLOBAL and LEGACY), replaced whole in one transaction at each save
-// so a reader never sees half of a commit.
+// so a reader never sees half of a commit. Messages are kept as JSON text (TEXT in both databases, never jsonb)
+// with every digit of their numbers (protocol/exact-json.ts).
 import type { Driver } from './driver.js';
+import { parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
 
 export class StateRepo {
   constructor(private readonly db: Driver) {}
 
   /** The stored form (an array of state messages), or undefined when the connection has none. */
   async load(connectionId: string): Promise<unknown[] | undefined> {
-    const rows = await this.db.all<{ message: string }>('SELECT message FROM connection_state WHERE connection_id = ? ORDER BY position', [connectionId]);
+    const rows = await this.db.all<{ message: string; stream: string }>('SELECT message, stream FROM connection_state WHERE connection_id = ? ORDER BY position', [connectionId]);
     if (rows.length === 0) return undefined;
-    return rows.map((row) => JSON.parse(row.message) as unknown);
+    return rows.map((row) => {
+      const message = parseExactJson(row.message);
+      // Before 2026-12-01 a LEGACY state was stored as its bare blob, which could not be read back.
+      const typed = (message as { type?: unknown } | null)?.type === 'LEGACY';
+      return row.stream === '(legacy)' && !typed ? { type: 'LEGACY', data: message } : message;
+    });
   }
 
-  async save(connectionId: string, stored: unknown): Promise<void> {
-    const messages = Array.isArray(stored) ? stored : stored === undefined || stored === null ? [] : [stored];
+  /** Replaces the state with `messages`, its message form (protocol/state.ts messageForm). */
+  async save(connectionId: string, messages: unknown[]): Promise<void> {
     const now = Date.now();
     await this.db.transaction(async (tx) => {
       await tx.run('DELETE FROM connection_state WHERE connection_id = ?', [connectionId]);
       let position = 0;
       for (const message of messages) {
         await tx.run('INSERT INTO connection_state (connection_id, position, stream, message, updated_at) VALUES (?, ?, ?, ?, ?)', [
-          connectionId, position++, streamOf(message), JSON.stringify(message), now,
+          connectionId, position++, streamOf(message), stringifyExactJson(message), now,
         ]);
       }
     });

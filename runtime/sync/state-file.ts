@@ -4,14 +4,14 @@
 // The in-memory part (merge, reset, coalesced writes) is shared with the database-backed store through
 // `StateFile.persistedWith`.
 import { access } from 'node:fs/promises';
-import { normalizeState, storedForm, streamKey, StateFormatError, type NormalizedState } from '../../protocol/state.js';
+import { messageForm, normalizeState, storedForm, streamKey, StateFormatError, type NormalizedState } from '../../protocol/state.js';
 import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
 import { SluiceError } from '../errors.js';
 import { readJsonFile, writeJsonFileAtomic } from '../json-files.js';
 import type { Commit } from './state-ledger.js';
 import type { StateStore } from './state-store.js';
 
-/** Persists the stored form of a state (an array of state messages, or [] for none). */
+/** Persists a state: its stored form for a file, its message form (always an array, [] for none) for the store. */
 export type StateWriter = (stored: unknown) => Promise<void>;
 
 export class StateFile implements StateStore {
@@ -21,6 +21,7 @@ export class StateFile implements StateStore {
   #writeError: unknown;
   readonly #write: StateWriter | undefined;
   readonly #location: string | undefined;
+  readonly #asMessages: boolean;
 
   private constructor(
     readonly path: string | undefined,
@@ -31,9 +32,13 @@ export class StateFile implements StateStore {
     this.#state = state;
     this.#location = location ?? path;
     this.#write = write ?? (path === undefined ? undefined : (stored) => writeJsonFileAtomic(path, stored));
+    this.#asMessages = write !== undefined;
   }
 
-  /** A state kept by `write` instead of a file (e.g. in a database); `stored` is what was loaded from there. */
+  /**
+   * A state kept by `write` instead of a file (e.g. in a database), written as an array of state messages;
+   * `stored` is what was loaded from there.
+   */
   static persistedWith(stored: unknown, location: string, write: StateWriter): StateFile {
     try {
       return new StateFile(undefined, normalizeState(stored), write, location);
@@ -45,6 +50,17 @@ export class StateFile implements StateStore {
 
   get location(): string | undefined {
     return this.#location;
+  }
+
+  /** The stored form of a state file a user gave (any form Sluice reads), for a source's --state; it must exist. */
+  static async readForSource(path: string): Promise<unknown> {
+    const stored = await readJsonFile(path, 'state');
+    try {
+      return storedForm(normalizeState(stored));
+    } catch (error) {
+      if (error instanceof StateFormatError) throw new SluiceError('state.invalid', `state file ${path}: ${error.message}`);
+      throw error;
+    }
   }
 
   /** Loads `path` (a missing file is an empty state); without a path, state lives in memory only. */
@@ -108,7 +124,7 @@ export class StateFile implements StateStore {
       while (this.#dirty) {
         this.#dirty = false;
         try {
-          await write(storedForm(this.#state) ?? []);
+          await write(this.#asMessages ? messageForm(this.#state) : storedForm(this.#state) ?? []);
         } catch (error) {
           this.#writeError = error;
           return;

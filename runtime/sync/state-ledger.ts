@@ -3,7 +3,9 @@
 //     the source emitted before that state.
 //  2. States are matched per scope (a stream for STREAM states, the whole sync for GLOBAL and LEGACY) and in
 //     source order: an echo acknowledges the earliest pending state with the same content, and every state of
-//     that scope pending before it (a destination may skip states; it may not reorder them).
+//     that scope pending before it (a destination may skip states; it may not reorder them). Content is
+//     compared digit for digit first, then with numbers rounded to doubles (a destination may echo through a
+//     parser that rounds); what is committed is always the state as the source sent it, every digit kept.
 //  3. After the first echo that matches no pending state the ledger stops committing (fail-stop): a destination
 //     that reorders or invents states cannot be trusted with what it says it holds.
 //  4. One sync uses one kind of state; a source mixing STREAM, GLOBAL and LEGACY fails the sync.
@@ -30,6 +32,8 @@ export interface Commit {
 
 interface PendingState {
   content: string;
+  /** The content with exact numbers rounded to doubles. */
+  approximate: string;
   state: AirbyteStateMessage;
   covered: Map<string, StreamCounts>;
 }
@@ -85,7 +89,7 @@ export class StateLedger {
       for (const [stream, counts] of this.#uncovered) covered.set(stream, takeCounts(counts));
     }
     const queue = this.#pending.get(scope) ?? [];
-    queue.push({ content: contentOf(state, kind), state: withoutStats(state), covered });
+    queue.push({ content: contentOf(state, kind), approximate: contentOf(state, kind, true), state: withoutStats(state), covered });
     this.#pending.set(scope, queue);
     this.statesFromSource++;
     let counted = 0;
@@ -100,7 +104,11 @@ export class StateLedger {
     const scope = scopeOf(state, kind);
     const queue = this.#pending.get(scope) ?? [];
     const content = contentOf(state, kind);
-    const index = queue.findIndex((pending) => pending.content === content);
+    let index = queue.findIndex((pending) => pending.content === content);
+    if (index === -1) {
+      const approximate = contentOf(state, kind, true);
+      index = queue.findIndex((pending) => pending.approximate === approximate);
+    }
     if (index === -1) {
       this.#failed = new SluiceError(
         'sync.state_mismatch',
@@ -155,10 +163,10 @@ function describeScope(state: AirbyteStateMessage, kind: StateKind): string {
 }
 
 /** What must match between a state sent and its echo: the blob, not the stats a destination adds. */
-function contentOf(state: AirbyteStateMessage, kind: StateKind): string {
-  if (kind === 'STREAM') return canonicalJson(state.stream?.stream_state ?? null);
-  if (kind === 'GLOBAL') return canonicalJson({ shared: state.global?.shared_state ?? null, streams: state.global?.stream_states ?? [] });
-  return canonicalJson(state.data ?? null);
+function contentOf(state: AirbyteStateMessage, kind: StateKind, approximate = false): string {
+  if (kind === 'STREAM') return canonicalJson(state.stream?.stream_state ?? null, approximate);
+  if (kind === 'GLOBAL') return canonicalJson({ shared: state.global?.shared_state ?? null, streams: state.global?.stream_states ?? [] }, approximate);
+  return canonicalJson(state.data ?? null, approximate);
 }
 
 function withoutStats(state: AirbyteStateMessage): AirbyteStateMessage {

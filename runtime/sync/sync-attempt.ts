@@ -4,6 +4,7 @@
 // it can commit what it received before the attempt ends.
 import type { ConfiguredAirbyteCatalog, AirbyteMessage } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
+import { messageProblem } from '../../protocol/message-checks.js';
 import { LineTooLongError } from '../../protocol/line-splitter.js';
 import { relayLines, type LineRouter } from '../relay.js';
 import { WritableClosedError } from '../backpressure.js';
@@ -80,6 +81,9 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
 
   // ---- destination → Sluice: echoed states are commits -------------------------------------------------------
   const onDestinationMessage = (message: AirbyteMessage): boolean => {
+    // Thrown: the relay stops reading the destination, so nothing after a malformed message is committed.
+    const problem = messageProblem(message);
+    if (problem !== undefined) throw malformed('destination', destination.client, message, problem);
     if (message.type === 'STATE' && message.state) {
       try {
         const commit = ledger.fromDestination(message.state);
@@ -124,6 +128,10 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     counter.stats.bytesEmitted += bytes;
     return true;
   };
+  const checkSourceMessage = (message: AirbyteMessage): void => {
+    const problem = messageProblem(message);
+    if (problem !== undefined) throw malformed('source', source.client, message, problem);
+  };
   const router: LineRouter = {
     record(stream, bytes, buffer, start, end) {
       if (validator.wants(stream)) {
@@ -141,6 +149,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return mapping ? mappedRecordLine(message, mapping) : forward;
         }
         case 'STATE': {
+          checkSourceMessage(message);
           const { counted, reported, scope } = ledger.fromSource(message.state!, counting.keyOfDescriptor);
           stats.statesEmitted++;
           if (reported !== undefined && reported !== counted) {
@@ -149,6 +158,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return true;
         }
         case 'TRACE': {
+          checkSourceMessage(message);
           const trace = message.trace!;
           if (trace.type === 'ESTIMATE' && trace.estimate) stats.estimate(trace.estimate.name, trace.estimate.row_estimate);
           else if (trace.type === 'STREAM_STATUS' && trace.stream_status) {
@@ -157,6 +167,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return false;
         }
         case 'CONTROL':
+          checkSourceMessage(message);
           sideWork.push(persistConfigUpdate(source.client, message.control!, source).catch(fail));
           return false;
         default:
@@ -248,6 +259,10 @@ function countingKeys(catalog: ConfiguredAirbyteCatalog): {
     keys: catalog.streams.map((configured) => (ambiguous ? describeStream(configured.stream) : configured.stream.name)),
     keyOfDescriptor: (descriptor) => (ambiguous ? describeStream(descriptor) : descriptor.name),
   };
+}
+
+function malformed(role: 'source' | 'destination', client: ConnectorClient, message: AirbyteMessage, problem: string): SluiceError {
+  return new SluiceError('connector.protocol_violation', `${role} ${client.name} sent a malformed ${message.type} message: ${problem}`);
 }
 
 function streamError(client: ConnectorClient, command: 'read' | 'write', error: unknown): unknown {

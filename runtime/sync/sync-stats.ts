@@ -18,8 +18,14 @@ export interface SyncSummary {
   durationMs: number;
   recordsEmitted: number;
   bytesEmitted: number;
+  /** Records checkpointed: covered by a state the destination echoed. */
   recordsCommitted: number;
   bytesCommitted: number;
+  /**
+   * Records the destination holds: after a successful sync every record emitted (the destination received them all
+   * and exited cleanly), otherwise those committed.
+   */
+  recordsWritten: number;
   statesEmitted: number;
   statesCommitted: number;
   recordsPerSecond: number;
@@ -92,6 +98,10 @@ export class SyncStats {
     const total = (field: keyof Omit<StreamStats, 'stream' | 'status' | 'rowEstimate'>): number =>
       streams.reduce((sum, stats) => sum + stats[field], 0);
     const seconds = Math.max(durationMs, 1) / 1000;
+    const recordsWritten = status === 'succeeded' ? total('recordsEmitted') : total('recordsCommitted');
+    const noState = status === 'succeeded' && this.statesEmitted === 0 && recordsWritten > 0
+      ? [`the source sent no STATE: its ${recordsWritten} records were written but not checkpointed, so the next sync starts from the beginning`]
+      : [];
     return {
       status,
       attempts,
@@ -100,12 +110,13 @@ export class SyncStats {
       bytesEmitted: total('bytesEmitted'),
       recordsCommitted: total('recordsCommitted'),
       bytesCommitted: total('bytesCommitted'),
+      recordsWritten,
       statesEmitted: this.statesEmitted,
       statesCommitted: this.statesCommitted,
       recordsPerSecond: Math.round(total('recordsEmitted') / seconds),
       megabytesPerSecond: Math.round((total('bytesEmitted') / 1e6 / seconds) * 100) / 100,
       streams,
-      warnings: this.warnings,
+      warnings: [...this.warnings, ...noState],
       runtimePeakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   }

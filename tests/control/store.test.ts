@@ -48,6 +48,17 @@ function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
       );
     });
 
+    it('keeps a LEGACY state as one LEGACY message, and reads a bare blob stored before as LEGACY too', async () => {
+      const connection = await newConnection(store, 'legacy-conn');
+      const state = await loadConnectionState(store.state, connection);
+      state.apply({ kind: 'LEGACY', covered: new Map(), state: { type: 'LEGACY', data: { users: { cursor: 7 } } } });
+      await state.flushed();
+      expect(await store.state.load(connection.id)).toEqual([{ type: 'LEGACY', data: { users: { cursor: 7 } } }]);
+      expect((await loadConnectionState(store.state, connection)).forSource).toEqual({ users: { cursor: 7 } });
+      await store.db.run('UPDATE connection_state SET message = ? WHERE connection_id = ?', ['{"users":{"cursor":8}}', connection.id]);
+      expect((await loadConnectionState(store.state, connection)).forSource).toEqual({ users: { cursor: 8 } });
+    });
+
     it('stores state per stream and replaces it whole at each save', async () => {
       const connection = await newConnection(store, 'state-conn');
       const state = await loadConnectionState(store.state, connection);
