@@ -16,6 +16,8 @@ import { inputBatches } from './input-lines.js';
 import { LoadStates, stateHash } from './load-states.js';
 import { scanRecord, type RecordSpans } from './json-scan.js';
 import { StreamTable } from './stream-table.js';
+import { placeStreams } from './table-names.js';
+import { logMessage } from '../kit/messages.js';
 import type { DestinationPostgresConfig } from './spec.js';
 
 const COMMIT_MS = 1000;
@@ -36,10 +38,21 @@ export async function writeStreams(
   out: MessageWriter,
 ): Promise<void> {
   const defaultSchema = config.schema ?? 'public';
+  // Counts the non-blank input lines, to name the one a warning is about.
+  let lineNumber = 0;
+  const noTime = (label: string): void => {
+    const message = `stream ${label}: the record on input line ${lineNumber} has no numeric emitted_at; its _airbyte_extracted_at is the time destination-postgres received it (later such records of this stream are not reported)`;
+    void out.emit(logMessage('WARN', message));
+  };
+  const places = placeStreams(
+    catalog.streams.map((configured) => configured.stream),
+    (stream) => (config.namespace_mode === 'source' && stream.namespace ? stream.namespace : defaultSchema),
+    streamKey,
+  );
   const tables = new Map<string, StreamTable>();
   for (const configured of catalog.streams) {
-    const schema = config.namespace_mode === 'source' ? (configured.stream.namespace ?? defaultSchema) : defaultSchema;
-    tables.set(streamKey(configured.stream), new StreamTable(client, configured, schema));
+    const key = streamKey(configured.stream);
+    tables.set(key, new StreamTable(client, configured, places.get(key)!, noTime));
   }
   const loads = new LoadStates(client, config.internal_schema ?? 'airbyte_internal');
   if ([...tables.values()].some((table) => table.mode === 'overwrite')) await loads.prepare();
@@ -118,6 +131,7 @@ export async function writeStreams(
   };
   /** Handles one line; returns a promise only when the caller must wait (backpressure, a commit, a new COPY). */
   const onLine = (line: string): Promise<void> | undefined => {
+    lineNumber++;
     const record = scanLine(line);
     if (!record) return onMessage(parseMessage(line));
     const table = tables.get(streamKey({ name: record.stream, namespace: record.namespace }));

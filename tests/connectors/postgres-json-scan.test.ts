@@ -2,7 +2,7 @@
 // other key order, escapes and white space give the same parts, and values are copied into COPY text digit for digit.
 import { describe, expect, it } from 'vitest';
 import { forEachMember, scanRecord, stringAt } from '../../connectors/destination-postgres/json-scan.js';
-import { converterFor } from '../../connectors/destination-postgres/copy-values.js';
+import { converterFor, fitsNumeric, widerTypeFor } from '../../connectors/destination-postgres/copy-values.js';
 
 function data(line: string): Record<string, string> {
   const spans = scanRecord(line)!;
@@ -43,5 +43,23 @@ describe('scanning RECORD lines', () => {
     expect(value('date', '"not a date"')).toBeUndefined();
     expect(value('bytea', '"AP8Q"')).toBe('\\\\x00ff10');
     expect(value('jsonb', '{"big":12345678901234567890}')).toBe('{"big":12345678901234567890}');
+  });
+
+  it('says a record without a numeric emitted_at has none (NaN), never 0', () => {
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{}}}')!.emittedAt).toBeNaN();
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":"5"}}')!.emittedAt).toBeNaN();
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":null}}')!.emittedAt).toBeNaN();
+  });
+
+  it('names the wider type for a number a column has no room for, and nothing for other values', () => {
+    const wider = (type: Parameters<typeof converterFor>[0], json: string) => widerTypeFor(type, json, 0, json.length);
+    expect(wider('bigint', '12345678901234567890')).toBe('numeric');
+    expect(wider('bigint', '"12345678901234567890"')).toBe('numeric');
+    expect(wider('bigint', '1.5')).toBe('numeric');
+    expect(wider('bigint', '1e200000')).toBe('text');
+    expect(wider('numeric', '1e200000')).toBe('text');
+    expect(wider('bigint', '"abc"')).toBeUndefined();
+    expect(wider('date', '1')).toBeUndefined();
+    expect([fitsNumeric('1e400'), fitsNumeric('1e131071'), fitsNumeric('1e131072'), fitsNumeric('1e-16383'), fitsNumeric('1e-16384'), fitsNumeric('0e999999')]).toEqual([true, true, false, true, false, true]);
   });
 });
