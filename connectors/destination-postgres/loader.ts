@@ -2,7 +2,7 @@
 // transaction. STATEs are held until the next commit, which happens at a STATE once a second has passed or
 // COMMIT_ROWS records have arrived since the last one (or when the input pauses for a second, or ends): end the COPY,
 // merge deduplicated streams, record the held states for resumable overwrite loads, COMMIT, then echo the held
-// states in order. Invariant: a STATE goes out only after the transaction holding every record before it commits.
+// states in order, each its own input line (numbers untouched) with destinationStats added. Invariant: a STATE goes out only after the transaction holding every record before it commits.
 // An overwrite load is swapped in only for a stream the runtime reports COMPLETE (a TRACE STREAM_STATUS that Sluice,
 // like the Airbyte platform, sends once the source has succeeded); an incomplete load stays in its staging table,
 // where a rerun that resumes it continues.
@@ -17,6 +17,7 @@ import { LoadStates, stateHash } from './load-states.js';
 import { scanRecord, type RecordSpans } from './json-scan.js';
 import { StreamTable } from './stream-table.js';
 import { placeStreams } from './table-names.js';
+import { parseExact, stateEcho } from './state-echo.js';
 import { logMessage } from '../kit/messages.js';
 import type { DestinationPostgresConfig } from './spec.js';
 
@@ -24,7 +25,8 @@ const COMMIT_MS = 1000;
 const COMMIT_ROWS = 200_000;
 
 interface HeldState {
-  message: AirbyteMessage;
+  /** The STATE's input line, echoed as it came (with destinationStats). */
+  line: string;
   hash: string;
   covered: StreamTable[];
   records: number;
@@ -87,10 +89,7 @@ export async function writeStreams(
       await client.query('COMMIT');
       inTransaction = false;
     }
-    for (const state of held) {
-      const message = state.message;
-      await out.emit({ ...message, state: { ...message.state, destinationStats: { recordCount: state.records } } });
-    }
+    for (const state of held) await out.emitLine(stateEcho(state.line, state.records));
     await out.flush();
     held = [];
     sinceCommit = 0;
@@ -109,7 +108,7 @@ export async function writeStreams(
     sinceCommit++;
     return table.write(line, record);
   };
-  const onMessage = async (message: AirbyteMessage): Promise<void> => {
+  const onMessage = async (message: AirbyteMessage, line: string): Promise<void> => {
     if (message.type === 'STATE' && message.state) {
       const state = message.state;
       const hash = stateHash(state);
@@ -121,7 +120,7 @@ export async function writeStreams(
           await startLoad(table, loads, await loads.has(table.final, hash));
         }
       }
-      held.push({ message, hash, covered, records: sinceState });
+      held.push({ line, hash, covered, records: sinceState });
       sinceState = 0;
       if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= COMMIT_MS) await commit();
     } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
@@ -133,7 +132,7 @@ export async function writeStreams(
   const onLine = (line: string): Promise<void> | undefined => {
     lineNumber++;
     const record = scanLine(line);
-    if (!record) return onMessage(parseMessage(line));
+    if (!record) return onMessage(parseMessage(line), line);
     const table = tables.get(streamKey({ name: record.stream, namespace: record.namespace }));
     if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
     if (copying !== table) return switchTo(table).then(() => writeRecord(table, line, record));
@@ -165,7 +164,7 @@ export async function writeStreams(
 
 function parseMessage(line: string): AirbyteMessage {
   try {
-    return JSON.parse(line) as AirbyteMessage;
+    return parseExact(line);
   } catch (error) {
     throw notJson(line, error);
   }

@@ -118,4 +118,21 @@ describe.runIf(!postgresMissing)('destination-postgres values', () => {
       },
     ]);
   });
+
+  it('echoes a STATE with every digit of its numbers, and resumes an overwrite load from it', async () => {
+    const name = 'exact_state';
+    const streamState = `{"cursor":${HUGE},"position":${DECIMAL40},"tiny":1e-400}`;
+    const stateLine = `{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"${name}"},"stream_state":${streamState}}}}`;
+    const catalog = [stream(name, { id: { type: 'integer' } }, 'overwrite')];
+    const first = await write(catalog, [record(name, '{"id":1}'), stateLine]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const echoed = first.stdout.split('\n').filter((line) => line.includes('"STATE"'));
+    expect(echoed).toHaveLength(1);
+    expect(echoed[0]).toContain(`"stream_state":${streamState}`);
+    expect(JSON.parse(echoed[0]!).state.destinationStats).toEqual({ recordCount: 1 });
+    // The stream's first message is the state committed last: the rerun continues that load (a new one would hold id 2 only).
+    const second = await write(catalog, [stateLine, record(name, '{"id":2}'), stateLine]);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(await sql(`SELECT id::int FROM dst.${name} ORDER BY id`)).toEqual([{ id: 1 }, { id: 2 }]);
+  });
 });
