@@ -1,6 +1,7 @@
 // Owns where each stream of a catalog goes: its schema, final table and overwrite staging table, collision-free.
 // Rule (names are PostgreSQL identifiers, quoted, so case, spaces, slashes and any script are kept as they are):
 // - schema: the target schema, or with namespace_mode "source" the stream's namespace when it has a non-empty one;
+//   a name starting with "pg_" (reserved by PostgreSQL) gets a "_" in front;
 // - table: the stream name; a stream name ending in "_airbyte_tmp" (staging tables end so) and each stream of a group
 //   that would share one schema and table (same name, different namespaces, with namespace_mode "destination") gets
 //   "_" + the first 8 hex digits of the SHA-1 of its descriptor (`["namespace or null","name"]` as JSON) appended;
@@ -40,13 +41,18 @@ export function shortName(name: string, suffix = ''): string {
   return characters.join('') + tail;
 }
 
+/** A schema PostgreSQL accepts for `name`: at most 63 bytes, and not starting with the reserved "pg_". */
+export function schemaName(name: string): string {
+  return shortName(name.startsWith('pg_') ? `_${name}` : name);
+}
+
 /** The place of every stream, keyed by `keyOf(descriptor)`. */
 export function placeStreams(
   streams: Descriptor[],
   schemaOf: (stream: Descriptor) => string,
   keyOf: (stream: Descriptor) => string,
 ): Map<string, StreamPlace> {
-  const bases = streams.map((stream) => ({ stream, schema: shortName(schemaOf(stream)), base: stream.name }));
+  const bases = streams.map((stream) => ({ stream, schema: schemaName(schemaOf(stream)), base: stream.name }));
   const groups = new Map<string, number>();
   for (const entry of bases) groups.set(JSON.stringify([entry.schema, entry.base]), (groups.get(JSON.stringify([entry.schema, entry.base])) ?? 0) + 1);
   const places = new Map<string, StreamPlace>();

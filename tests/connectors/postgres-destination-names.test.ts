@@ -127,6 +127,11 @@ describe.runIf(!postgresMissing)('destination-postgres table names', () => {
     });
   });
 
+  it('a namespace PostgreSQL reserves (pg_…) becomes a schema with a "_" in front', async () => {
+    await write([{ name: 'items', namespace: 'pg_stats' }], 'unused', { namespace_mode: 'source' });
+    expect(await contents(['_pg_stats'])).toEqual({ items: ['pg_stats/items'] });
+  });
+
   it('a stream named like another stream\'s staging table or index keeps its own table', async () => {
     const items: Stream = { name: 'items' };
     const staged: Stream = { name: 'items_airbyte_tmp' };
