@@ -90,6 +90,16 @@ describe.runIf(!postgresMissing)('destination-postgres values', () => {
     ]);
   });
 
+  it('an object holding a number beyond what jsonb can hold is kept, its column becoming text', async () => {
+    const lines = [record('deep', '{"id":1,"o":{"s":"1e999999"}}'), record('deep', '{"id":2,"o":{"x":1e-200000,"s":"1e999999"}}'), state('deep')];
+    const result = await write([stream('deep', { id: { type: 'integer' }, o: { type: 'object' } })], lines);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(await sql(`SELECT id::int, o::text FROM dst.deep ORDER BY id`)).toEqual([
+      { id: 1, o: '{"s": "1e999999"}' },
+      { id: 2, o: '{"x":1e-200000,"s":"1e999999"}' },
+    ]);
+  });
+
   it('a record without a numeric emitted_at is stored with the time it was received, not 1970', async () => {
     const before = Date.now();
     const lines = [
