@@ -29,6 +29,7 @@ export interface Descriptor {
   namespace?: string | null;
 }
 
+const describe = (stream: Descriptor): string => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name);
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 8);
 
 /** `name + suffix` when it fits 63 bytes; otherwise a prefix of `name`, "_" + a hash of name + suffix, then suffix. */
@@ -56,17 +57,17 @@ export function placeStreams(
   const groups = new Map<string, number>();
   for (const entry of bases) groups.set(JSON.stringify([entry.schema, entry.base]), (groups.get(JSON.stringify([entry.schema, entry.base])) ?? 0) + 1);
   const places = new Map<string, StreamPlace>();
-  const taken = new Map<string, string>();
+  const taken = new Map<string, Descriptor>();
   for (const { stream, schema, base } of bases) {
     const collides = (groups.get(JSON.stringify([schema, base])) ?? 0) > 1 || base.endsWith(STAGING_SUFFIX);
     const logical = collides ? `${base}_${sha1(JSON.stringify([stream.namespace ?? null, stream.name]))}` : base;
     const place = { schema, table: shortName(logical), staging: shortName(logical, STAGING_SUFFIX) };
     for (const name of [place.table, place.staging]) {
       const other = taken.get(JSON.stringify([schema, name]));
-      if (other !== undefined && other !== keyOf(stream)) {
-        throw new ConnectorError(`streams ${other} and ${keyOf(stream)} would both use table ${schema}.${name}; rename one of them`, 'config_error');
+      if (other !== undefined && keyOf(other) !== keyOf(stream)) {
+        throw new ConnectorError(`streams ${describe(other)} and ${describe(stream)} would both use table ${schema}.${name}; rename one of them`, 'config_error');
       }
-      taken.set(JSON.stringify([schema, name]), keyOf(stream));
+      taken.set(JSON.stringify([schema, name]), stream);
     }
     places.set(keyOf(stream), place);
   }

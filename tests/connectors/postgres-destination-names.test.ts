@@ -3,7 +3,7 @@
 // declare their primary key or cursor (schemaless ones included) keep their data and deduplicate by them.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { jsonFile, sluice, tempDir } from '../support/cli.js';
+import { errorLine, jsonFile, sluice, tempDir } from '../support/cli.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
 import { destinationConfig, sqlOn } from '../support/pg-connectors.js';
 
@@ -113,6 +113,18 @@ describe.runIf(!postgresMissing)('destination-postgres table names', () => {
     expect(await contents(['merged'])).toEqual(expected);
     await write([plain, b, a], 'merged');
     expect(await contents(['merged'])).toEqual(expected);
+  });
+
+  it('a stream whose own name is the hashed name of another is refused before anything is loaded, naming both', async () => {
+    const taken = `users_${hash('["shop_a","users"]')}`;
+    const streams = [{ name: 'users', namespace: 'shop_a' }, { name: 'users', namespace: 'shop_b' }, { name: taken }].map((s) => configured(s));
+    const input = record({ name: taken }, { id: 1 }) + '\n';
+    const result = await sluice(['write', 'destination-postgres', '--config', file(destinationConfig(url(), 'clash')), '--catalog', file({ streams })], { input });
+    expect(result.exitCode).toBe(1);
+    expect(errorLine(result.stderr)).toBe(
+      `sluice: connector.failed: connector destination-postgres (write) failed (config_error): streams shop_a.users and ${taken} would both use table clash.${taken}; rename one of them`,
+    );
+    expect(await sql(`SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = 'clash'`)).toEqual([{ n: 0 }]);
   });
 
   it('long namespaces that share their first 63 bytes become distinct schemas', async () => {
