@@ -1,5 +1,6 @@
-// Owns one stream's table: creating it or evolving it to the stream's schema (new columns added, incompatible type
-// changes refused naming stream and column), streaming its records in with COPY, and the mode's work — append
+// Owns one stream's table (placed by table-names.ts): creating it or evolving it to the stream's schema (new columns
+// added, incompatible type changes refused naming stream and column, a column widened when a number needs it),
+// streaming its records in with COPY, and the mode's work — append
 // straight into the final table; append_dedup through a temporary stage merged by primary key (latest cursor
 // wins, CDC deletes remove the row); overwrite into a staging table swapped in once the stream is reported
 // complete, which a rerun that resumes an interrupted load keeps appending to.
