@@ -144,6 +144,11 @@ describe.runIf(!postgresMissing)('destination-postgres table names', () => {
     expect(await contents(['_pg_stats'])).toEqual({ items: ['pg_stats/items'] });
   });
 
+  it('check accepts a target schema PostgreSQL reserves (pg_…), which write uses with a "_" in front', async () => {
+    const result = await sluice(['check', 'destination-postgres', '--config', file(destinationConfig(url(), 'pg_target'))]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+  });
+
   it('a stream named like another stream\'s staging table or index keeps its own table', async () => {
     const items: Stream = { name: 'items' };
     const staged: Stream = { name: 'items_airbyte_tmp' };
