@@ -61,12 +61,24 @@ export function columnTypeOf(schema: unknown): ColumnType {
   }
 }
 
-/** The data columns of a stream, in schema order, without the metadata columns. */
-export function streamColumns(jsonSchema: unknown): ColumnSpec[] {
+/** The column holding a schemaless stream's whole record (its schema declares no properties). */
+export const DATA_COLUMN = '_airbyte_data';
+
+/**
+ * The data columns of a stream, without the metadata columns: its schema's properties in order; then, as jsonb, each
+ * primary key or cursor field the schema does not declare (so deduplication has them); and for a schema without
+ * properties, `_airbyte_data` with the whole record.
+ */
+export function streamColumns(jsonSchema: unknown, keyFields: readonly string[] = []): ColumnSpec[] {
   const properties = (jsonSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
-  return Object.entries(properties)
+  const columns = Object.entries(properties)
     .filter(([name]) => !META_COLUMNS.some((meta) => meta.name === name))
-    .map(([name, schema]) => ({ name, type: columnTypeOf(schema) }));
+    .map(([name, schema]): ColumnSpec => ({ name, type: columnTypeOf(schema) }));
+  for (const name of keyFields) {
+    if (!columns.some((column) => column.name === name) && !META_COLUMNS.some((meta) => meta.name === name)) columns.push({ name, type: 'jsonb' });
+  }
+  if (Object.keys(properties).length === 0 && !columns.some((column) => column.name === DATA_COLUMN)) columns.push({ name: DATA_COLUMN, type: 'jsonb' });
+  return columns;
 }
 
 /** PostgreSQL's name for a type as information_schema prints it, mapped to ours (undefined: a type we never create). */

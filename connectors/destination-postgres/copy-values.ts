@@ -1,7 +1,11 @@
 // Owns turning one JSON value, as its text in the input line, into COPY text for a column of a given type: escapes
-// for tab, newline, carriage return and backslash, numbers copied digit for digit, and a check that the value fits. A value that does not fit is stored as
-// null and reported in `_airbyte_meta.changes` (DESTINATION_TYPECAST_ERROR) instead of failing the whole batch.
+// for tab, newline, carriage return and backslash, numbers copied digit for digit, and a check that the value fits.
+// A number a column has no room for names the wider type that holds it exactly (bigint → numeric → text, and jsonb →
+// text for an object holding a number beyond numeric's range, which jsonb stores its numbers as), so the
+// caller can widen the column; any other value that does not fit is stored as null and reported in
+// `_airbyte_meta.changes` (DESTINATION_TYPECAST_ERROR) instead of failing the whole batch.
 import type { ColumnType } from './column-types.js';
+import { parse } from 'lossless-json';
 import { stringAt } from './json-scan.js';
 
 export const NULL_TEXT = '\\N';
@@ -26,6 +30,25 @@ const TIMESTAMP = /^\d{4,}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s?(Z|[
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s?(Z|[-+]\d{1,2}(:?\d{2}){0,2})?$/;
 const BASE64 = /^[A-Za-z0-9+/\s]*=*\s*$/;
 const INT8_MAX = 9223372036854775807n;
+/** PostgreSQL's numeric: at most this many digits before the decimal point, and after it. */
+const NUMERIC_INTEGER_DIGITS = 131072;
+const NUMERIC_FRACTION_DIGITS = 16383;
+
+/** Whether the number text (NUMBER_TEXT) is within numeric's range; cheap unless it has an exponent or is huge. */
+export function fitsNumeric(text: string): boolean {
+  // The shortest numbers beyond the range are 8 characters long (1e131072, 1e-16384).
+  if (text.length < 8) return true;
+  const e = text.indexOf('e') + text.indexOf('E') + 1;
+  if (e < 0 && text.length <= NUMERIC_FRACTION_DIGITS) return true;
+  const mantissa = e < 0 ? text : text.slice(0, e);
+  const exponent = e < 0 ? 0 : Number(text.slice(e + 1));
+  const digits = mantissa.replace(/^[-+]?0*/, '');
+  const point = digits.indexOf('.');
+  const integerDigits = (point < 0 ? digits.length : point) + exponent;
+  const fractionDigits = (point < 0 ? 0 : digits.length - point - 1) - exponent;
+  if (/^[.0]*$/.test(digits)) return true;
+  return integerDigits <= NUMERIC_INTEGER_DIGITS && fractionDigits <= NUMERIC_FRACTION_DIGITS;
+}
 
 function integerText(text: string): string | undefined {
   if (!INTEGER_TEXT.test(text)) return undefined;
@@ -50,9 +73,14 @@ const toBigint: Converter = (s, start, end) => {
 };
 
 const toNumeric: Converter = (s, start, end) => {
-  if (isNumberStart(s.charCodeAt(start))) return s.slice(start, end);
+  if (isNumberStart(s.charCodeAt(start))) {
+    const number = s.slice(start, end);
+    return fitsNumeric(number) ? number : undefined;
+  }
   const text = stringValue(s, start, end)?.trim();
-  return text !== undefined && (NUMBER_TEXT.test(text) || SPECIAL_NUMBER.test(text)) ? text : undefined;
+  if (text === undefined) return undefined;
+  if (NUMBER_TEXT.test(text)) return fitsNumeric(text) ? text : undefined;
+  return SPECIAL_NUMBER.test(text) ? text : undefined;
 };
 
 const toBoolean: Converter = (s, start, end) => {
@@ -78,7 +106,24 @@ const toText: Converter = (s, start, end) => {
   return inner.indexOf('\\') === -1 ? inner : escapeCopy(JSON.parse(s.slice(start, end)) as string);
 };
 
-const toJsonb: Converter = (s, start, end) => escapeCopy(s.slice(start, end));
+/** A digit, then an exponent of 5 digits or more: the only numbers that may be beyond numeric's range. */
+const LONG_EXPONENT = /\d[eE][-+]?\d{5}/;
+
+/** Whether every number in the JSON text fits numeric (parsed only when LONG_EXPONENT says one might not). */
+function jsonFitsNumeric(text: string): boolean {
+  if (!LONG_EXPONENT.test(text)) return true;
+  let fits = true;
+  parse(text, null, (number: string) => {
+    if (!fitsNumeric(number)) fits = false;
+    return 0;
+  });
+  return fits;
+}
+
+const toJsonb: Converter = (s, start, end) => {
+  const text = s.slice(start, end);
+  return jsonFitsNumeric(text) ? escapeCopy(text) : undefined;
+};
 
 const toBytea: Converter = (s, start, end) => {
   const text = stringValue(s, start, end);
@@ -99,6 +144,18 @@ const CONVERTERS: Record<ColumnType, Converter> = {
   jsonb: toJsonb,
   bytea: toBytea,
 };
+
+/**
+ * For a value `convert` refused: the wider type that stores it exactly when it is a number (or a string holding one)
+ * that a bigint or numeric column has no room for, or JSON holding such a number; undefined when widening would not help.
+ */
+export function widerTypeFor(type: ColumnType, s: string, start: number, end: number): ColumnType | undefined {
+  if (type === 'jsonb') return jsonFitsNumeric(s.slice(start, end)) ? undefined : 'text';
+  if (type !== 'bigint' && type !== 'numeric') return undefined;
+  const text = isNumberStart(s.charCodeAt(start)) ? s.slice(start, end) : stringValue(s, start, end)?.trim();
+  if (text === undefined || !NUMBER_TEXT.test(text)) return undefined;
+  return type === 'bigint' && fitsNumeric(text) ? 'numeric' : 'text';
+}
 
 export function converterFor(type: ColumnType): Converter {
   return CONVERTERS[type];

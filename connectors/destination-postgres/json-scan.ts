@@ -100,6 +100,7 @@ const COMPACT_PREFIX = '{"type":"RECORD","record":';
 export interface RecordSpans {
   stream: string;
   namespace?: string;
+  /** The record's emitted_at; NaN when it has none or it is not a number. */
   emittedAt: number;
   dataStart: number;
   metaStart: number;
@@ -123,7 +124,8 @@ export function scanRecord(line: string): RecordSpans | undefined {
     });
   }
   if (!isRecord || recordStart < 0) return undefined;
-  const spans: RecordSpans = { stream: '', emittedAt: 0, dataStart: -1, metaStart: -1, metaEnd: -1 };
+  // NaN when emitted_at is missing or not a number: the destination uses the time it received the record.
+  const spans: RecordSpans = { stream: '', emittedAt: NaN, dataStart: -1, metaStart: -1, metaEnd: -1 };
   forEachMember(line, recordStart, (ks, ke, vs, ve) => {
     if (keyIs(line, ks, ke, '"stream"')) spans.stream = stringAt(line, vs, ve);
     else if (keyIs(line, ks, ke, '"namespace"')) {

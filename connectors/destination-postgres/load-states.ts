@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
+import { exactNumberText } from './state-echo.js';
 
 export class LoadStates {
   readonly #table: string;
@@ -46,13 +47,15 @@ export class LoadStates {
   }
 }
 
-/** A hash of what a state says (not its stats): the same position hashes the same on every run. */
+/** A hash of what a state says (not its stats), numbers by their exact text: the same position hashes the same on every run. */
 export function stateHash(state: AirbyteStateMessage): string {
   const content = state.type === 'STREAM' ? state.stream : state.type === 'GLOBAL' ? state.global : state.data;
   return createHash('sha256').update(canonical(content)).digest('hex');
 }
 
 function canonical(value: unknown): string {
+  const exact = exactNumberText(value);
+  if (exact !== undefined) return exact;
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

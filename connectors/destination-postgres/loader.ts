@@ -2,7 +2,7 @@
 // transaction. STATEs are held until the next commit, which happens at a STATE once a second has passed or
 // COMMIT_ROWS records have arrived since the last one (or when the input pauses for a second, or ends): end the COPY,
 // merge deduplicated streams, record the held states for resumable overwrite loads, COMMIT, then echo the held
-// states in order. Invariant: a STATE goes out only after the transaction holding every record before it commits.
+// states in order, each its own input line (numbers untouched) with destinationStats added. Invariant: a STATE goes out only after the transaction holding every record before it commits.
 // An overwrite load is swapped in only for a stream the runtime reports COMPLETE (a TRACE STREAM_STATUS that Sluice,
 // like the Airbyte platform, sends once the source has succeeded); an incomplete load stays in its staging table,
 // where a rerun that resumes it continues.
@@ -16,13 +16,17 @@ import { inputBatches } from './input-lines.js';
 import { LoadStates, stateHash } from './load-states.js';
 import { scanRecord, type RecordSpans } from './json-scan.js';
 import { StreamTable } from './stream-table.js';
+import { placeStreams } from './table-names.js';
+import { parseExact, stateEcho } from './state-echo.js';
+import { logMessage } from '../kit/messages.js';
 import type { DestinationPostgresConfig } from './spec.js';
 
 const COMMIT_MS = 1000;
 const COMMIT_ROWS = 200_000;
 
 interface HeldState {
-  message: AirbyteMessage;
+  /** The STATE's input line, echoed as it came (with destinationStats). */
+  line: string;
   hash: string;
   covered: StreamTable[];
   records: number;
@@ -36,10 +40,21 @@ export async function writeStreams(
   out: MessageWriter,
 ): Promise<void> {
   const defaultSchema = config.schema ?? 'public';
+  // Counts the non-blank input lines, to name the one a warning is about.
+  let lineNumber = 0;
+  const noTime = (label: string): void => {
+    const message = `stream ${label}: the record on input line ${lineNumber} has no numeric emitted_at; its _airbyte_extracted_at is the time destination-postgres received it (later such records of this stream are not reported)`;
+    void out.emit(logMessage('WARN', message));
+  };
+  const places = placeStreams(
+    catalog.streams.map((configured) => configured.stream),
+    (stream) => (config.namespace_mode === 'source' && stream.namespace ? stream.namespace : defaultSchema),
+    streamKey,
+  );
   const tables = new Map<string, StreamTable>();
   for (const configured of catalog.streams) {
-    const schema = config.namespace_mode === 'source' ? (configured.stream.namespace ?? defaultSchema) : defaultSchema;
-    tables.set(streamKey(configured.stream), new StreamTable(client, configured, schema));
+    const key = streamKey(configured.stream);
+    tables.set(key, new StreamTable(client, configured, places.get(key)!, noTime));
   }
   const loads = new LoadStates(client, config.internal_schema ?? 'airbyte_internal');
   if ([...tables.values()].some((table) => table.mode === 'overwrite')) await loads.prepare();
@@ -74,10 +89,7 @@ export async function writeStreams(
       await client.query('COMMIT');
       inTransaction = false;
     }
-    for (const state of held) {
-      const message = state.message;
-      await out.emit({ ...message, state: { ...message.state, destinationStats: { recordCount: state.records } } });
-    }
+    for (const state of held) await out.emitLine(stateEcho(state.line, state.records));
     await out.flush();
     held = [];
     sinceCommit = 0;
@@ -96,7 +108,7 @@ export async function writeStreams(
     sinceCommit++;
     return table.write(line, record);
   };
-  const onMessage = async (message: AirbyteMessage): Promise<void> => {
+  const onMessage = async (message: AirbyteMessage, line: string): Promise<void> => {
     if (message.type === 'STATE' && message.state) {
       const state = message.state;
       const hash = stateHash(state);
@@ -108,7 +120,7 @@ export async function writeStreams(
           await startLoad(table, loads, await loads.has(table.final, hash));
         }
       }
-      held.push({ message, hash, covered, records: sinceState });
+      held.push({ line, hash, covered, records: sinceState });
       sinceState = 0;
       if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= COMMIT_MS) await commit();
     } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
@@ -118,8 +130,9 @@ export async function writeStreams(
   };
   /** Handles one line; returns a promise only when the caller must wait (backpressure, a commit, a new COPY). */
   const onLine = (line: string): Promise<void> | undefined => {
+    lineNumber++;
     const record = scanLine(line);
-    if (!record) return onMessage(parseMessage(line));
+    if (!record) return onMessage(parseMessage(line), line);
     const table = tables.get(streamKey({ name: record.stream, namespace: record.namespace }));
     if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
     if (copying !== table) return switchTo(table).then(() => writeRecord(table, line, record));
@@ -151,7 +164,7 @@ export async function writeStreams(
 
 function parseMessage(line: string): AirbyteMessage {
   try {
-    return JSON.parse(line) as AirbyteMessage;
+    return parseExact(line);
   } catch (error) {
     throw notJson(line, error);
   }

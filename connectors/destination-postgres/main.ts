@@ -5,6 +5,7 @@ import { runConnector } from '../kit/run-connector.js';
 import { connectPostgres, quoteIdent } from '../kit/postgres/connection.js';
 import { writeStreams } from './loader.js';
 import { spec, type DestinationPostgresConfig } from './spec.js';
+import { schemaName } from './table-names.js';
 
 await runConnector<DestinationPostgresConfig>({
   spec,
@@ -15,7 +16,7 @@ await runConnector<DestinationPostgresConfig>({
     } catch (error) {
       return (error as Error).message;
     }
-    const schema = config.schema ?? 'public';
+    const schema = schemaName(config.schema ?? 'public');
     try {
       await client.query('BEGIN');
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);

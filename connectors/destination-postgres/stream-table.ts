@@ -1,18 +1,20 @@
-// Owns one stream's table: creating it or evolving it to the stream's schema (new columns added, incompatible type
-// changes refused naming stream and column), streaming its records in with COPY, and the mode's work — append
+// Owns one stream's table (placed by table-names.ts): creating it or evolving it to the stream's schema (new columns
+// added, incompatible type changes refused naming stream and column, a column widened when a number needs it),
+// streaming its records in with COPY, and the mode's work — append
 // straight into the final table; append_dedup through a temporary stage merged by primary key (latest cursor
 // wins, CDC deletes remove the row); overwrite into a staging table swapped in once the stream is reported
 // complete, which a rerun that resumes an interrupted load keeps appending to.
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
 import { ConnectorError } from '../kit/run-connector.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
-import { canStore, META_COLUMNS, META_DDL, normaliseType, streamColumns, type ColumnSpec, type ColumnType } from './column-types.js';
-import { converterFor, NULL_TEXT, type Converter } from './copy-values.js';
+import { canStore, DATA_COLUMN, META_COLUMNS, META_DDL, normaliseType, streamColumns, type ColumnSpec, type ColumnType } from './column-types.js';
+import { converterFor, escapeCopy, NULL_TEXT, widerTypeFor, type Converter } from './copy-values.js';
 import { CopyWriter } from './copy-writer.js';
 import { forEachMember, keyIs, stringAt, type RecordSpans } from './json-scan.js';
+import type { StreamPlace } from './table-names.js';
 
 type Mode = 'append' | 'overwrite' | 'append_dedup';
 interface Column extends ColumnSpec {
@@ -20,16 +22,8 @@ interface Column extends ColumnSpec {
 }
 
 let stageCounter = 0;
-
-/** A table name of at most 63 bytes: long names keep a prefix and gain a hash, so they stay distinct. */
-export function shortName(name: string, suffix = ''): string {
-  const full = name + suffix;
-  if (Buffer.byteLength(full) <= 63) return full;
-  const hash = createHash('sha1').update(full).digest('hex').slice(0, 8);
-  let prefix = name;
-  while (Buffer.byteLength(`${prefix}_${hash}${suffix}`) > 63) prefix = prefix.slice(0, -1);
-  return `${prefix}_${hash}${suffix}`;
-}
+/** The JavaScript Date range, in milliseconds either side of 1970. */
+const MAX_TIME = 8.64e15;
 
 export class StreamTable {
   readonly label: string;
@@ -38,6 +32,8 @@ export class StreamTable {
   readonly staging: string;
   readonly primaryKey: string[];
   readonly cursor: string | undefined;
+  readonly schema: string;
+  readonly #tableName: string;
   /** Overwrite: undecided until the stream's first message; then a new load, or the resumption of one. */
   phase: 'undecided' | 'fresh' | 'resumed' = 'undecided';
   #columns: Column[] = [];
@@ -53,11 +49,15 @@ export class StreamTable {
   #quotedNames: string[] = [];
   #indexOf = new Map<string, number>();
   #keyIndexes: number[] | undefined;
+  /** The index of the `_airbyte_data` column (a schemaless stream's whole record), or -1. */
+  #dataIndex = -1;
+  #reportedNoTime = false;
 
   constructor(
     private readonly client: pg.Client,
     readonly configured: ConfiguredAirbyteStream,
-    readonly schema: string,
+    place: StreamPlace,
+    private readonly onMissingTime: (label: string) => void,
   ) {
     const { name, namespace } = configured.stream;
     this.label = namespace ? `${namespace}.${name}` : name;
@@ -65,8 +65,10 @@ export class StreamTable {
     if (!['append', 'overwrite', 'append_dedup'].includes(this.mode)) {
       throw new ConnectorError(`stream ${this.label}: destination-postgres does not support ${this.mode}`, 'config_error');
     }
-    this.final = qualifiedName(schema, shortName(name));
-    this.staging = qualifiedName(schema, shortName(name, '_airbyte_tmp'));
+    this.schema = place.schema;
+    this.#tableName = place.table;
+    this.final = qualifiedName(place.schema, place.table);
+    this.staging = qualifiedName(place.schema, place.staging);
     const key = configured.primary_key ?? configured.stream.source_defined_primary_key ?? [];
     this.primaryKey = key.map((path) => path[0]!).filter(Boolean);
     const cursor = configured.cursor_field ?? configured.stream.default_cursor_field;
@@ -80,7 +82,7 @@ export class StreamTable {
   }
 
   get wanted(): ColumnSpec[] {
-    return streamColumns(this.configured.stream.json_schema);
+    return streamColumns(this.configured.stream.json_schema, [...this.primaryKey, ...(this.cursor ? [this.cursor] : [])]);
   }
 
   /** Before any data: the schema, and for append modes the final table (created or evolved) and its stage. */
@@ -125,23 +127,31 @@ export class StreamTable {
   write(line: string, record: RecordSpans): Promise<void> | undefined {
     if (record.emittedAt !== this.#lastEmittedAt) {
       this.#lastEmittedAt = record.emittedAt;
-      this.#lastExtractedText = new Date(record.emittedAt).toISOString();
+      this.#lastExtractedText = this.#extractedAt(record.emittedAt);
     }
     const columns = this.#columns;
     const cells = this.#cells;
     cells.fill(NULL_TEXT);
     let changes: Array<Record<string, unknown>> | undefined;
+    let widen: { index: number; type: ColumnType } | undefined;
     let position = 0;
-    forEachMember(line, record.dataStart, (keyStart, keyEnd, valueStart, valueEnd) => {
+    const dataEnd = forEachMember(line, record.dataStart, (keyStart, keyEnd, valueStart, valueEnd) => {
       // Sources write columns in the same order every time: try the next column before looking the key up.
       let index = position < columns.length && keyIs(line, keyStart, keyEnd, this.#quotedNames[position]!) ? position : -1;
       if (index < 0) index = this.#indexOf.get(stringAt(line, keyStart, keyEnd)) ?? -1;
       position = index + 1;
       if (index < 0 || line.charCodeAt(valueStart) === 110 /* null */) return;
       const converted = columns[index]!.convert(line, valueStart, valueEnd);
-      if (converted === undefined) (changes ??= []).push({ field: columns[index]!.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
-      else cells[index] = converted;
+      if (converted !== undefined) cells[index] = converted;
+      else {
+        const wider = widerTypeFor(columns[index]!.type, line, valueStart, valueEnd);
+        if (wider) widen ??= { index, type: wider };
+        else (changes ??= []).push({ field: columns[index]!.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
+      }
     });
+    // A number the column has no room for: widen the column, then write the record again.
+    if (widen) return this.#widen(widen.index, widen.type).then(() => this.write(line, record));
+    if (this.#dataIndex >= 0) cells[this.#dataIndex] = escapeCopy(line.slice(record.dataStart, dataEnd));
     if (this.#keyIndexes) {
       for (const index of this.#keyIndexes) {
         if (cells[index] === NULL_TEXT) {
@@ -164,7 +174,39 @@ export class StreamTable {
     this.#quotedNames = columns.map((column) => JSON.stringify(column.name));
     this.#indexOf = new Map(columns.map((column, index) => [column.name, index]));
     this.#keyIndexes = this.mode === 'append_dedup' ? this.primaryKey.map((name) => columns.findIndex((column) => column.name === name)).filter((i) => i >= 0) : undefined;
+    this.#dataIndex = columns.findIndex((column) => column.name === DATA_COLUMN);
     return columns;
+  }
+
+  /** `_airbyte_extracted_at` as COPY text: the record's emitted_at, or the time it arrived when it has none usable. */
+  #extractedAt(emittedAt: number): string {
+    if (emittedAt >= -MAX_TIME && emittedAt <= MAX_TIME) return new Date(emittedAt).toISOString();
+    if (!this.#reportedNoTime) {
+      this.#reportedNoTime = true;
+      this.onMissingTime(this.label);
+    }
+    return new Date().toISOString();
+  }
+
+  /** Ends the COPY, alters the column to `type` in every table rows go through, and opens the COPY again. */
+  async #widen(index: number, type: ColumnType): Promise<void> {
+    const column = this.#columns[index]!;
+    await this.endCopy();
+    const tables = this.#target === this.#stage ? [this.final, this.#stage] : [this.#target];
+    for (const table of tables) {
+      try {
+        await this.client.query(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column.name)} TYPE ${type}`);
+      } catch (error) {
+        throw new ConnectorError(
+          `stream ${this.label}: column ${column.name} of ${table} is ${column.type} and a record holds a number only ${type} stores exactly; ` +
+            `changing the column to ${type} failed (${(error as Error).message}); alter the column, then sync again`,
+          'system_error',
+        );
+      }
+    }
+    column.type = type;
+    column.convert = converterFor(type);
+    this.startCopy();
   }
 
   async endCopy(): Promise<void> {
@@ -213,7 +255,7 @@ export class StreamTable {
       await client.query('SAVEPOINT swap');
       try {
         await client.query(`DROP TABLE IF EXISTS ${this.final}`);
-        await client.query(`ALTER TABLE ${this.staging} RENAME TO ${quoteIdent(shortName(this.configured.stream.name))}`);
+        await client.query(`ALTER TABLE ${this.staging} RENAME TO ${quoteIdent(this.#tableName)}`);
       } catch (error) {
         if ((error as { code?: string }).code !== '2BP01') throw error;
         // Views depend on the table: keep it, and replace its rows in the same transaction instead.
@@ -279,15 +321,21 @@ export class StreamTable {
     return new Map(rows.map((row) => [row.name, row.type]));
   }
 
+  /** A unique index on the primary key (ON CONFLICT needs one); PostgreSQL names it, so no name can collide. */
   async #ensureUniqueKey(): Promise<void> {
-    const index = quoteIdent(shortName(this.configured.stream.name, '_sluice_pk'));
-    const { rows } = await this.client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`${quoteIdent(this.schema)}.${index}`]);
-    if (rows[0].present) return;
+    const { rows } = await this.client.query(
+      `SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+         AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))
+             = (SELECT array_agg(k ORDER BY k) FROM unnest($2::text[]) AS k)
+         AND i.indnatts = cardinality($2::text[])`,
+      [this.final, this.primaryKey],
+    );
+    if (rows.length > 0) return;
     const key = this.primaryKey.map(quoteIdent);
     // Rows appended before the stream was deduplicated: keep the last of each key so the index can be built.
     const match = key.map((k) => `a.${k} = b.${k}`).join(' AND ');
     await this.client.query(`DELETE FROM ${this.final} AS a USING ${this.final} AS b WHERE ${match} AND a.ctid < b.ctid`);
-    await this.client.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${index} ON ${this.final} (${key.join(', ')})`);
+    await this.client.query(`CREATE UNIQUE INDEX ON ${this.final} (${key.join(', ')})`);
   }
 
   #metaWith(changes: Array<Record<string, unknown>>): string {

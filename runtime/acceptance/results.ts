@@ -15,7 +15,7 @@ export type ConnectorKind = 'source' | 'destination';
 export interface AcceptanceReport {
   connector: string;
   kind: ConnectorKind;
-  /** How the kind was decided, e.g. "the spec declares supported_destination_sync_modes". */
+  /** How the kind was decided, e.g. "discover returned a CATALOG with 2 streams" (kind.ts). */
   kindReason: string;
   results: TestResult[];
 }

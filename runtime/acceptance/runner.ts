@@ -1,9 +1,9 @@
-// Owns running the acceptance suites against one connector and collecting their results: spec first, then
-// deciding whether the connector is a source or a destination, then check with discover, then the read suites
+// Owns running the acceptance suites against one connector and collecting their results: spec first, then check
+// with discover, deciding from discover's answer whether the connector is a source or a destination (kind.ts),
+// then the read suites
 // (sources) or the write suite (destinations). Every test is reported exactly once, in a fixed order; those
 // that do not apply to the kind are skipped. Details are redacted of the configs' secrets.
 import type { ConfiguredAirbyteCatalog, ConnectorSpecification } from '../../protocol/types.generated.js';
-import { findBuiltinConnector } from '../../connectors/registry.js';
 import type { ConnectorClient } from '../connector-client.js';
 import { createRedactor, noRedaction, secretPaths, secretValues, type Redactor } from '../secrets.js';
 import { checkConnection } from './check.js';
@@ -13,6 +13,7 @@ import { checkIncrementalReads } from './incremental.js';
 import { checkWrite } from './destination.js';
 import { checkSpec, runSpec } from './spec.js';
 import { secretLikeFields } from './secret-fields.js';
+import { declaredKind, kindFromDiscovery } from './kind.js';
 import { ACCEPTANCE_TESTS, all, inReportOrder, skip, type AcceptanceReport, type ConnectorKind, type TestResult } from './results.js';
 
 export interface AcceptanceOptions {
@@ -32,12 +33,12 @@ export async function runAcceptanceTests(options: AcceptanceOptions): Promise<Ac
   const specRun = await runSpec({ client, redact: noRedaction });
   const redact = redactorFor(specRun.spec, [config, invalidConfig]);
   const target = { client, redact };
-  const declared = declaredKind(options, specRun.spec);
+  const declared = declaredKind(options.kind, client.name);
   const [checks, discovery] = await Promise.all([
     checkConnection(target, config, invalidConfig),
     declared?.kind === 'destination' ? undefined : runDiscover(target, config),
   ]);
-  const { kind, reason } = declared ?? kindFromDiscovery(discovery!);
+  const { kind, reason } = declared ?? kindFromDiscovery(discovery!, specRun.spec);
   const results: TestResult[] = [...checkSpec(specRun, config), ...checks];
   if (kind === 'source' && discovery) {
     const sources = { discovered: discovery.catalogs[0], given: options.catalog };
@@ -58,23 +59,6 @@ export async function runAcceptanceTests(options: AcceptanceOptions): Promise<Ac
     kindReason: reason,
     results: inReportOrder(results).map((result) => ({ ...result, detail: redact(result.detail) })),
   };
-}
-
-function declaredKind(options: AcceptanceOptions, spec: ConnectorSpecification | undefined): { kind: ConnectorKind; reason: string } | undefined {
-  if (options.kind) return { kind: options.kind, reason: 'as asked' };
-  if (spec?.supported_destination_sync_modes?.length) {
-    return { kind: 'destination', reason: 'its spec declares supported_destination_sync_modes' };
-  }
-  const builtin = findBuiltinConnector(options.client.name);
-  if (builtin) return { kind: builtin.kind, reason: `a built-in ${builtin.kind}` };
-  return undefined;
-}
-
-/** A source answers discover with a CATALOG; a destination exits 0 without one. A crash is a source's failure. */
-function kindFromDiscovery(discovery: DiscoverRun): { kind: ConnectorKind; reason: string } {
-  if (discovery.catalogs.length > 0) return { kind: 'source', reason: 'discover returned a CATALOG' };
-  if (!discovery.outcome.failure) return { kind: 'destination', reason: 'discover exited 0 without a CATALOG' };
-  return { kind: 'source', reason: 'discover failed (a destination would declare supported_destination_sync_modes)' };
 }
 
 /** Masks the values of the configs' secret fields: those marked airbyte_secret and those that look like one. */

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorLine, fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
+import { errorLine, fixture, jsonFile, repoRoot, sluice, tempDir } from '../support/cli.js';
 
 const dir = tempDir();
 const brokenConfig = jsonFile(dir, 'broken-good.json', { api_key: 'good-key' });
@@ -55,7 +55,7 @@ describe.concurrent('connectors that pass', () => {
     const result = await sluice(['test-connector', 'destination-local-json', '--config', config]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe(
-      'destination-local-json: tested as a destination (its spec declares supported_destination_sync_modes)',
+      'destination-local-json: tested as a destination (a built-in destination)',
     );
     expect(row(result.stdout, 'destination.write')).toEqual([
       'PASS',
@@ -73,6 +73,25 @@ describe.concurrent('connectors that pass', () => {
     expect(report).toMatchObject({ connector: 'destination-dev-null', kind: 'destination', passed: 5, failed: 0, skipped: 13 });
     expect(report.results).toHaveLength(18);
     expect(report.results.find((r: { name: string }) => r.name === 'destination.write')).toMatchObject({ result: 'pass' });
+  });
+
+  it('a source whose spec also lists supported_destination_sync_modes is tested as a source, because discover answers with streams', async () => {
+    const config = jsonFile(dir, 'declares-modes.json', { count: 5 });
+    const result = await sluice(['test-connector', fixture('source-declares-destination-modes.mjs'), '--config', config]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(`${fixture('source-declares-destination-modes.mjs')}: tested as a source (discover returned a CATALOG with 1 stream)`);
+    expect(row(result.stdout, 'read.records')).toEqual(['PASS', '5 records: items 5']);
+    expect(row(result.stdout, 'destination.write')).toEqual(['SKIP', 'a source is not written to']);
+    expect(result.stdout).toMatch(/^16 passed, 0 failed, 2 skipped$/m);
+  });
+
+  it('a destination run by path, whose discover fails as unsupported, is recognised by its destination sync modes', async () => {
+    const config = jsonFile(dir, 'local-json-path.json', { destination_path: join(tempDir(), 'out') });
+    const path = join(repoRoot, 'dist/connectors/destination-local-json/main.js');
+    const result = await sluice(['test-connector', path, '--config', config]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(`${path}: tested as a destination (discover failed and its spec declares supported_destination_sync_modes)`);
+    expect(row(result.stdout, 'destination.write')?.[0]).toBe('PASS');
   });
 
   it('a destination that declares no sync modes is recognised by its discover answering no CATALOG', async () => {

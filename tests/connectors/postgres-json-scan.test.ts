@@ -1,8 +1,11 @@
 // destination-postgres reads RECORD lines without parsing them: the compact form Sluice's sources write and any
-// other key order, escapes and white space give the same parts, and values are copied into COPY text digit for digit.
+// other key order, escapes and white space give the same parts, and values are copied into COPY text digit for digit;
+// STATE lines are echoed as they came and hashed by the exact text of their numbers.
 import { describe, expect, it } from 'vitest';
 import { forEachMember, scanRecord, stringAt } from '../../connectors/destination-postgres/json-scan.js';
-import { converterFor } from '../../connectors/destination-postgres/copy-values.js';
+import { converterFor, fitsNumeric, widerTypeFor } from '../../connectors/destination-postgres/copy-values.js';
+import { stateHash } from '../../connectors/destination-postgres/load-states.js';
+import { parseExact, stateEcho } from '../../connectors/destination-postgres/state-echo.js';
 
 function data(line: string): Record<string, string> {
   const spans = scanRecord(line)!;
@@ -43,5 +46,37 @@ describe('scanning RECORD lines', () => {
     expect(value('date', '"not a date"')).toBeUndefined();
     expect(value('bytea', '"AP8Q"')).toBe('\\\\x00ff10');
     expect(value('jsonb', '{"big":12345678901234567890}')).toBe('{"big":12345678901234567890}');
+  });
+
+  it('says a record without a numeric emitted_at has none (NaN), never 0', () => {
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{}}}')!.emittedAt).toBeNaN();
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":"5"}}')!.emittedAt).toBeNaN();
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":null}}')!.emittedAt).toBeNaN();
+  });
+
+  it('names the wider type for a number a column has no room for, and nothing for other values', () => {
+    const wider = (type: Parameters<typeof converterFor>[0], json: string) => widerTypeFor(type, json, 0, json.length);
+    expect(wider('bigint', '12345678901234567890')).toBe('numeric');
+    expect(wider('bigint', '"12345678901234567890"')).toBe('numeric');
+    expect(wider('bigint', '1.5')).toBe('numeric');
+    expect(wider('bigint', '1e200000')).toBe('text');
+    expect(wider('numeric', '1e200000')).toBe('text');
+    expect(wider('bigint', '"abc"')).toBeUndefined();
+    expect(wider('date', '1')).toBeUndefined();
+    expect([fitsNumeric('1e400'), fitsNumeric('1e131071'), fitsNumeric('1e131072'), fitsNumeric('1e-16383'), fitsNumeric('1e-16384'), fitsNumeric('0e999999')]).toEqual([true, true, false, true, false, true]);
+  });
+
+  it('echoes a STATE line as it came, with destinationStats set in its state object', () => {
+    const big = '{"type":"STATE","state":{"type":"LEGACY","data":{"c":12345678901234567891}}}';
+    expect(stateEcho(big, 3)).toBe('{"type":"STATE","state":{"type":"LEGACY","data":{"c":12345678901234567891},"destinationStats":{"recordCount":3}}}');
+    const spaced = '{ "state" : { "destinationStats" : {"recordCount": 9} , "data" : {} } , "type" : "STATE" }';
+    expect(stateEcho(spaced, 0)).toBe('{ "state" : { "destinationStats":{"recordCount":0} , "data" : {} } , "type" : "STATE" }');
+    expect(stateEcho('{"type":"STATE","state":{}}', 1)).toBe('{"type":"STATE","state":{"destinationStats":{"recordCount":1}}}');
+  });
+
+  it('hashes states by the exact text of their numbers', () => {
+    const hashOf = (cursor: string) => stateHash(parseExact(`{"type":"STATE","state":{"type":"LEGACY","data":{"c":${cursor}}}}`).state!);
+    expect(hashOf('12345678901234567890')).not.toBe(hashOf('12345678901234567891'));
+    expect(hashOf('5')).toBe(stateHash({ type: 'LEGACY', data: { c: 5 } }));
   });
 });
