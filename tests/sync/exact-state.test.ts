@@ -126,5 +126,5 @@ describe.concurrent('a stored connection on SQLite', { timeout: 60_000 }, () => 
 
 describe.runIf(!postgresMissing)('a stored connection on PostgreSQL', { timeout: 60_000 }, () => {
   const url = useFreshDatabase();
-  storedConnectionFlow('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url() }), ['STREAM']);
+  storedConnectionFlow('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: Buffer.alloc(32, 9).toString('base64') }), ['STREAM']);
 });
