@@ -39,10 +39,14 @@ export class ConnectorOutput {
     return false;
   }
 
-  /** A stdout line that is not a protocol message: connectors print logs there too. */
-  handleNoise(text: string, reason: string): void {
+  /**
+   * A stdout line that is not a protocol message (`line` counts from 1): connectors print logs there too. One
+   * that looked like a RECORD but was not forwarded is a warning: a record the destination will not get.
+   */
+  handleNoise(text: string, reason: string, line?: number): void {
     this.noiseLines++;
-    this.logger.info({ stdout: true, reason }, this.redact(truncate(text)));
+    const level = reason.startsWith('RECORD ') ? 'warn' : 'info';
+    this.logger[level]({ stdout: true, reason, line }, this.redact(truncate(text)));
   }
 
   /** Gives to the launcher as onStderrLine. */

@@ -38,7 +38,7 @@ export function readCommand(): Command {
               if (message.type === 'TRACE') source.output.handleSideMessage(message);
               return redactedLine(message, client.redact);
             },
-            noise: (text, reason) => source.output.handleNoise(text, reason),
+            noise: (text, reason, line) => source.output.handleNoise(text, reason, line),
           },
           { maxLineBytes: Number(options.maxLineBytes) },
         );

@@ -63,7 +63,7 @@ export function writeCommand(): Command {
             if (message.type === 'TRACE') destination.output.handleSideMessage(message);
             return redactedLine(message, client.redact);
           },
-          noise: (text, reason) => destination.output.handleNoise(text, reason),
+          noise: (text, reason, line) => destination.output.handleNoise(text, reason, line),
         },
         { maxLineBytes },
       );

@@ -100,7 +100,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   const echoes = relayLines(
     writer.running.stdout,
     null,
-    { record: () => false, message: onDestinationMessage, noise: (text, reason) => writer.output.handleNoise(text, reason) },
+    { record: () => false, message: onDestinationMessage, noise: (text, reason, line) => writer.output.handleNoise(text, reason, line) },
     { maxLineBytes: request.maxLineBytes },
   ).catch((error: unknown) => {
     fail(streamError(destination.client, 'write', error));
@@ -162,7 +162,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return false;
       }
     },
-    noise: (text, reason) => reader.output.handleNoise(text, reason),
+    noise: (text, reason, line) => reader.output.handleNoise(text, reason, line),
   };
 
   const watchdog = new Watchdog(request, () => {
