@@ -90,18 +90,20 @@ class RunningProcess implements RunningConnector {
 
     const triggers = armStopTriggers(request, () => this.stop());
 
-    this.exited = child.then(async (result) => {
+    // The exit of the connector itself, not the end of its pipes: a helper it left in the background (`sleep 90 &
+    // exec …`) may hold them open.
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    this.exited = exit.then(async ({ code, signal }) => {
       triggers.dispose();
-      // Whatever the connector started and left running goes with it.
+      // Whatever the connector started and left running goes with it; what it wrote is still in the pipes, and the
+      // reader gets it, then the end of input once the last helper holding them is gone.
       killGroup(this.#pid, 'SIGKILL');
       liveProcessGroups.delete(this.#pid);
+      await child;
       await rm(workDir, { recursive: true, force: true });
-      return {
-        exitCode: result.signal ? null : (result.exitCode ?? null),
-        signal: result.signal ?? null,
-        timedOut: triggers.timedOut,
-        cancelled: triggers.cancelled,
-      };
+      return { exitCode: signal ? null : code, signal, timedOut: triggers.timedOut, cancelled: triggers.cancelled };
     });
   }
 
