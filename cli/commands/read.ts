@@ -25,7 +25,7 @@ export function readCommand(): Command {
       const config = await readJsonFile(options.config, 'config');
       const catalog = await readCatalogFile(options.catalog);
       const state = options.state === undefined ? undefined : await readJsonFile(options.state, 'state');
-      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal());
+      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal(loggerFor(command)));
       await client.prepareConfig(config, options.config);
       const source = await client.startRead({ config, catalog, state });
       try {

@@ -64,7 +64,7 @@ export class DockerLauncher implements Launcher {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       throw this.#startError(error, host);
     }
-    return new RunningContainer(container, stdio, request);
+    return new RunningContainer(container, stdio, request, this.displayName);
   }
 
   /** Creates the container; with an AIRBYTE_ENTRYPOINT, once more without a shell if the image turns out to have none. */

@@ -12,6 +12,7 @@ import { writeConnectorFiles } from './connector-files.js';
 import { forwardStderrLines } from './stderr-lines.js';
 import { armStopTriggers } from './stop-triggers.js';
 import { liveProcessGroups } from './process-groups.js';
+import { registerLiveConnector } from './live-connectors.js';
 import { protocolArgs, type ExitResult, type Launcher, type LaunchRequest, type RunningConnector } from './launcher.js';
 
 export interface ProcessCommand {
@@ -42,7 +43,7 @@ export class ProcessLauncher implements Launcher {
       await rm(workDir, { recursive: true, force: true });
       throw spawnError(this.displayName, this.command.file, error);
     }
-    return new RunningProcess(child, workDir, request);
+    return new RunningProcess(child, workDir, request, this.displayName);
   }
 }
 
@@ -78,12 +79,14 @@ class RunningProcess implements RunningConnector {
     readonly child: ConnectorSubprocess,
     workDir: string,
     request: LaunchRequest,
+    displayName: string,
   ) {
     this.stdin = child.stdin ?? null;
     this.stdout = child.stdout!;
     this.#pid = child.pid!;
     this.#graceMs = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     liveProcessGroups.add(this.#pid);
+    const unregister = registerLiveConnector({ name: displayName, kill: () => killGroup(this.#pid, 'SIGKILL') });
     // A connector that stops reading its stdin must not crash Sluice with EPIPE; the exit code tells the story.
     this.stdin?.on('error', () => undefined);
     forwardStderrLines(child.stderr!, request.onStderrLine);
@@ -101,6 +104,7 @@ class RunningProcess implements RunningConnector {
       // reader gets it, then the end of input once the last helper holding them is gone.
       killGroup(this.#pid, 'SIGKILL');
       liveProcessGroups.delete(this.#pid);
+      unregister();
       await child;
       await rm(workDir, { recursive: true, force: true });
       return { exitCode: signal ? null : code, signal, timedOut: triggers.timedOut, cancelled: triggers.cancelled };
