@@ -1,11 +1,9 @@
-// Owns running a connector as a local process: its own owner-only working directory holding its files,
+// Owns running a connector as a local process: its own owner-only working directory holding its files (work-dirs.ts),
 // a minimal environment, stderr split into lines, timeouts and cancellation that end the whole process group
 // (SIGTERM, then SIGKILL after a grace period), and no process left behind once it has exited.
 import { execa } from 'execa';
 import { once } from 'node:events';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { SluiceError } from '../errors.js';
 import { isolatedEnvironment } from './isolated-environment.js';
 import { writeConnectorFiles } from './connector-files.js';
@@ -13,6 +11,7 @@ import { forwardStderrLines } from './stderr-lines.js';
 import { armStopTriggers } from './stop-triggers.js';
 import { liveProcessGroups } from './process-groups.js';
 import { registerLiveConnector } from './live-connectors.js';
+import { makeWorkDir } from './work-dirs.js';
 import { protocolArgs, type ExitResult, type Launcher, type LaunchRequest, type RunningConnector } from './launcher.js';
 
 export interface ProcessCommand {
@@ -31,8 +30,7 @@ export class ProcessLauncher implements Launcher {
   ) {}
 
   async launch(request: LaunchRequest): Promise<RunningConnector> {
-    const workDir = await mkdtemp(join(tmpdir(), 'sluice-connector-'));
-    await chmod(workDir, 0o700);
+    const workDir = await makeWorkDir();
     let child: ConnectorSubprocess;
     try {
       const paths = await writeConnectorFiles(workDir, request.files ?? {});
