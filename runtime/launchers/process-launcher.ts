@@ -12,6 +12,7 @@ import { armStopTriggers } from './stop-triggers.js';
 import { liveProcessGroups } from './process-groups.js';
 import { registerLiveConnector } from './live-connectors.js';
 import { makeWorkDir } from './work-dirs.js';
+import { releaseWhenDrained } from './pipe-release.js';
 import { protocolArgs, type ExitResult, type Launcher, type LaunchRequest, type RunningConnector } from './launcher.js';
 
 export interface ProcessCommand {
@@ -99,11 +100,11 @@ class RunningProcess implements RunningConnector {
     this.exited = exit.then(async ({ code, signal }) => {
       triggers.dispose();
       // Whatever the connector started and left running goes with it; what it wrote is still in the pipes, and the
-      // reader gets it, then the end of input once the last helper holding them is gone.
+      // reader gets it, then the end of input once the last helper holding them is gone (or let go of).
       killGroup(this.#pid, 'SIGKILL');
       liveProcessGroups.delete(this.#pid);
       unregister();
-      await child;
+      await Promise.all([releaseWhenDrained(child.stdout!), releaseWhenDrained(child.stderr!)]);
       await rm(workDir, { recursive: true, force: true });
       return { exitCode: signal ? null : code, signal, timedOut: triggers.timedOut, cancelled: triggers.cancelled };
     });

@@ -77,3 +77,25 @@ describe('a connector whose background helper holds its stdout', () => {
     expect(result.seconds).toBeLessThan(15);
   });
 });
+
+describe('a connector whose helper left its process group (setsid) and holds its stdout', () => {
+  it('read prints everything the source wrote and returns soon after the source exited', async () => {
+    const dir = tempDir();
+    const marker = randomUUID();
+    const started = Date.now();
+    try {
+      const result = await sluice([
+        'read', `${fixture('with-detached-helper.sh')} ${fixture('counter-source.mjs')}`,
+        '--config', jsonFile(dir, 'config.json', { count: 3 }),
+        '--catalog', jsonFile(dir, 'catalog.json', catalog),
+        '--env', `MARK=${marker}`,
+      ], { timeout: 20_000 });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(jsonLines(result.stdout).filter((message) => message.type === 'RECORD').map((message) => message.record.data.id)).toEqual([1, 2, 3]);
+      expect((Date.now() - started) / 1000).toBeLessThan(10);
+    } finally {
+      // Out of Sluice's reach by design: the test ends it.
+      for (const pid of pidsWithEnv('MARK', marker)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
