@@ -52,13 +52,15 @@ export function interruptSignal(logger?: Logger): AbortSignal {
   if (interruption) return interruption.signal;
   const controller = new AbortController();
   interruption = controller;
+  // A third signal while the second one's kills are under way changes nothing.
+  let forcing: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
       logger?.warn(`${signal}: stopping; send it again to stop at once`);
       controller.abort(new SluiceError('sync.interrupted', 'interrupted', { exitCode: 130 }));
       return;
     }
-    void forceStop(signal);
+    forcing ??= forceStop(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
