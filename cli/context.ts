@@ -5,6 +5,9 @@ import { resolveConnector, type DockerOptions } from '../runtime/connector-ref.j
 import { ConnectorClient } from '../runtime/connector-client.js';
 import { createLogger, type LogLevel, type Logger } from '../runtime/logger.js';
 import { SluiceError } from '../runtime/errors.js';
+import { killLiveConnectors } from '../runtime/launchers/live-connectors.js';
+import { constants as osConstants } from 'node:os';
+import { printError } from './output.js';
 
 export interface ConnectorOptions {
   timeout?: string;
@@ -38,14 +41,42 @@ export function loggerFor(command: Command): Logger {
   return createLogger({ level: logLevel });
 }
 
-/** Aborted on the first Ctrl-C or SIGTERM; the CLI then stops connectors and exits 130. */
-export function interruptSignal(): AbortSignal {
+let interruption: AbortController | undefined;
+
+/**
+ * Aborted on the first Ctrl-C or SIGTERM: the command stops its connectors (a sync lets its destination finish,
+ * within --destination-timeout) and exits 130. A second one kills every connector at once and exits 128+N.
+ * One signal for the whole process, whoever asks for it.
+ */
+export function interruptSignal(logger?: Logger): AbortSignal {
+  if (interruption) return interruption.signal;
   const controller = new AbortController();
-  const abort = (): void => controller.abort(new SluiceError('sync.interrupted', 'interrupted', { exitCode: 130 }));
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
+  interruption = controller;
+  // A third signal while the second one's kills are under way changes nothing.
+  let forcing: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) {
+      logger?.warn(`${signal}: stopping; send it again to stop at once`);
+      controller.abort(new SluiceError('sync.interrupted', 'interrupted', { exitCode: 130 }));
+      return;
+    }
+    forcing ??= forceStop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return controller.signal;
 }
+
+/** The second signal: kill every connector still running, say which, and exit without waiting for anything else. */
+async function forceStop(signal: NodeJS.Signals): Promise<void> {
+  const killed = await killLiveConnectors(FORCE_STOP_TIMEOUT_MS);
+  const what = killed.length === 0 ? 'no connector was running' : `killed ${killed.join(', ')}`;
+  printError(new SluiceError('cli.force_stopped', `stopped at once by a second ${signal}; ${what}`), false);
+  process.exit(128 + osConstants.signals[signal]);
+}
+
+/** How long a forced stop waits for the kill orders to be given (a container's removal goes through the engine). */
+const FORCE_STOP_TIMEOUT_MS = 5_000;
 
 export async function connectorClient(
   reference: string,

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global-options.js';
 import { printError } from './output.js';
 import { exitCodeFor, ExitCode, SluiceError } from '../runtime/errors.js';
+import { sweepStaleWorkDirs } from '../runtime/launchers/work-dirs.js';
 
 // Each command's module is loaded only when that command runs (or for the full help): loading every module of the
 // control plane to run `sluice read` would add half a second to every start.
@@ -57,6 +58,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (`sluice read … | head`) must not crash Sluice with EPIPE.
   process.stdout.on('error', () => undefined);
+  // Connector files a killed Sluice left in the temp directory (configs, secrets included) go first.
+  await sweepStaleWorkDirs().catch(() => undefined);
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);

@@ -37,7 +37,7 @@ export async function syncConnection(name: string, options: ConnectionSyncOption
     });
   }
   const { logLevel } = command.optsWithGlobals<GlobalOptions>();
-  const interrupt = interruptSignal();
+  const interrupt = interruptSignal(loggerFor(command));
   await withStore(options, async (store) => {
     const connection = await findConnection(store, name);
     let stopProgress = (): void => undefined;

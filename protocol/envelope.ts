@@ -1,13 +1,16 @@
 // Owns telling what one output line of a connector is, doing as little work as the answer needs.
 // A RECORD line written the usual way ({"type":"RECORD","record":{"stream":"…"…) is recognised from its first
-// bytes without parsing it, so the relay can forward the original bytes; every other line is parsed in full
-// and checked for the fields its type requires. Lines that are not protocol messages are reported, never thrown.
-// A STATE is parsed again keeping every digit of its numbers (exact-json.ts): it is stored and handed back.
+// bytes without parsing it, then checked for well-formedness in one cheap pass (protocol/record-line.ts), so the
+// relay can forward the original bytes knowing the destination reads the same record of the same stream; every
+// other line is parsed in full and checked for the fields its type requires. Lines that are not protocol
+// messages are reported, never thrown. A STATE is parsed again keeping every digit of its numbers
+// (exact-json.ts): it is stored and handed back.
 import type { AirbyteMessage } from './types.generated.js';
 import { parseExactJson } from './exact-json.js';
+import { recordLineProblem } from './record-line.js';
 
 export type LineKind =
-  /** A RECORD recognised from its prefix; the rest of the line was not parsed. */
+  /** A RECORD recognised from its prefix and checked to be well-formed JSON; it was not parsed. */
   | { kind: 'record'; stream: string }
   /** A parsed protocol message (including RECORDs written in an unusual key order). */
   | { kind: 'message'; message: AirbyteMessage }
@@ -31,8 +34,9 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
 /** Classifies `buffer[start, end)`, one line without its line ending. */
 export function classifyLine(buffer: Buffer, start: number, end: number): LineKind {
   const stream = recordStreamFromPrefix(buffer, start, end);
-  if (stream !== undefined) return { kind: 'record', stream };
-  return parseLine(buffer, start, end);
+  if (stream === undefined) return parseLine(buffer, start, end);
+  const problem = recordLineProblem(buffer, start, lastNameEnd + 1, end);
+  return problem === undefined ? { kind: 'record', stream } : { kind: 'noise', reason: problem };
 }
 
 /** Parses one line in full and checks the envelope. */
@@ -141,8 +145,8 @@ const CLOSE_BRACE = 0x7d;
  * When the line begins `{"type":"RECORD","record":{"stream":"NAME"` (any JSON white space between tokens) and
  * ends with `}`, returns NAME; otherwise undefined and the caller parses the line. The first key of the outer
  * object is then certainly the message type and the first key of `record` its stream, so nothing after the
- * stream name can change what the line is. Names with escapes take the slow path. The rest of the line is
- * not checked here: the relay checks UTF-8 validity once per chunk, and `--validate` parses records when asked.
+ * stream name can change what the line is, except a repeated key, which classifyLine checks with the rest of
+ * the line. Names with escapes take the slow path. UTF-8 validity is checked by the relay once per chunk.
  */
 export function recordStreamFromPrefix(buffer: Buffer, start: number, end: number): string | undefined {
   // Most connectors write the compact form: check it in one pass before the white-space-tolerant walk.
@@ -182,10 +186,11 @@ function streamNameAt(buffer: Buffer, at: number, end: number): string | undefin
   while (nameEnd < end) {
     const byte = buffer[nameEnd];
     if (byte === QUOTE) break;
-    if (byte === BACKSLASH) return undefined;
+    if (byte === BACKSLASH || byte! < 0x20) return undefined;
     nameEnd++;
   }
   if (nameEnd >= end) return undefined;
+  lastNameEnd = nameEnd;
   let last = end - 1;
   while (last > nameEnd && isSpace(buffer[last]!)) last--;
   if (buffer[last] !== CLOSE_BRACE) return undefined;
@@ -197,6 +202,10 @@ const TYPE_KEY = Buffer.from('"type"');
 const RECORD_VALUE = Buffer.from('"RECORD"');
 const RECORD_KEY = Buffer.from('"record"');
 const STREAM_KEY = Buffer.from('"stream"');
+
+// Where the closing quote of the last stream name found is: classifyLine checks the line from there. A module
+// variable rather than a returned object, to allocate nothing per record.
+let lastNameEnd = 0;
 
 // Stream names repeat on every record: decode each distinct name once.
 let lastNameBytes: Buffer | undefined;

@@ -155,7 +155,7 @@ export class ConnectorClient {
     let found: AirbyteMessage | undefined;
     try {
       for await (const item of readMessages(running.stdout, { maxLineBytes: this.options.maxLineBytes })) {
-        if (item.kind === 'noise') output.handleNoise(item.text, item.reason);
+        if (item.kind === 'noise') output.handleNoise(item.text, item.reason, item.lineNumber);
         else if (item.message.type !== wanted) output.handleSideMessage(item.message);
         else if (found) this.logger.warn(`the connector sent more than one ${wanted} message; the first one is used`);
         else found = item.message;

@@ -61,11 +61,15 @@ export class ConnectorOutput {
     if (log.level === 'ERROR' || log.level === 'FATAL') this.lastErrorLog = this.redact(log.message);
   }
 
-  /** A stdout line that is not a protocol message: connectors print logs there too. */
-  handleNoise(text: string, reason: string): void {
+  /**
+   * A stdout line that is not a protocol message (`line` counts from 1): connectors print logs there too. One
+   * that looked like a RECORD but was not forwarded is a warning: a record the destination will not get.
+   */
+  handleNoise(text: string, reason: string, line?: number): void {
     this.noiseLines++;
+    const level = reason.startsWith('RECORD ') ? 'warn' : 'info';
     // Masked before it is cut: a secret across the cut would otherwise show its first characters.
-    this.logger.info({ stdout: true, reason }, truncate(this.redact(text)));
+    this.logger[level]({ stdout: true, reason, line }, truncate(this.redact(text)));
   }
 
   /** Gives to the launcher as onStderrLine. */

@@ -44,6 +44,7 @@ export const errorCodes = {
   'sync.destination_hung': 'runtime',
   'sync.source_hung': 'runtime',
   'sync.interrupted': 'runtime',
+  'cli.force_stopped': 'runtime',
   'acceptance.failed': 'runtime',
   'store.unavailable': 'environment',
   'store.migration_failed': 'environment',

@@ -2,8 +2,9 @@
 //  1. A sync of N records from source-faker to destination-dev-null through `sluice sync`, against the same two
 //     connector commands piped directly (`source read | destination write`): records/s, MB/s, the runtime's own
 //     peak RSS, and the ratio sluice/direct (median of alternating runs).
-//  2. The line-level choices behind the relay, in process, on the same 1M lines: splitting only (baseline), our
-//     prefix classification, JSON.parse per line, and the ndjson package's parser.
+//  2. The line-level choices behind the relay, in process, on the same 1M lines: splitting only (baseline), the
+//     RECORD prefix alone, the prefix plus the structural check the relay does (classifyLine), JSON.parse per line,
+//     and the ndjson package's parser.
 // Environment: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 3).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
@@ -96,7 +97,7 @@ console.log('');
 
 // ---- 2. line-level choices ---------------------------------------------------------------------------------
 const { LineSplitter } = await import(join(dist, 'protocol/line-splitter.js'));
-const { classifyLine } = await import(join(dist, 'protocol/envelope.js'));
+const { classifyLine, recordStreamFromPrefix } = await import(join(dist, 'protocol/envelope.js'));
 const lineCount = 1_000_000;
 const sample = [];
 for (let id = 1; id <= 1000; id++) {
@@ -120,9 +121,17 @@ const splitOnly = measure('split lines (baseline)', () => {
   let count = 0;
   for (const chunk of chunks) splitter.push(chunk, () => count++);
 });
-const prefix = measure('split + RECORD prefix', () => {
+const prefixOnly = measure('split + RECORD prefix only', () => {
   const splitter = new LineSplitter();
-  for (const chunk of chunks) splitter.push(chunk, (buffer, start, end) => classifyLine(buffer, start, end));
+  for (const chunk of chunks) splitter.push(chunk, (buffer, start, end) => recordStreamFromPrefix(buffer, start, end));
+});
+const prefix = measure('split + prefix + structure', () => {
+  const splitter = new LineSplitter();
+  for (const chunk of chunks) {
+    splitter.push(chunk, (buffer, start, end) => {
+      if (classifyLine(buffer, start, end).kind !== 'record') throw new Error('a sample line was not taken for a record');
+    });
+  }
 });
 const parse = measure('split + JSON.parse', () => {
   const splitter = new LineSplitter();
@@ -142,6 +151,6 @@ for (let run = 0; run < runs; run++) {
 }
 console.log(`2. the relay's per-line choices, in process, ${fmt(lineCount)} lines of ${block.length / 1000} B`);
 console.log(`   ${'variant'.padEnd(28)} ${'ms'.padStart(8)} ${'lines/s'.padStart(12)} ${'ratio'.padStart(7)}`);
-for (const [name, ms] of [splitOnly, prefix, parse, reserialise, ['ndjson.parse() stream', median(ndjsonTimes)]]) {
+for (const [name, ms] of [splitOnly, prefixOnly, prefix, parse, reserialise, ['ndjson.parse() stream', median(ndjsonTimes)]]) {
   console.log(`   ${name.padEnd(28)} ${fmt(ms).padStart(8)} ${fmt(lineCount / (ms / 1000)).padStart(12)} ${fmt(ms / splitOnly[1], 2).padStart(7)}`);
 }

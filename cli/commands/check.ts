@@ -13,7 +13,7 @@ export function checkCommand(): Command {
     .option('--json', 'print the connection status as JSON')
     .action(async (reference: string, options: ConnectorOptions & { config?: string; json?: boolean }, command: Command) => {
       const config = options.config === undefined ? {} : await readJsonFile(options.config, 'config');
-      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal());
+      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal(loggerFor(command)));
       const status = await client.check(config, options.config ?? 'config');
       if (options.json) printJson(status);
       else printLines([`${status.status}${status.message ? `: ${status.message}` : ''}`]);

@@ -13,7 +13,7 @@ export function discoverCommand(): Command {
     .option('--json', 'print the CATALOG as JSON')
     .action(async (reference: string, options: ConnectorOptions & { config?: string; json?: boolean }, command: Command) => {
       const config = options.config === undefined ? {} : await readJsonFile(options.config, 'config');
-      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal());
+      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal(loggerFor(command)));
       const catalog = await client.discover(config, options.config ?? 'config');
       if (options.json) printJson(catalog);
       else printLines(describeCatalog(catalog));

@@ -26,7 +26,7 @@ export function readCommand(): Command {
       const config = await readJsonFile(options.config, 'config');
       const catalog = await readCatalogFile(options.catalog);
       const state = options.state === undefined ? undefined : await StateFile.readForSource(options.state);
-      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal());
+      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal(loggerFor(command)));
       await client.prepareConfig(config, options.config);
       const source = await client.startRead({ config, catalog, state });
       try {
@@ -42,7 +42,7 @@ export function readCommand(): Command {
               if (message.type === 'CONTROL' && message.control?.connectorConfig) client.maskSecretsOf(message.control.connectorConfig.config);
               return redactedLine(message, client.redact);
             },
-            noise: (text, reason) => source.output.handleNoise(text, reason),
+            noise: (text, reason, line) => source.output.handleNoise(text, reason, line),
           },
           { maxLineBytes: Number(options.maxLineBytes) },
         );

@@ -10,7 +10,7 @@ export function specCommand(): Command {
     .argument('<connector>', 'built-in name, path, command, or docker:IMAGE[:TAG]')
     .option('--json', 'print the SPEC as JSON')
     .action(async (reference: string, options: ConnectorOptions & { json?: boolean }, command: Command) => {
-      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal());
+      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal(loggerFor(command)));
       const spec = await client.spec();
       if (options.json) printJson(spec);
       else printLines(describeSpec(client.name, spec));

@@ -66,7 +66,7 @@ export function syncCommand(): Command {
       }
       if (options.catalog && options.streams) throw new SluiceError('cli.usage', 'use --catalog or --streams, not both');
       const logger = loggerFor(command);
-      const interrupt = interruptSignal();
+      const interrupt = interruptSignal(logger);
       const sourceConfig = await readJsonFile(options.sourceConfig!, 'config');
       const destinationConfig = await readJsonFile(options.destinationConfig!, 'config');
       const catalog = options.catalog ? await readCatalogFile(options.catalog) : undefined;

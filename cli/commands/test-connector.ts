@@ -35,7 +35,7 @@ export function testConnectorCommand(): Command {
       const invalidConfig = options.configInvalid === undefined ? undefined : await readJsonFile(options.configInvalid, 'config');
       const catalog = options.catalog === undefined ? undefined : await readCatalogFile(options.catalog);
       const timeout = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
-      const client = await connectorClient(reference, { ...options, timeout }, loggerFor(command), interruptSignal());
+      const client = await connectorClient(reference, { ...options, timeout }, loggerFor(command), interruptSignal(loggerFor(command)));
       const report = await runAcceptanceTests({ client, config, invalidConfig, catalog, kind: options.kind });
       const counts = countOutcomes(report);
       if (options.json) printJson({ connector: report.connector, kind: report.kind, kindReason: report.kindReason, ...counts, results: report.results });

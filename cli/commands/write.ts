@@ -26,7 +26,7 @@ export function writeCommand(): Command {
     .action(async (reference: string, options: WriteOptions, command: Command) => {
       const config = await readJsonFile(options.config, 'config');
       const catalog = await readCatalogFile(options.catalog);
-      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal());
+      const client = await connectorClient(reference, options, loggerFor(command), interruptSignal(loggerFor(command)));
       await client.prepareConfig(config, options.config);
       const destination = await client.startWrite({ config, catalog });
       const stdin = destination.running.stdin!;
@@ -66,7 +66,7 @@ export function writeCommand(): Command {
             if (message.type === 'CONTROL' && message.control?.connectorConfig) client.maskSecretsOf(message.control.connectorConfig.config);
             return redactedLine(message, client.redact);
           },
-          noise: (text, reason) => destination.output.handleNoise(text, reason),
+          noise: (text, reason, line) => destination.output.handleNoise(text, reason, line),
         },
         { maxLineBytes },
       );

@@ -65,7 +65,7 @@ export async function runCommand(target: RunTarget, request: RunRequest): Promis
   try {
     for await (const item of readMessages(running.stdout, { maxLineBytes: client.options.maxLineBytes })) {
       if (item.kind === 'noise') {
-        output.handleNoise(item.text, item.reason);
+        output.handleNoise(item.text, item.reason, item.lineNumber);
         continue;
       }
       const problem = messageProblem(item.message);

@@ -12,6 +12,7 @@ import type { ContainerStdio } from './docker-stdio.js';
 import type { ExitResult, LaunchRequest, RunningConnector } from './launcher.js';
 import { forwardStderrLines } from './stderr-lines.js';
 import { armStopTriggers } from './stop-triggers.js';
+import { registerLiveConnector } from './live-connectors.js';
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 
@@ -34,6 +35,7 @@ export class RunningContainer implements RunningConnector {
     readonly container: Dockerode.Container,
     stdio: ContainerStdio,
     request: LaunchRequest,
+    displayName: string,
   ) {
     this.stdin = stdio.stdin;
     this.stdout = stdio.stdout;
@@ -43,6 +45,10 @@ export class RunningContainer implements RunningConnector {
     forwardStderrLines(stdio.stderr, request.onStderrLine);
 
     const triggers = armStopTriggers(request, () => this.stop());
+    const unregister = registerLiveConnector({
+      name: displayName,
+      kill: () => container.remove({ force: true, v: true }).then(() => undefined, () => undefined),
+    });
 
     const status = container.wait().then(
       (result: { StatusCode?: number }) => result.StatusCode ?? null,
@@ -51,6 +57,7 @@ export class RunningContainer implements RunningConnector {
     );
     this.exited = status.then(async (statusCode) => {
       triggers.dispose();
+      unregister();
       const oomKilled = await container.inspect().then(
         (info) => info.State.OOMKilled === true,
         () => false,

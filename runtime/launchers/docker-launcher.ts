@@ -3,7 +3,8 @@
 // DOCKER_HOST names (unix:// or tcp://, read by dockerode as the docker CLI reads it), local or remote.
 //
 // Each container gets only the image's environment plus request.env, runs under docker-init (so SIGTERM reaches the
-// connector instead of being ignored by PID 1), is labelled io.sluice.launcher=1, and is removed after it exits.
+// connector instead of being ignored by PID 1), is labelled io.sluice.launcher=1 and with its owner (host:pid), and
+// is removed after it exits; those a killed Sluice left are removed before the first launch (docker-sweep.ts).
 import Dockerode from 'dockerode';
 import { SluiceError } from '../errors.js';
 import { airbyteEntrypoint, containerProcess } from './docker-entrypoint.js';
@@ -11,6 +12,7 @@ import { containerFilePaths, putConnectorFiles, resolveContainerUser } from './d
 import { dockerHostName, engineUnavailable, findImage, isEngineUnreachable, message } from './docker-image.js';
 import { RunningContainer } from './docker-container.js';
 import { attachStdio, type ContainerStdio } from './docker-stdio.js';
+import { OWNER_LABEL, ownerLabelValue, sweepStaleContainers } from './docker-sweep.js';
 import { protocolArgs, type Launcher, type LaunchRequest, type RunningConnector } from './launcher.js';
 
 export const CONTAINER_LABEL = 'io.sluice.launcher';
@@ -50,6 +52,8 @@ export class DockerLauncher implements Launcher {
   async launch(request: LaunchRequest): Promise<RunningConnector> {
     const host = await dockerHostName(this.#docker);
     const image = await findImage(this.#docker, this.options.image, { pull: this.options.pull ?? false, host });
+    // Containers a killed Sluice left behind on this engine go first.
+    await sweepStaleContainers(this.#docker, CONTAINER_LABEL);
     const files = request.files ?? {};
     const args = [...protocolArgs(request.command, containerFilePaths(files)), ...(request.extraArgs ?? [])];
     const container = await this.#create(image, request, args, host);
@@ -64,7 +68,7 @@ export class DockerLauncher implements Launcher {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       throw this.#startError(error, host);
     }
-    return new RunningContainer(container, stdio, request);
+    return new RunningContainer(container, stdio, request, this.displayName);
   }
 
   /** Creates the container; with an AIRBYTE_ENTRYPOINT, once more without a shell if the image turns out to have none. */
@@ -103,7 +107,12 @@ export class DockerLauncher implements Launcher {
         ...command,
         // Added to the image's own environment by the engine; nothing of Sluice's environment is passed.
         Env: Object.entries(request.env ?? {}).map(([name, value]) => `${name}=${value}`),
-        Labels: { [CONTAINER_LABEL]: '1', 'io.sluice.image': this.options.image, 'io.sluice.command': request.command },
+        Labels: {
+          [CONTAINER_LABEL]: '1',
+          [OWNER_LABEL]: ownerLabelValue(),
+          'io.sluice.image': this.options.image,
+          'io.sluice.command': request.command,
+        },
         Tty: false,
         AttachStdin: stdin,
         AttachStdout: true,

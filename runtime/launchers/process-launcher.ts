@@ -1,17 +1,18 @@
-// Owns running a connector as a local process: its own owner-only working directory holding its files,
+// Owns running a connector as a local process: its own owner-only working directory holding its files (work-dirs.ts),
 // a minimal environment, stderr split into lines, timeouts and cancellation that end the whole process group
 // (SIGTERM, then SIGKILL after a grace period), and no process left behind once it has exited.
 import { execa } from 'execa';
 import { once } from 'node:events';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { SluiceError } from '../errors.js';
 import { isolatedEnvironment } from './isolated-environment.js';
 import { writeConnectorFiles } from './connector-files.js';
 import { forwardStderrLines } from './stderr-lines.js';
 import { armStopTriggers } from './stop-triggers.js';
 import { liveProcessGroups } from './process-groups.js';
+import { registerLiveConnector } from './live-connectors.js';
+import { makeWorkDir } from './work-dirs.js';
+import { releaseWhenDrained } from './pipe-release.js';
 import { protocolArgs, type ExitResult, type Launcher, type LaunchRequest, type RunningConnector } from './launcher.js';
 
 export interface ProcessCommand {
@@ -30,8 +31,7 @@ export class ProcessLauncher implements Launcher {
   ) {}
 
   async launch(request: LaunchRequest): Promise<RunningConnector> {
-    const workDir = await mkdtemp(join(tmpdir(), 'sluice-connector-'));
-    await chmod(workDir, 0o700);
+    const workDir = await makeWorkDir();
     let child: ConnectorSubprocess;
     try {
       const paths = await writeConnectorFiles(workDir, request.files ?? {});
@@ -42,7 +42,7 @@ export class ProcessLauncher implements Launcher {
       await rm(workDir, { recursive: true, force: true });
       throw spawnError(this.displayName, this.command.file, error);
     }
-    return new RunningProcess(child, workDir, request);
+    return new RunningProcess(child, workDir, request, this.displayName);
   }
 }
 
@@ -78,30 +78,35 @@ class RunningProcess implements RunningConnector {
     readonly child: ConnectorSubprocess,
     workDir: string,
     request: LaunchRequest,
+    displayName: string,
   ) {
     this.stdin = child.stdin ?? null;
     this.stdout = child.stdout!;
     this.#pid = child.pid!;
     this.#graceMs = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     liveProcessGroups.add(this.#pid);
+    const unregister = registerLiveConnector({ name: displayName, kill: () => killGroup(this.#pid, 'SIGKILL') });
     // A connector that stops reading its stdin must not crash Sluice with EPIPE; the exit code tells the story.
     this.stdin?.on('error', () => undefined);
     forwardStderrLines(child.stderr!, request.onStderrLine);
 
     const triggers = armStopTriggers(request, () => this.stop());
 
-    this.exited = child.then(async (result) => {
+    // The exit of the connector itself, not the end of its pipes: a helper it left in the background (`sleep 90 &
+    // exec …`) may hold them open.
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    this.exited = exit.then(async ({ code, signal }) => {
       triggers.dispose();
-      // Whatever the connector started and left running goes with it.
+      // Whatever the connector started and left running goes with it; what it wrote is still in the pipes, and the
+      // reader gets it, then the end of input once the last helper holding them is gone (or let go of).
       killGroup(this.#pid, 'SIGKILL');
       liveProcessGroups.delete(this.#pid);
+      unregister();
+      await Promise.all([releaseWhenDrained(child.stdout!), releaseWhenDrained(child.stderr!)]);
       await rm(workDir, { recursive: true, force: true });
-      return {
-        exitCode: result.signal ? null : (result.exitCode ?? null),
-        signal: result.signal ?? null,
-        timedOut: triggers.timedOut,
-        cancelled: triggers.cancelled,
-      };
+      return { exitCode: signal ? null : code, signal, timedOut: triggers.timedOut, cancelled: triggers.cancelled };
     });
   }
 

@@ -18,6 +18,7 @@ import { persistConfigUpdate } from './config-update.js';
 import { isIdentityMapping, mapCatalog, mappedRecordLine, type StreamMapping } from './stream-mapping.js';
 import { sendStreamsComplete } from '../stream-completion.js';
 import { Watchdog } from './watchdog.js';
+import { DestinationDeadline } from './destination-deadline.js';
 
 export interface SyncSide {
   client: ConnectorClient;
@@ -72,9 +73,16 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     throw error;
   }
   let interrupted = false;
+  // After an interruption the destination has a bounded time to finish what it received.
+  const deadline = new DestinationDeadline(destination.client.name, request.destinationIdleTimeoutMs, (error) => {
+    fail(error);
+    void reader.running.stop();
+    void writer.running.stop();
+  });
   const onAbort = (): void => {
     interrupted = true;
     void reader.running.stop();
+    deadline.interrupted();
   };
   request.signal?.addEventListener('abort', onAbort, { once: true });
   if (request.signal?.aborted) onAbort();
@@ -106,7 +114,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   const echoes = relayLines(
     writer.running.stdout,
     null,
-    { record: () => false, message: onDestinationMessage, noise: (text, reason) => writer.output.handleNoise(text, reason) },
+    { record: () => false, message: onDestinationMessage, noise: (text, reason, line) => writer.output.handleNoise(text, reason, line) },
     { maxLineBytes: request.maxLineBytes },
   ).catch((error: unknown) => {
     fail(streamError(destination.client, 'write', error));
@@ -175,13 +183,15 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return false;
       }
     },
-    noise: (text, reason) => reader.output.handleNoise(text, reason),
+    noise: (text, reason, line) => reader.output.handleNoise(text, reason, line),
   };
 
   const watchdog = new Watchdog(request, () => {
     fail(new SluiceError('sync.source_hung', `source ${source.client.name} sent nothing for ${seconds(request.sourceIdleTimeoutMs)} and was stopped`, { failureType: 'transient_error' }));
     void reader.running.stop();
   }, () => {
+    // Once interrupted, the interruption's deadline decides how long the destination may take.
+    if (interrupted) return;
     fail(new SluiceError('sync.destination_hung', `destination ${destination.client.name} took no input for ${seconds(request.destinationIdleTimeoutMs)} and was stopped`, { failureType: 'transient_error' }));
     void reader.running.stop();
     void writer.running.stop();
@@ -208,9 +218,11 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     await sendStreamsComplete(writer.running.stdin, catalog).catch(() => undefined);
   }
   writer.running.stdin?.end();
+  deadline.inputEnded();
   const destinationExit = writer.finish().catch((error: unknown) => error);
   await echoes;
   const destinationError = await destinationExit;
+  deadline.stop();
   request.signal?.removeEventListener('abort', onAbort);
   await Promise.all(sideWork);
   await stateFile.flushed();

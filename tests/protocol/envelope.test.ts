@@ -57,3 +57,53 @@ describe('classifyLine', () => {
     expect(classify('{"type":"TRACE","trace":{"type":"ERROR","emitted_at":1.5,"error":{"message":"x"}}}').kind).toBe('message');
   });
 });
+
+describe('classifyLine on a RECORD that starts like one but is not well-formed', () => {
+  const prefix = '{"type":"RECORD","record":{"stream":"users"';
+
+  it.each([
+    ['trailing text after the message', `${prefix},"data":{"id":1}}} {"x":1}`, 'RECORD line is not valid JSON: unexpected text after the message at column 63'],
+    ['trailing garbage inside the message', `${prefix},"data":{"id":1}}x}`, 'RECORD line is not valid JSON: unexpected "x" at column 61'],
+    ['a raw tab in a string', `${prefix},"data":{"name":"a\tb"}}}`, 'RECORD line is not valid JSON: a raw control character (0x09) in a string at column 62'],
+    ['a raw control character in a key', `${prefix},"data":{"n\u0001":1}}}`, 'RECORD line is not valid JSON: a raw control character (0x01) in a string at column 55'],
+    ['a malformed escape', `${prefix},"data":{"name":"a\\xb"}}}`, 'RECORD line is not valid JSON: a malformed escape in a string at column 62'],
+    ['a truncated unicode escape', `${prefix},"data":{"name":"\\u12"}}}`, 'RECORD line is not valid JSON: a malformed escape in a string at column 61'],
+    ['a second record.stream', `${prefix},"data":{"id":1},"stream":"orders"}}`, 'RECORD message has two "record.stream" keys'],
+    ['a second record.stream written with escapes', `${prefix},"data":{"id":1},"str\\u0065am":"orders"}}`, 'RECORD message has two "record.stream" keys'],
+    ['a second type', `${prefix},"data":{"id":1}},"type":"STATE"}`, 'RECORD message has two "type" keys'],
+    ['a second record', `${prefix},"data":{"id":1}},"record":{"stream":"orders","data":{}}}`, 'RECORD message has two "record" keys'],
+    ['a second record.data', `${prefix},"data":{"id":1},"data":{"id":2}}}`, 'RECORD message has two "record.data" keys'],
+    ['no data', `${prefix},"emitted_at":1}}`, 'RECORD message has no "record.data" object'],
+    ['data that is not an object', `${prefix},"data":[1]}}`, 'RECORD message has no "record.data" object'],
+    ['a leading zero', `${prefix},"data":{"id":01}}}`, 'RECORD line is not valid JSON: unexpected "1" at column 59'],
+    ['a bare decimal point', `${prefix},"data":{"id":1.}}}`, 'RECORD line is not valid JSON: a malformed number at column 58'],
+    ['NaN', `${prefix},"data":{"id":NaN}}}`, 'RECORD line is not valid JSON: unexpected "N" at column 58'],
+    ['a misspelt literal', `${prefix},"data":{"ok":ture}}}`, 'RECORD line is not valid JSON: unexpected "t" at column 58'],
+    ['a missing comma', `${prefix},"data":{"a":1 "b":2}}}`, 'RECORD line is not valid JSON: unexpected """ at column 59'],
+    ['a trailing comma', `${prefix},"data":{"a":1,}}}`, 'RECORD line is not valid JSON: unexpected "}" at column 59'],
+    ['mismatched brackets', `${prefix},"data":{"a":[1}}}`, 'RECORD line is not valid JSON: unexpected "}" at column 59'],
+    ['a missing closing brace', `${prefix},"data":{"a":{"b":1}}}`, 'RECORD line is not valid JSON: it ends inside the message'],
+  ])('reports %s as noise with the reason', (_name, line, reason) => {
+    expect(classify(line)).toEqual({ kind: 'noise', reason });
+  });
+
+  it.each([
+    ['nested values of every kind', `${prefix},"data":{"a":[1,-2.5e+3,0,true,false,null,{"b":[]},{}],"s":"x\\"y\\\\\\u00e9\\n","big":123456789012345678901234567890},"emitted_at":1}}`],
+    ['spaces, tabs and a CR everywhere', '{ "type" : "RECORD" , "record" : { "stream" : "users" ,\t"data" : { "id" : 1 } , "emitted_at" : 1 } }\r'],
+    ['keys named like the watched ones deeper down', `${prefix},"data":{"stream":"x","type":"y","record":{"stream":"z"},"data":1}},"x":{"stream":1,"data":2}}`],
+    ['multi-byte UTF-8', `${prefix},"data":{"name":"żółw 🐢"}}}`],
+    ['an empty data object', `${prefix},"data":{}}}`],
+  ])('accepts %s', (_name, line) => {
+    expect(classify(line)).toEqual({ kind: 'record', stream: 'users' });
+  });
+
+  it('checks only the line it is given, not the bytes after it in the buffer', () => {
+    const buffer = Buffer.from(`${prefix},"data":{"s":"\\u00"}}}\n41"}}`);
+    const end = buffer.indexOf(0x0a);
+    expect(classifyLine(buffer, 0, end).kind).toBe('noise');
+  });
+
+  it('does not take a control character in the stream name for a record', () => {
+    expect(classify('{"type":"RECORD","record":{"stream":"us\u0001ers","data":{}}}')).toEqual({ kind: 'noise', reason: 'not valid JSON' });
+  });
+});
