@@ -27,6 +27,17 @@ export function isExactNumber(value: unknown): value is ExactNumber {
   return value instanceof ExactNumber;
 }
 
+/**
+ * Whether JSON text may hold a number JSON.parse would change: 16 or more digits in a row (dots allowed between,
+ * so long decimals count) or a three-digit exponent. False guarantees JSON.parse keeps every number's value; true
+ * may be a digit string inside a JSON string, which merely costs the exact parse.
+ */
+export function mayLoseDigits(text: string): boolean {
+  return LONG_NUMBER.test(text);
+}
+
+const LONG_NUMBER = /\d[\d.]{15}|[eE][+-]?\d{3}/;
+
 /** Parses JSON text, keeping numbers a double would change as ExactNumbers. Throws SyntaxError or JsonTooDeepError. */
 export function parseExactJson(text: string): unknown {
   const depth = nestingDepth(text);

@@ -21,8 +21,9 @@ export interface LineRouter {
   /**
    * Any parsed message (RECORDs too, when not written the usual way). Return true to forward it as it came, or
    * the bytes of a line to forward in its place (without newline), e.g. a log message with secrets masked.
+   * `line` is the message's original bytes (a view into the input: copy what you keep).
    */
-  message(message: AirbyteMessage, bytes: number): boolean | Buffer;
+  message(message: AirbyteMessage, bytes: number, line: Buffer): boolean | Buffer;
   /** A line that is not a protocol message (`lineNumber` counts from 1). It is never forwarded. */
   noise(text: string, reason: string, lineNumber: number): void;
 }
@@ -95,7 +96,7 @@ export async function relayLines(
       return;
     }
     if (kind.kind === 'message') {
-      const verdict = router.message(kind.message, end - start);
+      const verdict = router.message(kind.message, end - start, buffer.subarray(start, end));
       if (verdict === true) forward(buffer, start, end, next);
       else if (verdict !== false) {
         closeRun();

@@ -1,16 +1,15 @@
 // Owns reading and writing JSON without losing digits: a number a double cannot hold exactly (more than 15
 // significant digits, or out of range) is kept as a LosslessNumber holding its original text. A cheap pre-check
-// lets text without such a number go through the native JSON.parse; only text with a run of 16 digits or dots
-// (every long number has one; a long digit string inside a string merely takes the slower path) is parsed by
-// lossless-json. Duplicate keys keep the last value, as JSON.parse does.
+// (protocol/exact-json.ts's mayLoseDigits: a run of 16 digits or dots, or a three-digit exponent) lets text
+// without such a number go through the native JSON.parse; only the rest is parsed by lossless-json. Duplicate
+// keys keep the last value, as JSON.parse does.
+import { mayLoseDigits } from '../../protocol/exact-json.js';
 import { LosslessNumber, compareNumber, isLosslessNumber, isSafeNumber, parse, stringify } from 'lossless-json';
 
 export { LosslessNumber, isLosslessNumber };
 
-const LONG_NUMBER = /\d[\d.]{15}/;
-
 /** Whether `text` may hold a number JSON.parse would round; false guarantees it holds none. */
-export const mightHaveLongNumbers = (text: string): boolean => LONG_NUMBER.test(text);
+export const mightHaveLongNumbers = mayLoseDigits;
 
 const parseNumber = (text: string): number | LosslessNumber => (isSafeNumber(text) ? Number(text) : new LosslessNumber(text));
 const lastWins = ({ newValue }: { newValue: unknown }): unknown => newValue;

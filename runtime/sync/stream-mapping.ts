@@ -1,10 +1,11 @@
 // Owns where a connection's streams land in the destination: a prefix added to each stream name, and a namespace
 // that replaces the source's (null keeps it). The destination gets the mapped configured catalog and each RECORD
-// re-serialised with the mapped name (unknown fields kept); the source, the state and the ledger keep the
-// source's names. With no prefix and no namespace nothing is mapped and records pass as their original bytes.
+// re-serialised with the mapped name (unknown fields kept, every digit of its numbers kept); the source, the
+// state and the ledger keep the source's names. With no prefix and no namespace nothing is mapped and records pass as their original bytes.
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../errors.js';
+import { mayLoseDigits, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
 
 export interface StreamMapping {
   prefix: string;
@@ -34,11 +35,16 @@ export function mapCatalog(catalog: ConfiguredAirbyteCatalog, mapping: StreamMap
 }
 
 /** The RECORD line the destination gets: the same message with its stream (and namespace) mapped. */
-export function mappedRecordLine(message: AirbyteMessage, mapping: StreamMapping): Buffer {
-  const record = message.record!;
+export function mappedRecordLine(message: AirbyteMessage, line: Buffer, mapping: StreamMapping): Buffer {
+  // JSON.parse already gave `message`; a line with a number it may have rounded is read again, exactly.
+  const text = line.toString('utf8');
+  const exact = mayLoseDigits(text);
+  const source = exact ? (parseExactJson(text) as AirbyteMessage) : message;
+  const record = source.record!;
   const target = mapDescriptor({ name: record.stream, namespace: record.namespace }, mapping);
   const { namespace: _namespace, ...rest } = record;
-  return Buffer.from(JSON.stringify({ ...message, record: { ...rest, stream: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } }));
+  const mapped = { ...source, record: { ...rest, stream: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
+  return Buffer.from(exact ? stringifyExactJson(mapped) : JSON.stringify(mapped));
 }
 
 function mapDescriptor(stream: { name: string; namespace?: string | null }, mapping: StreamMapping): { name: string; namespace?: string } {

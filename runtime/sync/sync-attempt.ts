@@ -147,14 +147,14 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
       }
       return onRecord(stream, bytes);
     },
-    message(message, bytes) {
+    message(message, bytes, line) {
       switch (message.type) {
         case 'RECORD': {
           const record = message.record!;
           const name = counting.ambiguous ? describeStream({ name: record.stream, namespace: record.namespace }) : record.stream;
           if (validator.wants(name)) validator.check(name, record.data);
           const forward = onRecord(name, bytes);
-          return mapping ? mappedRecordLine(message, mapping) : forward;
+          return mapping ? mappedRecordLine(message, line, mapping) : forward;
         }
         case 'STATE': {
           checkSourceMessage(message);

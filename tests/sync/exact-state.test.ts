@@ -128,3 +128,19 @@ describe.runIf(!postgresMissing)('a stored connection on PostgreSQL', { timeout:
   const url = useFreshDatabase();
   storedConnectionFlow('PostgreSQL', () => ({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: Buffer.alloc(32, 9).toString('base64') }), ['STREAM']);
 });
+
+it('keeps every digit of a RECORD whose stream a connection maps to a prefixed name', async () => {
+  const ws = workspace();
+  const out = join(ws.dir, 'out.jsonl');
+  const created = [
+    await ws.run(['source', 'create', 'big', '--connector', fixture('big-cursor-source.mjs'), '--config-json', JSON.stringify({ count: 3 })]),
+    await ws.run(['destination', 'create', 'echo', '--connector', fixture('echo-destination.mjs'), '--config-json', JSON.stringify({ path: out })]),
+    await ws.run(['connection', 'create', 'prefixed', '--source', 'big', '--destination', 'echo', '--prefix', 'raw_']),
+  ];
+  for (const result of created) expect(result.exitCode, result.stderr).toBe(0);
+  const synced = await ws.run(['sync', 'prefixed']);
+  expect(synced.exitCode, synced.stderr).toBe(0);
+  const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+  expect(lines.map((line) => /"stream":"([^"]+)"/.exec(line)![1])).toEqual(['raw_events', 'raw_events', 'raw_events']);
+  expect(seqs(out)).toEqual(range(START + 1n, 3));
+});
