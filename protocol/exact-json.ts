@@ -50,9 +50,15 @@ export function stringifyExactJson(value: unknown, space?: number): string {
   return stringify(value, undefined, space) as string;
 }
 
-function parseNumber(text: string): number | ExactNumber {
-  return isSafeNumber(text) ? Number.parseFloat(text) : new ExactNumber(text);
+/**
+ * The one rule for a JSON number's text: a plain number when a double holds it exactly, else `keep(text)`. The
+ * connector kit keeps such numbers as lossless-json's LosslessNumber, the runtime as ExactNumber.
+ */
+export function exactNumberParser<T>(keep: (text: string) => T): (text: string) => number | T {
+  return (text) => (isSafeNumber(text) ? Number.parseFloat(text) : keep(text));
 }
+
+const parseNumber = exactNumberParser((text) => new ExactNumber(text));
 
 /** The deepest nesting of arrays and objects in JSON text (strings skipped), without parsing it. */
 export function nestingDepth(text: string): number {

@@ -6,7 +6,7 @@
 // `_airbyte_meta.changes` (DESTINATION_TYPECAST_ERROR) instead of failing the whole batch.
 import type { ColumnType } from './column-types.js';
 import { parse } from 'lossless-json';
-import { stringAt } from './json-scan.js';
+import { stringAt } from '../kit/record-scan.js';
 
 export const NULL_TEXT = '\\N';
 

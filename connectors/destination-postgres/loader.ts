@@ -12,9 +12,9 @@ import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } fr
 import { streamKey } from '../../protocol/state.js';
 import type { MessageWriter } from '../kit/message-writer.js';
 import { ConnectorError } from '../kit/run-connector.js';
-import { inputBatches } from './input-lines.js';
+import { inputBatches } from '../kit/input-batches.js';
 import { LoadStates, stateHash } from './load-states.js';
-import { scanRecord, type RecordSpans } from './json-scan.js';
+import { scanRecord, type RecordSpans } from '../kit/record-scan.js';
 import { StreamTable } from './stream-table.js';
 import { placeStreams } from './table-names.js';
 import { parseExact, stateEcho } from './state-echo.js';
@@ -140,7 +140,7 @@ export async function writeStreams(
   };
 
   try {
-    for await (const batch of inputBatches(input, COMMIT_MS)) {
+    for await (const batch of inputBatches(input, textLine, COMMIT_MS)) {
       if (batch === undefined) {
         // The input paused: commit what is held rather than keep states waiting.
         if (held.length > 0) await commit();
@@ -160,6 +160,11 @@ export async function writeStreams(
     if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/** A line's text; undefined for an empty line (or a lone carriage return). */
+function textLine(buffer: Buffer, start: number, end: number): string | undefined {
+  return end > start && !(end - start === 1 && buffer[start] === 0x0d) ? buffer.toString('utf8', start, end) : undefined;
 }
 
 function parseMessage(line: string): AirbyteMessage {

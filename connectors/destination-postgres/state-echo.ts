@@ -3,7 +3,7 @@
 // differ past 2^53), and the echo is the input line itself with `destinationStats` set inside its `state` object.
 import { isLosslessNumber, parse } from 'lossless-json';
 import type { AirbyteMessage } from '../../protocol/types.generated.js';
-import { forEachMember, keyIs } from './json-scan.js';
+import { forEachMember, keyIs } from '../kit/record-scan.js';
 
 /** The message on `line`, numbers kept exactly (as LosslessNumber). */
 export function parseExact(line: string): AirbyteMessage {

@@ -13,7 +13,7 @@ import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
 import { canStore, DATA_COLUMN, META_COLUMNS, META_DDL, normaliseType, streamColumns, type ColumnSpec, type ColumnType } from './column-types.js';
 import { converterFor, escapeCopy, NULL_TEXT, widerTypeFor, type Converter } from './copy-values.js';
 import { CopyWriter } from './copy-writer.js';
-import { forEachMember, keyIs, stringAt, type RecordSpans } from './json-scan.js';
+import { forEachMember, keyIs, stringAt, type RecordSpans } from '../kit/record-scan.js';
 import type { StreamPlace } from './table-names.js';
 
 type Mode = 'append' | 'overwrite' | 'append_dedup';
@@ -43,7 +43,7 @@ export class StreamTable {
   #stage = '';
   readonly #meta: string;
   readonly #generation: string;
-  #lastEmittedAt = -1;
+  #lastEmittedAt: number | undefined;
   #lastExtractedText = '';
   #cells: string[] = [];
   #quotedNames: string[] = [];
@@ -125,7 +125,8 @@ export class StreamTable {
 
   /** Queues one record's row, read from its line; returns a promise only when the caller must wait for the database. */
   write(line: string, record: RecordSpans): Promise<void> | undefined {
-    if (record.emittedAt !== this.#lastEmittedAt) {
+    // A record without a usable emitted_at gets the time it arrived: never reuse the last one's text for it.
+    if (record.emittedAt === undefined || record.emittedAt !== this.#lastEmittedAt) {
       this.#lastEmittedAt = record.emittedAt;
       this.#lastExtractedText = this.#extractedAt(record.emittedAt);
     }
@@ -179,8 +180,8 @@ export class StreamTable {
   }
 
   /** `_airbyte_extracted_at` as COPY text: the record's emitted_at, or the time it arrived when it has none usable. */
-  #extractedAt(emittedAt: number): string {
-    if (emittedAt >= -MAX_TIME && emittedAt <= MAX_TIME) return new Date(emittedAt).toISOString();
+  #extractedAt(emittedAt: number | undefined): string {
+    if (emittedAt !== undefined && emittedAt >= -MAX_TIME && emittedAt <= MAX_TIME) return new Date(emittedAt).toISOString();
     if (!this.#reportedNoTime) {
       this.#reportedNoTime = true;
       this.onMissingTime(this.label);

@@ -3,15 +3,20 @@
 // (protocol/exact-json.ts's mayLoseDigits: a run of 16 digits or dots, or a three-digit exponent) lets text
 // without such a number go through the native JSON.parse; only the rest is parsed by lossless-json. Duplicate
 // keys keep the last value, as JSON.parse does.
-import { mayLoseDigits } from '../../protocol/exact-json.js';
-import { LosslessNumber, compareNumber, isLosslessNumber, isSafeNumber, parse, stringify } from 'lossless-json';
+// A thin layer over protocol/exact-json.ts (same number rule, same pre-check, same stringify), which differs on
+// purpose in what a destination receives: its numbers are LosslessNumbers, not the runtime's ExactNumbers, because
+// the kit's public API promises LosslessNumber and a destination's own JSON.stringify of its data must not throw
+// (ExactNumber.toJSON does, to guard state); duplicate keys keep the last value instead of failing the parse; and
+// there is no depth limit, as JSON.parse, which reads most records, has none.
+import { exactNumberParser, mayLoseDigits, stringifyExactJson } from '../../protocol/exact-json.js';
+import { LosslessNumber, compareNumber, isLosslessNumber, parse } from 'lossless-json';
 
 export { LosslessNumber, isLosslessNumber };
 
 /** Whether `text` may hold a number JSON.parse would round; false guarantees it holds none. */
 export const mightHaveLongNumbers = mayLoseDigits;
 
-const parseNumber = (text: string): number | LosslessNumber => (isSafeNumber(text) ? Number(text) : new LosslessNumber(text));
+const parseNumber = exactNumberParser((text) => new LosslessNumber(text));
 const lastWins = ({ newValue }: { newValue: unknown }): unknown => newValue;
 
 /** Parses JSON text; numbers a double would round come back as LosslessNumber. Throws SyntaxError. */
@@ -24,7 +29,8 @@ export const parseLossless = (text: string): unknown => parse(text, null, { pars
 
 /** JSON text for a value that may hold LosslessNumbers (written as their original text). */
 export function stringifyExact(value: unknown): string {
-  return stringify(value) ?? 'null';
+  // lossless-json writes undefined (a value JSON has no text for) as undefined: a destination gets null.
+  return (stringifyExactJson(value) as string | undefined) ?? 'null';
 }
 
 /** Orders two JSON numbers given as text, exactly (negative when a < b). */

@@ -5,11 +5,11 @@
 // naming the line: a destination must not guess what it meant, nor store it. A destination that stores the data's
 // text (`parse: false`) has it checked without being parsed; `data` is then parsed only if it is read.
 import type { Readable } from 'node:stream';
-import { LineSplitter } from '../../protocol/line-splitter.js';
 import { isBlank } from '../../protocol/message-reader.js';
 import { parseText } from '../../protocol/envelope.js';
 import type { AirbyteMessage } from '../../protocol/types.generated.js';
 import { ConnectorError } from './run-connector.js';
+import { inputBatches } from './input-batches.js';
 import { JsonScanError, scanAnyRecord, scanRecord, type RecordSpans } from './record-scan.js';
 import { mightHaveLongNumbers, parseExact, parseLossless } from './exact-json.js';
 import { isJson } from './json-check.js';
@@ -42,24 +42,13 @@ export interface InputOptions {
 
 export async function* inputItems(input: Readable, options: InputOptions = {}): AsyncGenerator<InputItem[]> {
   const parse = options.parse ?? true;
-  const splitter = new LineSplitter();
   let lineNumber = 0;
-  let batch: InputItem[] = [];
-  const collect = (buffer: Buffer, start: number, end: number): void => {
+  const toItem = (buffer: Buffer, start: number, end: number): InputItem | undefined => {
     lineNumber++;
-    if (isBlank(buffer, start, end)) return;
-    batch.push(readLine(buffer.toString('utf8', start, end), lineNumber, parse));
+    return isBlank(buffer, start, end) ? undefined : readLine(buffer.toString('utf8', start, end), lineNumber, parse);
   };
-  for await (const chunk of input as AsyncIterable<Buffer>) {
-    splitter.push(chunk, collect);
-    if (batch.length > 0) {
-      const ready = batch;
-      batch = [];
-      yield ready;
-    }
-  }
-  splitter.end(collect);
-  if (batch.length > 0) yield batch;
+  // Without an idle limit no batch is undefined.
+  for await (const batch of inputBatches(input, toItem)) yield batch!;
 }
 
 export function readLine(line: string, lineNumber: number, parse = true): InputItem {

@@ -3,7 +3,7 @@
 // The form Sluice's sources write is read from its two ends; any other layout (spaced, keys in another order) is
 // walked member by member. A line that is not JSON enough to walk throws a JsonScanError; the data's own validity
 // is checked by whoever parses it (the kit does, once, before a destination sees the record).
-// (destination-postgres has its own copy in its json-scan.ts; this is the kit's, for every kit destination.)
+// Kit destinations and destination-postgres (which copies each value's text straight into COPY) both read lines this way.
 
 export class JsonScanError extends Error {
   override name = 'JsonScanError';
@@ -83,7 +83,8 @@ export function forEachMember(s: string, i: number, member: (keyStart: number, k
   }
 }
 
-function stringAt(s: string, start: number, end: number): string {
+/** The text of a JSON string value `s[start, end)` (quotes included), decoding escapes only when there are any. */
+export function stringAt(s: string, start: number, end: number): string {
   const inner = s.slice(start + 1, end - 1);
   return inner.indexOf('\\') === -1 ? inner : (JSON.parse(s.slice(start, end)) as string);
 }

@@ -3,6 +3,7 @@
 // whose owner process is dead. Containers of a live owner, of another host, or without the label are left alone.
 import type Dockerode from 'dockerode';
 import { hostname } from 'node:os';
+import { isOwnerAlive } from './owner-process.js';
 
 export const OWNER_LABEL = 'io.sluice.owner';
 
@@ -30,21 +31,11 @@ async function sweep(docker: Dockerode, label: string): Promise<string[]> {
     const separator = owner.lastIndexOf(':');
     if (owner.slice(0, separator) !== host) continue;
     const pid = Number(owner.slice(separator + 1));
-    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    if (isOwnerAlive(pid)) continue;
     await docker.getContainer(container.Id).remove({ force: true, v: true }).then(
       () => removed.push(container.Names[0] ?? container.Id),
       () => undefined,
     );
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }

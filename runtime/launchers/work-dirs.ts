@@ -5,6 +5,7 @@
 import { chmod, lstat, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isOwnerAlive } from './owner-process.js';
 
 const PREFIX = 'sluice-connector-';
 const OWNED = /^sluice-connector-(\d+)-[A-Za-z0-9]{6}$/;
@@ -31,7 +32,7 @@ export async function sweepStaleWorkDirs(parent = tmpdir()): Promise<string[]> {
     const path = join(parent, name);
     const owner = OWNED.exec(name);
     if (!owner && !UNOWNED.test(name)) continue;
-    if (owner && isAlive(Number(owner[1]))) continue;
+    if (owner && isOwnerAlive(Number(owner[1]))) continue;
     // Only our own directories, never a symbolic link someone planted.
     const info = await lstat(path).catch(() => undefined);
     if (!info?.isDirectory() || info.uid !== process.getuid?.()) continue;
@@ -43,17 +44,6 @@ export async function sweepStaleWorkDirs(parent = tmpdir()): Promise<string[]> {
     await rm(path, { recursive: true, force: true }).then(() => removed.push(path), () => undefined);
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, someone else's.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 /** The working directory of every process we can see, or undefined where /proc does not tell. */

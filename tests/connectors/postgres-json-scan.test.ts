@@ -2,7 +2,7 @@
 // other key order, escapes and white space give the same parts, and values are copied into COPY text digit for digit;
 // STATE lines are echoed as they came and hashed by the exact text of their numbers.
 import { describe, expect, it } from 'vitest';
-import { forEachMember, scanRecord, stringAt } from '../../connectors/destination-postgres/json-scan.js';
+import { forEachMember, scanRecord, stringAt } from '../../connectors/kit/record-scan.js';
 import { converterFor, fitsNumeric, widerTypeFor } from '../../connectors/destination-postgres/copy-values.js';
 import { stateHash } from '../../connectors/destination-postgres/load-states.js';
 import { parseExact, stateEcho } from '../../connectors/destination-postgres/state-echo.js';
@@ -48,10 +48,10 @@ describe('scanning RECORD lines', () => {
     expect(value('jsonb', '{"big":12345678901234567890}')).toBe('{"big":12345678901234567890}');
   });
 
-  it('says a record without a numeric emitted_at has none (NaN), never 0', () => {
-    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{}}}')!.emittedAt).toBeNaN();
-    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":"5"}}')!.emittedAt).toBeNaN();
-    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":null}}')!.emittedAt).toBeNaN();
+  it('says a record without a numeric emitted_at has none (undefined), never 0', () => {
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{}}}')!.emittedAt).toBeUndefined();
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":"5"}}')!.emittedAt).toBeUndefined();
+    expect(scanRecord('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":null}}')!.emittedAt).toBeUndefined();
   });
 
   it('names the wider type for a number a column has no room for, and nothing for other values', () => {

@@ -150,6 +150,15 @@ async function twoStreamSource(ws: Workspace, policy: string): Promise<string> {
   return out;
 }
 
+/** Syncs under policy propagate: stream b is announced, added to the connection and synced (its 5 rows in `out`); `committed` is each stream's records committed. */
+async function expectPropagated(ws: Workspace, out: string, committed: Array<[string, number]>): Promise<void> {
+  const result = await ws.run(['sync', 'numbers-to-files', '--json']);
+  expect(result.stderr).toContain(`the source's schema changed: new stream b (policy: propagate)`);
+  expect(JSON.parse(result.stdout).streams.map((stream: any) => [stream.stream, stream.recordsCommitted])).toEqual(committed);
+  expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
+  expect(rows(out, 'b')).toHaveLength(5);
+}
+
 describe.concurrent('schema changes at sync time', { timeout: 150_000 }, () => {
   it('ignore: syncs the stored streams, shows the diff once', async () => {
     const ws = workspace();
@@ -166,11 +175,7 @@ describe.concurrent('schema changes at sync time', { timeout: 150_000 }, () => {
   it('propagate: adds the new stream to the connection and syncs it', async () => {
     const ws = workspace();
     const out = await twoStreamSource(ws, 'propagate');
-    const result = await ws.run(['sync', 'numbers-to-files', '--json']);
-    expect(result.stderr).toContain(`the source's schema changed: new stream b (policy: propagate)`);
-    expect(JSON.parse(result.stdout).streams.map((stream: any) => [stream.stream, stream.recordsCommitted])).toEqual([['a', 5], ['b', 5]]);
-    expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
-    expect(rows(out, 'b')).toHaveLength(5);
+    await expectPropagated(ws, out, [['a', 5], ['b', 5]]);
   });
 
   it('ignore, then propagate: a stream first seen while ignoring is added once the policy is propagate', async () => {
@@ -179,11 +184,7 @@ describe.concurrent('schema changes at sync time', { timeout: 150_000 }, () => {
     const ignored = await ws.json(['sync', 'numbers-to-files']);
     expect(ignored.streams.map((stream: any) => stream.stream)).toEqual(['a']);
     expect((await ws.run(['connection', 'update', 'numbers-to-files', '--schema-change', 'propagate'])).exitCode).toBe(0);
-    const result = await ws.run(['sync', 'numbers-to-files', '--json']);
-    expect(result.stderr).toContain(`the source's schema changed: new stream b (policy: propagate)`);
-    expect(JSON.parse(result.stdout).streams.map((stream: any) => [stream.stream, stream.recordsCommitted])).toEqual([['a', 0], ['b', 5]]);
-    expect((await ws.json(['connection', 'list']))[0].streams.map((stream: any) => stream.name)).toEqual(['a', 'b']);
-    expect(rows(out, 'b')).toHaveLength(5);
+    await expectPropagated(ws, out, [['a', 0], ['b', 5]]);
   });
 
   it('propagate adds only streams the source did not offer before, never one left out on purpose', async () => {

@@ -34,16 +34,23 @@ describe('schedules', () => {
   });
 });
 
+type Store = Awaited<ReturnType<typeof openStore>>;
+
+/** Makes connections from a source to a destination (created once) in `store`, by name. */
+async function connectionMaker(store: Store) {
+  const source = await store.actors.create('source', { name: 's', connector: 'source-faker', config: { count: 1 }, secretPaths: [] });
+  const destination = await store.actors.create('destination', { name: 'd', connector: 'destination-dev-null', config: {}, secretPaths: [] });
+  return (name: string) => store.connections.create({
+    name, sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
+    schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
+  });
+}
+
 describe('orphaned jobs', () => {
   it('a job whose runner on another host stopped its heartbeat is failed; a fresh one is left alone', async () => {
     const store = await openStore({ workspace: tempDir(), env: { SLUICE_SECRET_KEY: KEY } });
     try {
-      const source = await store.actors.create('source', { name: 's', connector: 'source-faker', config: { count: 1 }, secretPaths: [] });
-      const destination = await store.actors.create('destination', { name: 'd', connector: 'destination-dev-null', config: {}, secretPaths: [] });
-      const connection = (name: string) => store.connections.create({
-        name, sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
-        schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
-      });
+      const connection = await connectionMaker(store);
       const stale = await store.jobs.start(await connection('stale'), 'schedule', 'elsewhere:123');
       const fresh = await store.jobs.start(await connection('fresh'), 'schedule', 'elsewhere:456');
       await store.db.run('UPDATE jobs SET heartbeat_at = ? WHERE id = ?', [Date.now() - 120_000, stale.id]);
@@ -61,12 +68,7 @@ describe('orphaned jobs of this very process', () => {
   it('are failed unless this process is running their connection (a job it lost track of must not stay running)', async () => {
     const store = await openStore({ workspace: tempDir(), env: { SLUICE_SECRET_KEY: KEY } });
     try {
-      const source = await store.actors.create('source', { name: 's', connector: 'source-faker', config: { count: 1 }, secretPaths: [] });
-      const destination = await store.actors.create('destination', { name: 'd', connector: 'destination-dev-null', config: {}, secretPaths: [] });
-      const connection = (name: string) => store.connections.create({
-        name, sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
-        schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
-      });
+      const connection = await connectionMaker(store);
       const ours = await connection('ours');
       const kept = await store.jobs.start(ours, 'api', runnerId());
       const lost = await store.jobs.start(await connection('lost'), 'api', runnerId());

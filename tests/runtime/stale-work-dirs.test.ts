@@ -1,30 +1,15 @@
 // The connectors' working directories hold their config (secrets included): owner-only while a run uses them, and
 // when a killed Sluice leaves them behind, the next sluice command removes them; a live run's are never touched.
 import { describe, expect, it } from 'vitest';
-import { execa } from 'execa';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { fixture, jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
+import { sluice, tempDir } from '../support/cli.js';
+import { startMarkedSync } from '../support/marked-sync.js';
 import { pidsWithEnv, waitUntil } from '../support/processes.js';
 
 /** A sync whose destination never reads, run with its own TMPDIR; resolves once both connectors have started. */
 async function startStuckSync(tmp: string) {
-  const dir = tempDir();
-  const marker = join(dir, 'destination-started');
-  const mark = randomUUID();
-  const run = execa(process.execPath, [
-    sluiceBin,
-    'sync',
-    '--source', fixture('counter-source.mjs'),
-    '--source-config', jsonFile(dir, 'source.json', { count: 50_000, secret: 'hunter2' }),
-    '--destination', fixture('destination-never-reads.mjs'),
-    '--destination-config', jsonFile(dir, 'destination.json', { marker }),
-    '--mode', 'items=incremental:append',
-    '--attempts', '1',
-    '--source-env', `MARK=${mark}`,
-    '--destination-env', `MARK=${mark}`,
-  ], { reject: false, env: { TMPDIR: tmp }, forceKillAfterDelay: false });
+  const { run, marker, mark } = startMarkedSync({ destination: 'destination-never-reads.mjs', source: { count: 50_000, secret: 'hunter2' }, env: { TMPDIR: tmp } });
   await waitUntil(() => existsSync(marker), 30_000, 'the destination to start');
   await waitUntil(() => workDirs(tmp).length === 2, 10_000, 'both connectors to have their directories');
   return { run, mark };

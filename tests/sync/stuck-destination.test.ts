@@ -3,33 +3,15 @@
 // stops everything at once; each ends in one error line naming the connector, and no process of either connector
 // survives Sluice.
 import { describe, expect, it } from 'vitest';
-import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { errorLine, fixture, jsonFile, sluiceBin, tempDir } from '../support/cli.js';
+import { errorLine, fixture } from '../support/cli.js';
+import { startMarkedSync } from '../support/marked-sync.js';
 import { pidsWithEnv, waitUntil } from '../support/processes.js';
 
 type Destination = 'destination-never-reads.mjs' | 'destination-never-exits.mjs';
 
 function start(destination: Destination, count: number, extra: string[] = []) {
-  const dir = tempDir();
-  const marker = join(dir, 'destination-started');
-  const mark = randomUUID();
-  const run = execa(process.execPath, [
-    sluiceBin,
-    'sync',
-    '--source', fixture('counter-source.mjs'),
-    '--source-config', jsonFile(dir, 'source.json', { count, records_per_state: 100 }),
-    '--destination', fixture(destination),
-    '--destination-config', jsonFile(dir, 'destination.json', { marker }),
-    '--mode', 'items=incremental:append',
-    '--state', join(dir, 'state.json'),
-    '--attempts', '1',
-    '--source-env', `MARK=${mark}`,
-    '--destination-env', `MARK=${mark}`,
-    ...extra,
-  ], { reject: false, timeout: 60_000, forceKillAfterDelay: false });
+  const { run, marker, mark } = startMarkedSync({ destination, source: { count, records_per_state: 100 }, state: true, extra, timeout: 60_000 });
   let stderr = '';
   run.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { run, marker, mark, stderr: () => stderr };
