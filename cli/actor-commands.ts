@@ -1,8 +1,8 @@
 // Owns the commands that `sluice source` and `sluice destination` share: create, list, show, update, delete and
 // check an actor kept in the workspace. Configs are printed with their secrets masked.
 import { Command } from 'commander';
-import type { ActorKind } from '../runtime/store/records.js';
-import { checkActor, createActor, deleteActor, findActor, publicActor, updateActor } from '../runtime/control/actor-service.js';
+import type { ActorKind } from '../control/store/records.js';
+import { checkActor, createActor, deleteActor, findActor, publicActor, updateActor } from '../control/services/actor-service.js';
 import { ExitCode, SluiceError } from '../runtime/errors.js';
 import { loggerFor } from './context.js';
 import { printJson, printLines, table } from './output.js';

@@ -2,7 +2,7 @@
 // closing it afterwards, reading a config given as a file or inline JSON, and the yes/no confirmation.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { openStore, type Store } from '../runtime/store/open-store.js';
+import { openStore, type Store } from '../control/store/open-store.js';
 import { readJsonFile } from '../runtime/json-files.js';
 import { SluiceError } from '../runtime/errors.js';
 

@@ -4,9 +4,9 @@
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream } from 'pino';
 import type { Command } from 'commander';
-import { findConnection } from '../runtime/control/connection-service.js';
-import { runJob } from '../runtime/control/job-runner.js';
-import { Notifier } from '../runtime/control/webhooks.js';
+import { findConnection } from '../control/services/connection-service.js';
+import { runJob } from '../control/jobs/job-runner.js';
+import { Notifier } from '../control/services/webhooks.js';
 import { SluiceError } from '../runtime/errors.js';
 import type { LogLevel } from '../runtime/logger.js';
 import type { SyncStats } from '../runtime/sync/sync-stats.js';

@@ -5,7 +5,7 @@
 //   docker:acme/source-x:1.2     a Docker image on the engine DOCKER_HOST points at
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { builtinCommand, builtinConnectors, findBuiltinConnector } from '../connectors/registry.js';
+import { builtinCommand, builtinConnectors, findBuiltinConnector } from './launchers/builtin-connectors.js';
 import { SluiceError } from './errors.js';
 import type { Launcher } from './launchers/launcher.js';
 import { ProcessLauncher } from './launchers/process-launcher.js';

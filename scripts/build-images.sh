@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export DOCKER_BUILDKIT=0
 say() { printf 'images: %s\n' "$*"; }
 
-[ -f dist/connectors/registry.js ] || { echo 'images: error: dist/ is missing; run npm install first' >&2; exit 1; }
+[ -f dist/runtime/launchers/builtin-connectors.js ] || { echo 'images: error: dist/ is missing; run npm install first' >&2; exit 1; }
 for base in sluice/node-base:20 sluice/python-base:3; do
   docker image inspect "$base" >/dev/null 2>&1 || { scripts/docker-engine.sh; break; }
 done
@@ -33,7 +33,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The connectors to build: "name image entry interpreter" lines, all of them or those named on the command line.
 connectors=$(node --input-type=module -e '
-  const { builtinConnectors } = await import("./dist/connectors/registry.js");
+  const { builtinConnectors } = await import("./dist/runtime/launchers/builtin-connectors.js");
   const wanted = process.argv.slice(1);
   const unknown = wanted.filter((name) => !builtinConnectors.some((c) => c.name === name));
   if (unknown.length > 0) {

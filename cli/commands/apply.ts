@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
-import { applyDocument, exportDocument, type ApplyChange } from '../../runtime/control/definitions.js';
+import { applyDocument, exportDocument, type ApplyChange } from '../../control/services/definitions.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { loggerFor } from '../context.js';
 import { printJson, printLines } from '../output.js';

@@ -11,8 +11,8 @@ import {
   setConnectionStatus,
   updateConnection,
   type ConnectionDefinition,
-} from '../../runtime/control/connection-service.js';
-import { SCHEMA_CHANGE_POLICIES, type SchemaChangePolicy } from '../../runtime/store/records.js';
+} from '../../control/services/connection-service.js';
+import { SCHEMA_CHANGE_POLICIES, type SchemaChangePolicy } from '../../control/store/records.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { loggerFor } from '../context.js';
 import { printJson, printLines, table } from '../output.js';

@@ -1,6 +1,6 @@
 // Owns `sluice connectors`: lists the built-in connectors and how to run each directly.
 import { Command } from 'commander';
-import { builtinCommand, builtinConnectors } from '../../connectors/registry.js';
+import { builtinCommand, builtinConnectors } from '../../runtime/launchers/builtin-connectors.js';
 import { printJson, printLines, table } from '../output.js';
 
 export function connectorsCommand(): Command {

@@ -1,11 +1,11 @@
 // Owns `sluice jobs [<connection>]`: the job history, newest first, with status, counts, timings and the
 // failure of each job.
 import { Command } from 'commander';
-import { findConnection } from '../../runtime/control/connection-service.js';
+import { findConnection } from '../../control/services/connection-service.js';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 import { positiveNumber } from '../context.js';
-import { publicJob } from '../../runtime/control/job-view.js';
+import { publicJob } from '../../control/services/job-view.js';
 
 export function jobsCommand(): Command {
   return withWorkspace(new Command('jobs'))

@@ -1,7 +1,7 @@
 // Owns `sluice logs <job>`: print a job's log lines (as stored, JSON lines, with --json), or one readable line
 // each: time, level, connector, message.
 import { Command } from 'commander';
-import { readJobLog } from '../../runtime/control/job-log.js';
+import { readJobLog } from '../../control/services/job-log.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { printLines } from '../output.js';
 import { withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';

@@ -4,11 +4,11 @@
 // --require-token; API clients may name paths and commands as connectors only with --allow-custom-connectors.
 import { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
-import { createApiServer } from '../../runtime/api/server.js';
-import { isLoopback } from '../../runtime/api/auth.js';
-import { Scheduler } from '../../runtime/control/scheduler.js';
-import { Notifier } from '../../runtime/control/webhooks.js';
-import { openStore } from '../../runtime/store/open-store.js';
+import { createApiServer } from '../../control/api/server.js';
+import { isLoopback } from '../../control/api/auth.js';
+import { Scheduler } from '../../control/jobs/scheduler.js';
+import { Notifier } from '../../control/services/webhooks.js';
+import { openStore } from '../../control/store/open-store.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { loggerFor, positiveNumber } from '../context.js';
 import { withWorkspace, type WorkspaceOptions } from '../store-context.js';

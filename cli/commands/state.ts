@@ -5,8 +5,8 @@ import { Command } from 'commander';
 import { StateFile } from '../../runtime/sync/state-file.js';
 import type { StateStore } from '../../runtime/sync/state-store.js';
 import { SluiceError } from '../../runtime/errors.js';
-import { findConnection } from '../../runtime/control/connection-service.js';
-import { loadConnectionState } from '../../runtime/store/connection-state-store.js';
+import { findConnection } from '../../control/services/connection-service.js';
+import { loadConnectionState } from '../../control/store/connection-state-store.js';
 import { printJson, printLines } from '../output.js';
 import { confirm, withStore } from '../store-context.js';
 

@@ -1,7 +1,7 @@
 // Owns `sluice sync`: replicate a source into a destination with checkpointed, resumable state, show progress
 // on a terminal, and print a summary (human, or one JSON object with --json). Two forms: connectors and files
 // named with --source … --destination …, or `sluice sync <connection>` for a connection kept in the workspace
-// (runtime/control: its stored catalog and state, recorded as a job).
+// (control/services: its stored catalog and state, recorded as a job).
 import { Command, Option } from 'commander';
 import { connectorClient, interruptSignal, loggerFor, positiveNumber, withConnectorOptions, type ConnectorOptions } from '../context.js';
 import { readCatalogFile } from '../../runtime/catalog-file.js';

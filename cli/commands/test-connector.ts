@@ -7,8 +7,8 @@ import { printJson, printLines, table } from '../output.js';
 import { readJsonFile } from '../../runtime/json-files.js';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import { SluiceError } from '../../runtime/errors.js';
-import { runAcceptanceTests } from '../../runtime/acceptance/runner.js';
-import type { AcceptanceReport, ConnectorKind, TestOutcome } from '../../runtime/acceptance/results.js';
+import { runAcceptanceTests } from '../../acceptance/runner.js';
+import type { AcceptanceReport, ConnectorKind, TestOutcome } from '../../acceptance/results.js';
 
 interface TestConnectorOptions extends ConnectorOptions {
   config: string;

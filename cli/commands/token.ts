@@ -1,6 +1,6 @@
 // Owns `sluice token create|list|revoke`: API tokens for `sluice serve`. A token is printed once, at creation.
 import { Command } from 'commander';
-import { createToken, revokeToken } from '../../runtime/control/token-service.js';
+import { createToken, revokeToken } from '../../control/services/token-service.js';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 

@@ -2,7 +2,7 @@
 // schema changed). `create` prints the webhook's signing secret, the only time it is shown.
 import { Command } from 'commander';
 import { SluiceError } from '../../runtime/errors.js';
-import { WEBHOOK_EVENTS, type WebhookEvent } from '../../runtime/store/webhook-repo.js';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../../control/store/webhook-repo.js';
 import { printJson, printLines, table } from '../output.js';
 import { withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 

@@ -1,7 +1,7 @@
 // Owns what a sync needs from wherever its state lives (a state file, or the control plane's database): the
 // state read at the start, commits applied as the destination acknowledges them, resets, and a way to wait
 // until every applied commit is durable. Implementations: StateFile (state-file.ts) and the store's
-// ConnectionStateStore (runtime/store/connection-state-store.ts); each has its own async `load`.
+// ConnectionStateStore (control/store/connection-state-store.ts); each has its own async `load`.
 import type { NormalizedState } from '../../protocol/state.js';
 import type { Commit } from './state-ledger.js';
 

@@ -1,7 +1,7 @@
 // Every built-in connector passes `sluice test-connector`, as a process and as the Docker image `make images` builds.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { builtinConnectors } from '../../connectors/registry.js';
+import { builtinConnectors } from '../../runtime/launchers/builtin-connectors.js';
 import { dockerAvailability } from '../support/services.js';
 import { jsonFile, repoRoot, sluice, tempDir } from '../support/cli.js';
 

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { CsvParser } from '../../connectors/kit/csv.js';
 import { fixture, jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
 import { pidsWithEnv, waitUntil } from '../support/processes.js';
-import { defineAcceptanceSuite } from '../../connectors/kit/acceptance-suite.js';
+import { defineAcceptanceSuite } from '../../acceptance/suite.js';
 
 defineAcceptanceSuite({
   connector: 'destination-csv',

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CsvParser, formatCsvRecord } from '../../connectors/kit/csv.js';
-import { defineAcceptanceSuite } from '../../connectors/kit/acceptance-suite.js';
+import { defineAcceptanceSuite } from '../../acceptance/suite.js';
 import { execa } from 'execa';
 import { jsonFile, jsonLines, repoRoot, sluice, tempDir } from '../support/cli.js';
 

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, jsonFile, jsonLines, repoRoot, sluice, tempDir } from '../support/cli.js';
 import { dockerAvailability } from '../support/services.js';
-import { builtinCommand, findBuiltinConnector } from '../../connectors/registry.js';
+import { builtinCommand, findBuiltinConnector } from '../../runtime/launchers/builtin-connectors.js';
 
 const dir = tempDir('sluice-source-sqlite-py-');
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { errorLine, fixture } from '../support/cli.js';
 import { rows, workspace, type Workspace } from '../support/workspace.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
-import { openStore } from '../../runtime/store/open-store.js';
+import { openStore } from '../../control/store/open-store.js';
 
 const postgresMissing = await postgresAvailability();
 

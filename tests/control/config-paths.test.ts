@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/cli.js';
 import { rows, workspace } from '../support/workspace.js';
-import { pathFields, resolveConfigPaths, resolvesLocalPaths } from '../../runtime/control/config-paths.js';
+import { pathFields, resolveConfigPaths, resolvesLocalPaths } from '../../control/services/config-paths.js';
 
 function twoDirs(base: string): { a: string; b: string } {
   const a = join(base, 'a');

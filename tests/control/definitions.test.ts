@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, fixture } from '../support/cli.js';
 import { rows, workspace, type Workspace } from '../support/workspace.js';
-import { diffCatalogs, describeDiff } from '../../runtime/control/schema-changes.js';
+import { diffCatalogs, describeDiff } from '../../control/services/schema-changes.js';
 
 const counter = fixture('counter-source.mjs');
 

@@ -1,7 +1,7 @@
 // The request guard on its own (it moves to a Fastify hook later): which Host, Origin and content type a request
 // may carry, for loopback, named and wildcard listeners.
 import { describe, expect, it } from 'vitest';
-import { guardRequest, type GuardOptions } from '../../runtime/api/request-guard.js';
+import { guardRequest, type GuardOptions } from '../../control/api/request-guard.js';
 
 const loopback: GuardOptions = { listenHost: '127.0.0.1', allowedHosts: [] };
 const verdict = (headers: Record<string, string>, options = loopback, method = 'GET', path = '/api/v1/sources') =>

@@ -1,11 +1,11 @@
 // Schedules (intervals and cron), orphaned-job recovery by heartbeat, and who the API lets in: in process.
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
-import { nextRunAt, normalizeSchedule, parseSchedule } from '../../runtime/control/schedule.js';
-import { recoverOrphanedJobs } from '../../runtime/control/recovery.js';
-import { runnerId } from '../../runtime/control/job-runner.js';
-import { authenticate } from '../../runtime/api/auth.js';
-import { openStore } from '../../runtime/store/open-store.js';
+import { nextRunAt, normalizeSchedule, parseSchedule } from '../../control/jobs/schedule.js';
+import { recoverOrphanedJobs } from '../../control/jobs/recovery.js';
+import { runnerId } from '../../control/jobs/job-runner.js';
+import { authenticate } from '../../control/api/auth.js';
+import { openStore } from '../../control/store/open-store.js';
 import { tempDir } from '../support/cli.js';
 
 const KEY = Buffer.alloc(32, 3).toString('base64');

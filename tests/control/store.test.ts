@@ -2,10 +2,10 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../runtime/store/open-store.js';
-import { migrate } from '../../runtime/store/migrate.js';
-import { migrations } from '../../runtime/store/migrations/index.js';
-import { loadConnectionState } from '../../runtime/store/connection-state-store.js';
+import { openStore, type Store } from '../../control/store/open-store.js';
+import { migrate } from '../../control/store/migrate.js';
+import { migrations } from '../../control/store/migrations/index.js';
+import { loadConnectionState } from '../../control/store/connection-state-store.js';
 import { tempDir } from '../support/cli.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
 import type { Commit } from '../../runtime/sync/state-ledger.js';

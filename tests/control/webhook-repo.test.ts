@@ -1,7 +1,7 @@
 // The webhook store on both databases: a signing secret made per webhook, returned once, kept encrypted at rest,
 // never listed, decrypted only for delivery; webhooks made before secrets existed are delivered unsigned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../runtime/store/open-store.js';
+import { openStore, type Store } from '../../control/store/open-store.js';
 import { tempDir } from '../support/cli.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
 

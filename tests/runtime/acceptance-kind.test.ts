@@ -1,8 +1,8 @@
 // test-connector's choice of kind: discover's answer decides; destination sync modes in a spec only break the tie
 // when discover answers no streams.
 import { describe, expect, it } from 'vitest';
-import { declaredKind, kindFromDiscovery } from '../../runtime/acceptance/kind.js';
-import type { DiscoverRun } from '../../runtime/acceptance/discover.js';
+import { declaredKind, kindFromDiscovery } from '../../acceptance/kind.js';
+import type { DiscoverRun } from '../../acceptance/discover.js';
 import type { AirbyteStream, ConnectorSpecification } from '../../protocol/types.generated.js';
 
 const stream = (name: string): AirbyteStream => ({ name, json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh'] });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
 import { rows, workspace } from '../support/workspace.js';
 import pg from 'pg';
-import { openStore } from '../../runtime/store/open-store.js';
+import { openStore } from '../../control/store/open-store.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
 
 const postgresMissing = await postgresAvailability();

@@ -1,0 +1,107 @@
+// Owns the API routes of connections: list (paged), create, show, update, delete, enable, disable, sync now,
+// state (show, reset) and the connection's jobs.
+import { SluiceError } from '../../runtime/errors.js';
+import type { ConnectionStatus, SchemaChangePolicy } from '../store/records.js';
+import {
+  createConnection, deleteConnection, findConnection, publicConnection, setConnectionStatus, updateConnection, type ConnectionDefinition,
+} from '../services/connection-service.js';
+import { publicJob } from '../services/job-view.js';
+import { loadConnectionState } from '../store/connection-state-store.js';
+import type { StreamOverride } from '../../runtime/sync/configured-catalog.js';
+import type { ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
+import { validateDefinition, formatIssues } from '../../protocol/validators.js';
+import { field, page, pagination } from './request-body.js';
+import { createConnectionBody, resetStateBody, updateConnectionBody } from './request-schemas.js';
+import { API, type Route } from './route.js';
+
+export function connectionRoutes(): Route[] {
+  const base = `${API}/connections`;
+  const tag = 'connections';
+  return [
+    { method: 'GET', path: base, tag, paged: true, summary: 'List connections', handle: async ({ store }, { query }) => {
+      const at = pagination(query);
+      const rows = await store.connections.list({ limit: at.limit + 1, offset: at.offset });
+      return { body: page(await Promise.all(rows.map((row) => publicConnection(store, row))), at) };
+    } },
+    { method: 'POST', path: base, tag, summary: 'Create a connection; its streams are checked against what the source discovers', body: createConnectionBody,
+      handle: async ({ store, logger }, { body }) => {
+        const definition = connectionDefinition(body);
+        for (const name of ['name', 'source', 'destination'] as const) field(body, name, 'string', true);
+        const connection = await createConnection(store, definition as ConnectionDefinition, logger);
+        return { status: 201, body: await publicConnection(store, connection) };
+      } },
+    { method: 'GET', path: `${base}/{name}`, tag, summary: 'Show a connection', handle: async ({ store }, { params }) => ({
+      body: await publicConnection(store, await findConnection(store, params['name']!)),
+    }) },
+    { method: 'PATCH', path: `${base}/{name}`, tag, summary: 'Change a connection', body: updateConnectionBody, handle: async ({ store, logger }, { params, body }) => ({
+      body: await publicConnection(store, await updateConnection(store, params['name']!, connectionDefinition(body), logger)),
+    }) },
+    { method: 'DELETE', path: `${base}/{name}`, tag, summary: 'Delete a connection with its state and jobs', handle: async ({ store }, { params }) => {
+      await deleteConnection(store, params['name']!);
+      return { status: 204 };
+    } },
+    ...(['enable', 'disable'] as const).map((verb): Route => ({
+      method: 'POST', path: `${base}/{name}/${verb}`, tag, summary: verb === 'enable' ? 'Let the scheduler run the connection' : 'Stop the scheduler from running the connection',
+      handle: async ({ store }, { params }) => ({
+        body: await publicConnection(store, await setConnectionStatus(store, params['name']!, verb === 'enable' ? 'active' : 'inactive')),
+      }),
+    })),
+    { method: 'POST', path: `${base}/{name}/sync`, tag, summary: 'Start a job now (202 with the job), or queue it when the concurrency limit is reached', handle: async ({ store, scheduler }, { params }) => {
+      const connection = await findConnection(store, params['name']!);
+      const result = await scheduler.trigger(connection, 'api');
+      return { status: 202, body: 'started' in result ? { job: publicJob(result.started, connection.name) } : { queued: result.queued } };
+    } },
+    { method: 'GET', path: `${base}/{name}/state`, tag, summary: "The connection's state in its stored form", handle: async ({ store }, { params }) => {
+      const connection = await findConnection(store, params['name']!);
+      return { body: { connection: connection.name, state: (await store.state.load(connection.id)) ?? [] } };
+    } },
+    { method: 'POST', path: `${base}/{name}/state/reset`, tag, summary: 'Forget the state of one stream, or of all streams', body: resetStateBody, handle: async ({ store }, { params, body }) => {
+      const connection = await findConnection(store, params['name']!);
+      if (await store.jobs.running(connection.id)) throw new SluiceError('job.already_running', `connection ${connection.name} has a running job; reset its state once it ends`);
+      const stream = field<string>(body, 'stream', 'string');
+      const state = await loadConnectionState(store.state, connection);
+      const changed = await state.reset(stream === undefined ? undefined : { name: stream });
+      if (!changed) throw new SluiceError('state.invalid', `connection ${connection.name} holds no state for stream ${stream}`);
+      return { body: { reset: stream ?? 'all' } };
+    } },
+    { method: 'GET', path: `${base}/{name}/jobs`, tag, paged: true, summary: "The connection's jobs, newest first", handle: async ({ store }, { params, query }) => {
+      const connection = await findConnection(store, params['name']!);
+      const at = pagination(query);
+      const jobs = await store.jobs.list({ connectionId: connection.id, limit: at.limit + 1, offset: at.offset });
+      return { body: page(jobs.map((job) => publicJob(job, connection.name)), at) };
+    } },
+  ];
+}
+
+function connectionDefinition(body: unknown): Partial<ConnectionDefinition> {
+  const streams = field<string[]>(body, 'streams', 'array');
+  const overrides = field<Record<string, StreamOverride>>(body, 'overrides', 'object');
+  const definition: Partial<ConnectionDefinition> = {};
+  const name = field<string>(body, 'name', 'string');
+  if (name !== undefined) definition.name = name;
+  const source = field<string>(body, 'source', 'string');
+  if (source !== undefined) definition.source = source;
+  const destination = field<string>(body, 'destination', 'string');
+  if (destination !== undefined) definition.destination = destination;
+  const catalog = field<ConfiguredAirbyteCatalog>(body, 'catalog', 'object');
+  if (catalog) {
+    const issues = validateDefinition('ConfiguredAirbyteCatalog', catalog);
+    if (issues.length > 0) throw new SluiceError('catalog.invalid', formatIssues(issues.slice(0, 3), 'catalog'));
+    definition.catalog = catalog;
+  }
+  if (streams !== undefined || overrides !== undefined) definition.choice = { streams, overrides: overrides ? new Map(Object.entries(overrides)) : undefined };
+  const schedule = field<string | null>(body, 'schedule', 'string');
+  if (schedule !== undefined) definition.schedule = schedule;
+  const namespace = field<string | null>(body, 'namespace', 'string');
+  if (namespace !== undefined) definition.namespace = namespace;
+  const prefix = field<string>(body, 'streamPrefix', 'string');
+  if (prefix !== undefined) definition.streamPrefix = prefix;
+  const policy = field<SchemaChangePolicy>(body, 'schemaChangePolicy', 'string');
+  if (policy !== undefined) definition.schemaChangePolicy = policy;
+  const status = field<ConnectionStatus>(body, 'status', 'string');
+  if (status !== undefined) {
+    if (status !== 'active' && status !== 'inactive') throw new SluiceError('api.bad_request', `status ${status}: expected active or inactive`);
+    definition.status = status;
+  }
+  return definition;
+}

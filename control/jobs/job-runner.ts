@@ -1,0 +1,238 @@
+// Owns running one job of a connection: the job row is inserted running (one per connection, enforced by the
+// database), its log goes to the workspace, a heartbeat shows the runner is alive and picks up cancellation
+// requested by another process, the schema is compared with the stored catalog, and attempts run runSync from
+// the state stored for the connection, retrying failures that are not the user's to fix with exponential
+// backoff. Each attempt and the job's totals, failure and summary are recorded.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
+import { SluiceError, isSluiceError, describeError, exitCodeFor, ExitCode } from '../../runtime/errors.js';
+import type { LogLevel } from '../../runtime/logger.js';
+import type { Store } from '../store/open-store.js';
+import type { Actor, Connection, Job } from '../store/records.js';
+import { loadConnectionState } from '../store/connection-state-store.js';
+import { runSync } from '../../runtime/sync/run-sync.js';
+import type { SyncSide } from '../../runtime/sync/sync-attempt.js';
+import type { ConnectorClient } from '../../runtime/connector-client.js';
+import type { SyncStats, SyncSummary } from '../../runtime/sync/sync-stats.js';
+import { findActor } from '../services/actor-service.js';
+import { clientFor } from '../services/clients.js';
+import { createJobLogger } from '../services/job-log.js';
+import { combineRedactors, noRedaction, SecretMask, secretValues, type Redactor } from '../../runtime/secrets.js';
+import { applySchemaPolicy, type SchemaChangeReport } from '../services/schema-changes.js';
+
+export interface JobOptions {
+  store: Store;
+  connection: Connection;
+  trigger: string;
+  /** Attempts in all (default 3). */
+  attempts?: number;
+  /** Wait before the first retry, doubled each time (default 2 s). */
+  backoffMs?: number;
+  heartbeatMs?: number;
+  signal?: AbortSignal;
+  logLevel?: LogLevel;
+  /** Also write the job's log lines here (the CLI's stderr). */
+  echo?: DestinationStream;
+  onJob?: (job: Job) => void;
+  onStarted?: (stats: SyncStats) => void;
+  /** Called once the job has ended, with what happened (notifications). */
+  onFinished?: (event: JobEvent) => void;
+  onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
+}
+
+export interface JobEvent {
+  job: Job;
+  connection: Connection;
+  summary: SyncSummary;
+}
+
+export interface JobOutcome {
+  job: Job;
+  summary: SyncSummary;
+  error?: unknown;
+}
+
+export const runnerId = (): string => `${hostname()}:${process.pid}`;
+
+export async function runJob(options: JobOptions): Promise<JobOutcome> {
+  const { store, connection } = options;
+  const started = await store.jobs.start(connection, options.trigger, runnerId());
+  const logPath = join(store.logsDir, `job-${started.id}.log`);
+  let jobLog: ReturnType<typeof createJobLogger>;
+  try {
+    await store.jobs.setLogPath(started.id, logPath);
+    jobLog = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
+  } catch (error) {
+    // The row exists: it must not stay running.
+    await finishJob(store, started.id, 'failed', failureOf(error, false, noRedaction), undefined);
+    throw error;
+  }
+  options.onJob?.(started);
+  const { logger, close, maskSecrets } = jobLog;
+  const cancel = new AbortController();
+  const onOuterAbort = (): void => cancel.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (options.signal?.aborted) cancel.abort();
+  const heartbeat = setInterval(() => {
+    store.jobs.heartbeat(started.id).then(
+      (cancelRequested) => {
+        if (cancelRequested && !cancel.signal.aborted) {
+          logger.warn('cancellation requested');
+          cancel.abort();
+        }
+      },
+      (error: unknown) => logger.warn(`heartbeat failed: ${describeError(error)}`),
+    );
+  }, options.heartbeatMs ?? Number(process.env['SLUICE_HEARTBEAT_MS'] ?? 2000));
+  heartbeat.unref();
+
+  const totals = { attempts: 0, recordsEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
+  let summary: SyncSummary | undefined;
+  let error: unknown;
+  let redact: Redactor = noRedaction;
+  try {
+    logger.info({ trigger: options.trigger, runner: started.runner }, `job ${started.id} started for connection ${connection.name}`);
+    const source = await findActor(store, 'source', connection.sourceId);
+    const destination = await findActor(store, 'destination', connection.destinationId);
+    const stored = new SecretMask([...secretValues(source.config, source.secretPaths), ...secretValues(destination.config, destination.secretPaths)]);
+    redact = stored.redact;
+    maskSecrets(redact);
+    const sourceClient = await clientFor(source.connector, { logger, signal: cancel.signal });
+    const destinationClient = await clientFor(destination.connector, { logger });
+    // The clients' masks grow when a connector rotates a secret (CONTROL); the log and the failure follow them.
+    redact = combineRedactors(stored.redact, sourceClient.redact, destinationClient.redact);
+    maskSecrets(redact);
+    const sourceSide = storedSide(store, source, sourceClient);
+    const destinationSide = storedSide(store, destination, destinationClient);
+    let current = connection;
+    const report = await applySchemaPolicy(store, current, sourceClient, source.config, started.id, logger);
+    if (report.changed) {
+      options.onSchemaChange?.(current, report, (await store.jobs.byId(started.id))!);
+      current = report.connection;
+      if (report.paused) throw new SluiceError('schema.changed', `the source's schema changed (${report.text}); connection ${connection.name} is paused by its schema change policy`, {
+        hint: `review it, then: sluice connection update ${connection.name} --refresh-catalog && sluice connection enable ${connection.name}`,
+      });
+    }
+    const attempts = Math.max(1, options.attempts ?? 3);
+    for (let number = 1; ; number++) {
+      await store.jobs.startAttempt(started.id, number);
+      const stateStore = await loadConnectionState(store.state, current);
+      const outcome = await runSync({
+        source: { ...sourceSide },
+        destination: { ...destinationSide },
+        catalog: current.catalog,
+        stateStore,
+        streamMapping: { prefix: current.streamPrefix, namespace: current.namespace },
+        attempts: 1,
+        signal: cancel.signal,
+        logger,
+        sourceIdleTimeoutMs: 3_600_000,
+        destinationIdleTimeoutMs: 3_600_000,
+        onStarted: options.onStarted,
+      });
+      summary = { ...outcome.summary, attempts: number };
+      totals.attempts = number;
+      totals.recordsEmitted += outcome.summary.recordsEmitted;
+      totals.recordsCommitted += outcome.summary.recordsCommitted;
+      totals.bytesCommitted += outcome.summary.bytesCommitted;
+      await store.jobs.finishAttempt(started.id, number, {
+        status: outcome.summary.status,
+        recordsEmitted: outcome.summary.recordsEmitted,
+        recordsCommitted: outcome.summary.recordsCommitted,
+        failure: outcome.summary.failure && { ...outcome.summary.failure, message: redact(outcome.summary.failure.message) },
+      });
+      await store.jobs.updateTotals(started.id, totals);
+      error = outcome.error;
+      if (error === undefined || cancel.signal.aborted || number >= attempts || !isRetryable(error)) break;
+      const delay = (options.backoffMs ?? 2000) * 2 ** (number - 1);
+      logger.warn({ attempt: number, delayMs: delay }, `attempt ${number} failed (${describeError(error)}); retrying from the last committed state`);
+      await sleep(delay, cancel.signal);
+      if (cancel.signal.aborted) break;
+    }
+  } catch (caught) {
+    error = caught;
+  } finally {
+    clearInterval(heartbeat);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+
+  const cancelled = cancel.signal.aborted;
+  const status = error === undefined ? 'succeeded' : cancelled ? 'cancelled' : 'failed';
+  summary ??= emptySummary(status);
+  summary.status = status;
+  summary.attempts = totals.attempts;
+  const failure = error === undefined ? undefined : failureOf(error, cancelled, redact);
+  if (failure) summary.failure = { ...summary.failure, ...failure };
+  if (status === 'succeeded') logger.info({ records: totals.recordsCommitted }, `job ${started.id} succeeded`);
+  else logger.error({ code: failure?.code }, `job ${started.id} ${status}: ${failure?.message}`);
+  close();
+  const recorded = await finishJob(store, started.id, status, failure, summary);
+  const job = (await store.jobs.byId(started.id))!;
+  if (recorded) options.onFinished?.({ job, connection, summary });
+  return { job, summary, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * Records the job's end, trying again when the database is briefly unreachable: a job left running with no runner
+ * would block its connection until a server recovers it.
+ */
+async function finishJob(store: Store, id: number, status: Exclude<Job['status'], 'running'>, failure: { code: string; message: string } | undefined, summary: SyncSummary | undefined): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.jobs.finish(id, status, failure, summary);
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
+
+/** Configuration and data problems wait for a person; anything else may pass on another attempt. */
+export function isRetryable(error: unknown): boolean {
+  if (isSluiceError(error) && error.failureType === 'config_error') return false;
+  return exitCodeFor(error) !== ExitCode.badInput;
+}
+
+function failureOf(error: unknown, cancelled: boolean, redact: Redactor): { code: string; message: string } {
+  if (cancelled) return { code: 'job.cancelled', message: 'the job was cancelled; what the destination acknowledged is committed' };
+  const code = isSluiceError(error) ? error.code : 'internal.unexpected';
+  const message = error instanceof Error ? error.message : String(error);
+  return { code, message: redact(message) };
+}
+
+/**
+ * One side of the sync for a stored actor: a CONTROL config update (a refreshed token) replaces the stored config,
+ * its secrets encrypted like the rest, and the job's next attempt uses it.
+ */
+function storedSide(store: Store, actor: Actor, client: ConnectorClient): SyncSide {
+  const side: SyncSide = {
+    client,
+    config: actor.config,
+    onConfigUpdate: async (config) => {
+      const current = (await store.actors.byId(actor.id)) ?? actor;
+      await store.actors.update(current, { name: current.name, connector: current.connector, config, secretPaths: current.secretPaths });
+      side.config = config;
+    },
+  };
+  return side;
+}
+
+function emptySummary(status: SyncSummary['status']): SyncSummary {
+  return {
+    status, attempts: 0, durationMs: 0, recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0, recordsWritten: 0,
+    statesEmitted: 0, statesCommitted: 0, recordsPerSecond: 0, megabytesPerSecond: 0, streams: [], warnings: [],
+    runtimePeakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+

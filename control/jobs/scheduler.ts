@@ -1,0 +1,233 @@
+// Owns running connections over time in `sluice serve`. Invariants:
+//  1. At most one running job per connection (also enforced by the database for other processes), and at most
+//     `concurrency` jobs at once in this process; what is due beyond that waits in a FIFO queue. A connection's
+//     slot (running or queued) is taken synchronously, before any await, so simultaneous triggers cannot all pass
+//     the check; a slot is given back only by the job that holds it.
+//  2. A connection runs when its schedule is due (interval: counted from its last job; cron: the next time after
+//     its last job, or after the scheduler started when it has none), or when triggered by hand. A refused
+//     trigger is job.already_running, naming the job in the way (or saying it is queued).
+//  3. On start, and then every `recoverEveryMs`, jobs left running by a dead process (or by this one without it
+//     knowing) are marked failed (job.orphaned) and retried, so every job ends in a final status.
+//  4. Stopping cancels running jobs (the destination commits what it received) and waits for them to end.
+import { describeError } from '../../runtime/errors.js';
+import type { Logger } from '../../runtime/logger.js';
+import type { Store } from '../store/open-store.js';
+import type { Connection, Job } from '../store/records.js';
+import { runJob, type JobEvent } from './job-runner.js';
+import { recoverOrphanedJobs } from './recovery.js';
+import { nextRunAt, parseSchedule } from './schedule.js';
+import type { SchemaChangeReport } from '../services/schema-changes.js';
+import { SluiceError, isSluiceError } from '../../runtime/errors.js';
+
+export interface SchedulerOptions {
+  store: Store;
+  logger: Logger;
+  concurrency?: number;
+  tickMs?: number;
+  /** Attempts per job and the first backoff (doubling). */
+  attempts?: number;
+  backoffMs?: number;
+  staleMs?: number;
+  /** Called when a job has started (notifications). */
+  onJobStarted?: (job: Job, connection: Connection) => void;
+  /** How often jobs whose runner died are looked for (default 30 s). */
+  recoverEveryMs?: number;
+  onFinished?: (event: JobEvent) => void;
+  onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
+}
+
+interface Running {
+  connectionId: string;
+  job?: Job;
+  /** Resolves with the job once its row exists; rejects when it could not start. */
+  started: Promise<Job>;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export type TriggerResult = { started: Job } | { queued: number };
+
+export class Scheduler {
+  readonly #options: SchedulerOptions;
+  readonly #running = new Map<string, Running>();
+  readonly #queue: Array<{ connectionId: string; trigger: string }> = [];
+  readonly #startedAt = Date.now();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking = false;
+  #lastRecovery = Date.now();
+  #stopped = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+  }
+
+  get concurrency(): number {
+    return Math.max(1, this.#options.concurrency ?? 2);
+  }
+
+  async start(): Promise<void> {
+    await this.#recover();
+    this.#pump();
+    this.#timer = setInterval(() => void this.tick(), this.#options.tickMs ?? 1000);
+  }
+
+  /** Marks the jobs whose runner died failed, and queues a retry of their connection. */
+  async #recover(): Promise<void> {
+    const { store, logger } = this.#options;
+    this.#lastRecovery = Date.now();
+    const orphans = await recoverOrphanedJobs(store, { staleMs: this.#options.staleMs, ownConnections: new Set(this.#running.keys()) });
+    for (const job of orphans) {
+      logger.warn({ job: job.id }, `job ${job.id} was left running by ${job.runner}; marked failed and retried`);
+      const connection = await store.connections.byId(job.connectionId);
+      if (connection?.status === 'active') this.#enqueue(connection.id, 'retry');
+    }
+  }
+
+  /** Looks for due connections; also called by each tick. */
+  async tick(): Promise<void> {
+    if (this.#ticking || this.#stopped) return;
+    this.#ticking = true;
+    try {
+      if (Date.now() - this.#lastRecovery >= (this.#options.recoverEveryMs ?? 30_000)) await this.#recover();
+      const now = Date.now();
+      for (const connection of await this.#options.store.connections.list()) {
+        if (connection.status !== 'active' || connection.schedule === null || this.#busy(connection.id)) continue;
+        const last = await this.#options.store.jobs.last(connection.id);
+        const due = nextRunAt(parseSchedule(connection.schedule), last?.createdAt ?? (isInterval(connection.schedule) ? undefined : this.#startedAt), now);
+        // A job another process (same database) is running makes the connection not due here.
+        if (due <= now && !(await this.#options.store.jobs.running(connection.id))) this.#enqueue(connection.id, 'schedule');
+      }
+      this.#pump();
+    } catch (error) {
+      this.#options.logger.error(`scheduler tick failed: ${describeError(error)}`);
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  /** Runs a connection now, or queues it when the concurrency limit is reached. */
+  async trigger(connection: Connection, trigger = 'api'): Promise<TriggerResult> {
+    // Everything up to taking the slot is synchronous: of simultaneous triggers, one takes it, the others see it.
+    const running = this.#running.get(connection.id);
+    if (running) {
+      // The slot's own start may have been refused because another process runs the job: that error names it.
+      const job = running.job ?? (await running.started.catch((error: unknown) => {
+        if (isSluiceError(error, 'job.already_running')) throw error;
+        return undefined;
+      }));
+      throw alreadyRunning(connection, job);
+    }
+    const position = this.#queue.findIndex((item) => item.connectionId === connection.id);
+    if (position >= 0) {
+      throw new SluiceError('job.already_running', `connection ${connection.name} is already queued to run (position ${position + 1} of ${this.#queue.length})`);
+    }
+    if (this.#running.size < this.concurrency) return { started: await this.#launch(connection.id, trigger).started };
+    const item = { connectionId: connection.id, trigger };
+    this.#queue.push(item);
+    // A job of another process (same database) refuses the trigger now rather than when the queue reaches it.
+    const elsewhere = await this.#options.store.jobs.running(connection.id).catch(() => undefined);
+    if (elsewhere) {
+      const index = this.#queue.indexOf(item);
+      if (index >= 0) this.#queue.splice(index, 1);
+      throw alreadyRunning(connection, elsewhere);
+    }
+    return { queued: this.#queue.indexOf(item) + 1 || this.#queue.length };
+  }
+
+  /** Cancels a job this process runs, or asks the process that runs it (through the database). */
+  async cancel(jobId: number): Promise<boolean> {
+    for (const running of this.#running.values()) {
+      if (running.job?.id === jobId) {
+        running.controller.abort();
+        return true;
+      }
+    }
+    return this.#options.store.jobs.requestCancel(jobId);
+  }
+
+  get runningJobs(): Job[] {
+    return [...this.#running.values()].flatMap((running) => (running.job ? [running.job] : []));
+  }
+
+  get queued(): string[] {
+    return this.#queue.map((item) => item.connectionId);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#queue.length = 0;
+    for (const running of this.#running.values()) running.controller.abort();
+    await Promise.all([...this.#running.values()].map((running) => running.done));
+  }
+
+  #busy(connectionId: string): boolean {
+    return this.#running.has(connectionId) || this.#queue.some((item) => item.connectionId === connectionId);
+  }
+
+  #enqueue(connectionId: string, trigger: string): void {
+    if (!this.#busy(connectionId)) this.#queue.push({ connectionId, trigger });
+  }
+
+  #pump(): void {
+    while (!this.#stopped && this.#running.size < this.concurrency && this.#queue.length > 0) {
+      const next = this.#queue.shift()!;
+      if (this.#running.has(next.connectionId)) continue;
+      this.#launch(next.connectionId, next.trigger).started.catch(() => undefined);
+    }
+  }
+
+  /** Takes the connection's slot at once and starts its job; `started` resolves once the job's row exists. */
+  #launch(connectionId: string, trigger: string): Running {
+    const { store, logger } = this.#options;
+    let resolveJob!: (job: Job) => void;
+    let rejectJob!: (error: unknown) => void;
+    const started = new Promise<Job>((resolve, reject) => {
+      resolveJob = resolve;
+      rejectJob = reject;
+    });
+    const entry: Running = { connectionId, started, controller: new AbortController(), done: Promise.resolve() };
+    this.#running.set(connectionId, entry);
+    entry.done = (async () => {
+      try {
+        const connection = await store.connections.byId(connectionId);
+        if (!connection) throw new SluiceError('connection.not_found', `connection ${connectionId} no longer exists`);
+        const outcome = await runJob({
+          store,
+          connection,
+          trigger,
+          attempts: this.#options.attempts,
+          backoffMs: this.#options.backoffMs,
+          signal: entry.controller.signal,
+          onJob: (job) => {
+            entry.job = job;
+            resolveJob(job);
+            this.#options.onJobStarted?.(job, connection);
+          },
+          onFinished: this.#options.onFinished,
+          onSchemaChange: this.#options.onSchemaChange,
+        });
+        logger.info({ job: outcome.job.id, connection: connection.name, status: outcome.job.status }, `job ${outcome.job.id} of ${connection.name} ${outcome.job.status}`);
+      } catch (error) {
+        rejectJob(error);
+        // Another process running it is the database doing its job, not a failure of this one.
+        const level = isSluiceError(error, 'job.already_running') ? 'info' : 'error';
+        logger[level]({ connectionId }, `job of connection ${connectionId} could not run: ${describeError(error)}`);
+      } finally {
+        if (this.#running.get(connectionId) === entry) this.#running.delete(connectionId);
+        this.#pump();
+      }
+    })();
+    return entry;
+  }
+}
+
+function alreadyRunning(connection: Connection, job: Job | undefined): SluiceError {
+  return new SluiceError('job.already_running', `connection ${connection.name} already has a running job${job ? ` (job ${job.id}, on ${job.runner})` : ''}`, {
+    hint: job ? `wait for it to end, or cancel job ${job.id}` : undefined,
+  });
+}
+
+function isInterval(schedule: string): boolean {
+  return parseSchedule(schedule).kind === 'interval';
+}

@@ -1,0 +1,140 @@
+// Owns creating, updating, checking and deleting sources and destinations. The connector's spec is read at
+// create and update time: the config is validated against it and its airbyte_secret paths are stored with the
+// actor, so secrets are encrypted at rest and masked in everything shown. An update that sends the mask back
+// for a secret keeps the stored value (so `show` → edit → `update` round-trips). Relative file paths in the
+// config (spec fields with `format: "path"`) are made absolute before it is stored (config-paths.ts).
+import { SluiceError } from '../../runtime/errors.js';
+import { silentLogger, type Logger } from '../../runtime/logger.js';
+import { MASK, maskConfig, secretPaths } from '../../runtime/secrets.js';
+import type { Store } from '../store/open-store.js';
+import type { Actor, ActorKind } from '../store/records.js';
+import { mapSecrets, valueAt } from '../store/secret-fields.js';
+import { clientFor } from './clients.js';
+import { pathFields, resolveConfigPaths, resolvesLocalPaths } from './config-paths.js';
+
+export interface ActorDefinition {
+  name: string;
+  connector: string;
+  config: unknown;
+}
+
+/** What may be shown of an actor: the config with its secrets masked. */
+export interface PublicActor {
+  id: string;
+  kind: ActorKind;
+  name: string;
+  connector: string;
+  config: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ActorOptions {
+  /** The directory relative paths in the config mean: where the user is, or the apply file's directory. */
+  baseDir?: string;
+}
+
+/** A definition checked against its connector's spec: the config with its paths made absolute, and its secret paths. */
+export interface PreparedActor {
+  config: unknown;
+  secretPaths: string[][];
+}
+
+export function publicActor(actor: Actor): PublicActor {
+  return {
+    id: actor.id,
+    kind: actor.kind,
+    name: actor.name,
+    connector: actor.connector,
+    config: maskConfig(actor.config, actor.secretPaths),
+    createdAt: new Date(actor.createdAt).toISOString(),
+    updatedAt: new Date(actor.updatedAt).toISOString(),
+  };
+}
+
+export async function createActor(
+  store: Store,
+  kind: ActorKind,
+  definition: ActorDefinition,
+  logger: Logger = silentLogger,
+  options: ActorOptions = {},
+): Promise<Actor> {
+  checkName(definition.name, kind);
+  const prepared = await prepareActor(kind, definition, logger, options);
+  return store.actors.create(kind, { ...definition, ...prepared });
+}
+
+export async function updateActor(
+  store: Store,
+  kind: ActorKind,
+  nameOrId: string,
+  patch: Partial<ActorDefinition>,
+  logger: Logger = silentLogger,
+  options: ActorOptions = {},
+): Promise<Actor> {
+  const actor = await findActor(store, kind, nameOrId);
+  const name = patch.name ?? actor.name;
+  checkName(name, kind);
+  const config = patch.config === undefined ? actor.config : keepMaskedSecrets(patch.config, actor);
+  const definition = { name, connector: patch.connector ?? actor.connector, config };
+  // A stored config's paths are already absolute: only a new config is resolved, against where it comes from.
+  const prepared = await prepareActor(kind, definition, logger, patch.config === undefined ? { baseDir: undefined, keepPaths: true } : options);
+  return store.actors.update(actor, { ...definition, ...prepared });
+}
+
+/**
+ * Checks a definition against its connector's spec without storing anything: relative paths made absolute
+ * against `baseDir` (default: the working directory), the config validated, its secret paths found.
+ */
+export async function prepareActor(
+  kind: ActorKind,
+  definition: ActorDefinition,
+  logger: Logger = silentLogger,
+  options: ActorOptions & { keepPaths?: boolean } = {},
+): Promise<PreparedActor> {
+  const client = await clientFor(definition.connector, { logger });
+  const spec = await client.spec();
+  const fields = options.keepPaths || !resolvesLocalPaths(definition.connector) ? [] : pathFields(spec.connectionSpecification);
+  const config = resolveConfigPaths(definition.config, fields, options.baseDir ?? process.cwd());
+  await client.prepareConfig(config, `${kind} ${definition.name} config`);
+  return { config, secretPaths: secretPaths(spec.connectionSpecification) };
+}
+
+export async function deleteActor(store: Store, kind: ActorKind, nameOrId: string): Promise<Actor> {
+  const actor = await findActor(store, kind, nameOrId);
+  const users = await store.connections.usingActor(actor.id);
+  if (users.length > 0) {
+    throw new SluiceError('actor.in_use', `${kind} ${actor.name} is used by connection(s) ${users.map((c) => c.name).join(', ')}`, {
+      hint: 'delete those connections first',
+    });
+  }
+  await store.actors.delete(actor.id);
+  return actor;
+}
+
+export async function checkActor(store: Store, kind: ActorKind, nameOrId: string, logger: Logger = silentLogger): Promise<{ status: string; message?: string }> {
+  const actor = await findActor(store, kind, nameOrId);
+  const client = await clientFor(actor.connector, { logger });
+  const status = await client.check(actor.config, `${kind} ${actor.name} config`);
+  return { status: status.status, ...(status.message ? { message: status.message } : {}) };
+}
+
+export async function findActor(store: Store, kind: ActorKind, nameOrId: string): Promise<Actor> {
+  const actor = await store.actors.find(kind, nameOrId);
+  if (!actor) {
+    throw new SluiceError(kind === 'source' ? 'source.not_found' : 'destination.not_found', `no ${kind} named ${nameOrId}`, {
+      hint: `see: sluice ${kind} list`,
+    });
+  }
+  return actor;
+}
+
+function keepMaskedSecrets(config: unknown, actor: Actor): unknown {
+  return mapSecrets(config, actor.secretPaths, (value, path) => (value === MASK ? valueAt(actor.config, path) : value));
+}
+
+function checkName(name: string, kind: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) {
+    throw new SluiceError('cli.usage', `${kind} name "${name}": use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit`);
+  }
+}

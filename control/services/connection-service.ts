@@ -1,0 +1,194 @@
+// Owns defining connections: a source and a destination by name, the configured catalog (built from what the
+// source discovers, with stream choice and overrides, or given whole and checked against discover), the
+// destination's supported modes checked, the schedule validated, and what may be shown of a connection.
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog, DestinationSyncMode, SyncMode } from '../../protocol/types.generated.js';
+import { describeStream } from '../../protocol/state.js';
+import { SluiceError } from '../../runtime/errors.js';
+import { silentLogger, type Logger } from '../../runtime/logger.js';
+import type { Store } from '../store/open-store.js';
+import { SCHEMA_CHANGE_POLICIES, type Connection, type ConnectionStatus, type SchemaChangePolicy } from '../store/records.js';
+import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, type CatalogChoice } from '../../runtime/sync/configured-catalog.js';
+import { findActor } from './actor-service.js';
+import { clientFor } from './clients.js';
+import { normalizeSchedule } from '../jobs/schedule.js';
+import { mergeChoice } from './stream-choice.js';
+
+export interface ConnectionDefinition {
+  name: string;
+  source: string;
+  destination: string;
+  /** A whole configured catalog; otherwise built from `choice`. */
+  catalog?: ConfiguredAirbyteCatalog;
+  choice?: CatalogChoice;
+  /** On update: rebuild the streams from what the source discovers now (all streams, defaults unless `choice` says). */
+  refreshCatalog?: boolean;
+  namespace?: string | null;
+  streamPrefix?: string;
+  schedule?: string | null;
+  schemaChangePolicy?: SchemaChangePolicy;
+  status?: ConnectionStatus;
+}
+
+export interface PublicConnection {
+  id: string;
+  name: string;
+  source: string;
+  destination: string;
+  streams: Array<{ name: string; namespace?: string; syncMode: SyncMode; destinationSyncMode: DestinationSyncMode; cursorField?: string[]; primaryKey?: string[][] }>;
+  namespace: string | null;
+  streamPrefix: string;
+  schedule: string | null;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  schemaChangePolicy: SchemaChangePolicy;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type StreamSummary = PublicConnection['streams'][number];
+
+/** Each configured stream of a connection as shown and exported: name, modes, cursor and key. */
+export function streamSummaries(connection: Connection): StreamSummary[] {
+  return connection.catalog.streams.map((configured) => ({
+    name: configured.stream.name,
+    ...(configured.stream.namespace ? { namespace: configured.stream.namespace } : {}),
+    syncMode: configured.sync_mode,
+    destinationSyncMode: configured.destination_sync_mode,
+    ...(configured.cursor_field?.length ? { cursorField: configured.cursor_field } : {}),
+    ...(configured.primary_key?.length ? { primaryKey: configured.primary_key } : {}),
+  }));
+}
+
+export async function publicConnection(store: Store, connection: Connection): Promise<PublicConnection> {
+  const [source, destination] = await Promise.all([store.actors.byId(connection.sourceId), store.actors.byId(connection.destinationId)]);
+  return {
+    id: connection.id,
+    name: connection.name,
+    source: source?.name ?? connection.sourceId,
+    destination: destination?.name ?? connection.destinationId,
+    streams: streamSummaries(connection),
+    namespace: connection.namespace,
+    streamPrefix: connection.streamPrefix,
+    schedule: connection.schedule,
+    status: connection.status,
+    statusReason: connection.statusReason,
+    schemaChangePolicy: connection.schemaChangePolicy,
+    createdAt: new Date(connection.createdAt).toISOString(),
+    updatedAt: new Date(connection.updatedAt).toISOString(),
+  };
+}
+
+export async function createConnection(store: Store, definition: ConnectionDefinition, logger: Logger = silentLogger): Promise<Connection> {
+  checkName(definition.name);
+  const fields = await settle(store, definition, logger);
+  return store.connections.create({ name: definition.name, ...fields, statusReason: null });
+}
+
+/**
+ * Updates the fields given; the catalog is rebuilt when streams, overrides, a catalog, or the source change. A
+ * stream choice is merged into the stored streams (stream-choice.ts) unless the catalog is refreshed.
+ */
+export async function updateConnection(
+  store: Store,
+  nameOrId: string,
+  patch: Partial<ConnectionDefinition>,
+  logger: Logger = silentLogger,
+): Promise<Connection> {
+  const connection = await findConnection(store, nameOrId);
+  const [source, destination] = await Promise.all([store.actors.byId(connection.sourceId), store.actors.byId(connection.destinationId)]);
+  const choosing = patch.choice !== undefined || patch.refreshCatalog === true;
+  const rebuild = patch.catalog !== undefined || choosing || patch.source !== undefined || patch.destination !== undefined;
+  const definition: ConnectionDefinition = {
+    name: patch.name ?? connection.name,
+    source: patch.source ?? source!.name,
+    destination: patch.destination ?? destination!.name,
+    catalog: patch.catalog ?? (choosing ? undefined : connection.catalog),
+    choice: patch.refreshCatalog || !patch.choice ? patch.choice : mergeChoice(connection.catalog, patch.choice),
+    namespace: patch.namespace === undefined ? connection.namespace : patch.namespace,
+    streamPrefix: patch.streamPrefix ?? connection.streamPrefix,
+    schedule: patch.schedule === undefined ? connection.schedule : patch.schedule,
+    schemaChangePolicy: patch.schemaChangePolicy ?? connection.schemaChangePolicy,
+    status: patch.status ?? connection.status,
+  };
+  checkName(definition.name);
+  const fields = rebuild ? await settle(store, definition, logger) : await settleWithoutDiscover(store, definition, connection.catalog, connection.discovered);
+  const statusReason = fields.status === connection.status ? connection.statusReason : null;
+  return store.connections.update(connection.id, { name: definition.name, ...fields, statusReason });
+}
+
+export async function setConnectionStatus(store: Store, nameOrId: string, status: ConnectionStatus, reason: string | null = null): Promise<Connection> {
+  const connection = await findConnection(store, nameOrId);
+  await store.connections.setStatus(connection.id, status, reason);
+  return (await store.connections.byId(connection.id))!;
+}
+
+export async function deleteConnection(store: Store, nameOrId: string): Promise<Connection> {
+  const connection = await findConnection(store, nameOrId);
+  const running = await store.jobs.running(connection.id);
+  if (running) throw new SluiceError('job.already_running', `connection ${connection.name} has a running job (job ${running.id}); cancel it first`);
+  await store.connections.delete(connection.id);
+  return connection;
+}
+
+export async function findConnection(store: Store, nameOrId: string): Promise<Connection> {
+  const connection = await store.connections.find(nameOrId);
+  if (!connection) throw new SluiceError('connection.not_found', `no connection named ${nameOrId}`, { hint: 'see: sluice connection list' });
+  return connection;
+}
+
+type SettledFields = Omit<Connection, 'id' | 'name' | 'statusReason' | 'createdAt' | 'updatedAt'>;
+
+async function settle(store: Store, definition: ConnectionDefinition, logger: Logger): Promise<SettledFields> {
+  const source = await findActor(store, 'source', definition.source);
+  const destination = await findActor(store, 'destination', definition.destination);
+  const [sourceClient, destinationClient] = await Promise.all([clientFor(source.connector, { logger }), clientFor(destination.connector, { logger })]);
+  const [discovered, destinationSpec] = await Promise.all([
+    sourceClient.discover(source.config, `source ${source.name} config`),
+    destinationClient.spec(),
+  ]);
+  const catalog = definition.catalog ?? buildConfiguredCatalog(discovered, definition.choice);
+  if (definition.catalog) checkConfiguredCatalog(catalog, discovered);
+  checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.name);
+  return fieldsOf(definition, source.id, destination.id, catalog, discovered);
+}
+
+async function settleWithoutDiscover(store: Store, definition: ConnectionDefinition, catalog: ConfiguredAirbyteCatalog, discovered: AirbyteCatalog | null): Promise<SettledFields> {
+  const source = await findActor(store, 'source', definition.source);
+  const destination = await findActor(store, 'destination', definition.destination);
+  return fieldsOf(definition, source.id, destination.id, catalog, discovered);
+}
+
+function fieldsOf(
+  definition: ConnectionDefinition,
+  sourceId: string,
+  destinationId: string,
+  catalog: ConfiguredAirbyteCatalog,
+  discovered: AirbyteCatalog | null,
+): SettledFields {
+  const policy = definition.schemaChangePolicy ?? 'ignore';
+  if (!SCHEMA_CHANGE_POLICIES.includes(policy)) {
+    throw new SluiceError('connection.invalid', `schema change policy ${policy}: expected one of ${SCHEMA_CHANGE_POLICIES.join(', ')}`);
+  }
+  if (catalog.streams.length === 0) throw new SluiceError('connection.invalid', `connection ${definition.name} has no streams`);
+  return {
+    sourceId,
+    destinationId,
+    catalog,
+    discovered,
+    namespace: definition.namespace ?? null,
+    streamPrefix: definition.streamPrefix ?? '',
+    schedule: normalizeSchedule(definition.schedule),
+    status: definition.status ?? 'active',
+    schemaChangePolicy: policy,
+  };
+}
+
+export function streamNames(catalog: ConfiguredAirbyteCatalog): string[] {
+  return catalog.streams.map((configured) => describeStream(configured.stream));
+}
+
+function checkName(name: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) {
+    throw new SluiceError('cli.usage', `connection name "${name}": use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit`);
+  }
+}

@@ -1,0 +1,121 @@
+// Owns notifications: each event (job started, succeeded, failed or cancelled, schema changed) is POSTed as JSON
+// to every webhook subscribed to it, signed with the webhook's secret (Standard Webhooks headers), retried with
+// exponential backoff on a network error, a timeout or a 5xx/429 answer; a 4xx answer is final. Deliveries run
+// in the background; `flush` waits for those under way (the CLI exits after). Secrets are never logged.
+import type { Logger } from '../../runtime/logger.js';
+import type { Store } from '../store/open-store.js';
+import type { WebhookEvent, WebhookTarget } from '../store/webhook-repo.js';
+import { describeError } from '../../runtime/errors.js';
+import { newMessageId, signatureHeaders } from './webhook-signature.js';
+import type { Connection, Job } from '../store/records.js';
+import type { JobEvent } from '../jobs/job-runner.js';
+import type { SchemaChangeReport } from './schema-changes.js';
+
+export interface NotifierOptions {
+  attempts?: number;
+  backoffMs?: number;
+  timeoutMs?: number;
+}
+
+export class Notifier {
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly options: NotifierOptions = {},
+  ) {}
+
+  readonly jobStarted = (job: Job, connection: Connection): void => {
+    this.send('job.started', { connection: { id: connection.id, name: connection.name }, job: jobPayload(job) });
+  };
+
+  readonly jobFinished = (event: JobEvent): void => {
+    const status = event.job.status;
+    this.send(status === 'succeeded' ? 'job.succeeded' : status === 'cancelled' ? 'job.cancelled' : 'job.failed', {
+      connection: { id: event.connection.id, name: event.connection.name },
+      job: jobPayload(event.job),
+    });
+  };
+
+  readonly schemaChanged = (connection: Connection, report: SchemaChangeReport, job: Job): void => {
+    this.send('connection.schema_changed', {
+      connection: { id: connection.id, name: connection.name, policy: connection.schemaChangePolicy },
+      job: { id: job.id },
+      diff: report.diff,
+      summary: report.text,
+      paused: report.paused,
+    });
+  };
+
+  send(event: WebhookEvent, data: Record<string, unknown>): void {
+    const delivery = this.#deliverAll(event, data).finally(() => this.#pending.delete(delivery));
+    this.#pending.add(delivery);
+  }
+
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  async #deliverAll(event: WebhookEvent, data: Record<string, unknown>): Promise<void> {
+    let targets: WebhookTarget[];
+    try {
+      targets = await this.store.webhooks.targets();
+    } catch (error) {
+      this.logger.warn({ event }, `webhooks could not be read, ${event} not sent: ${describeError(error)}`);
+      return;
+    }
+    const hooks = targets.filter((hook) => hook.events.includes(event));
+    const body = JSON.stringify({ event, sentAt: new Date().toISOString(), ...data });
+    await Promise.all(hooks.map((hook) => this.#deliver(hook, event, body)));
+  }
+
+  async #deliver(hook: WebhookTarget, event: string, body: string): Promise<void> {
+    const { name, url, secret } = hook;
+    if (secret === null) this.logger.warn({ webhook: name, event }, `webhook ${name} has no signing secret (made before signatures); its payloads are unsigned: recreate it`);
+    const messageId = newMessageId();
+    const attempts = this.options.attempts ?? 5;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let reason: string;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json', 'user-agent': 'sluice', 'x-sluice-event': event,
+            ...(secret === null ? {} : signatureHeaders(secret, messageId, body)),
+          },
+          body,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        if (response.ok) return;
+        reason = `HTTP ${response.status}`;
+        if (response.status < 500 && response.status !== 429) {
+          this.logger.warn({ webhook: name, event }, `webhook ${name} refused ${event} (${reason}); not retried`);
+          return;
+        }
+      } catch (error) {
+        reason = (error as Error).message;
+      }
+      if (attempt === attempts) {
+        this.logger.warn({ webhook: name, event }, `webhook ${name} could not be delivered ${event} after ${attempts} attempts (${reason})`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+function jobPayload(job: Job): Record<string, unknown> {
+  return {
+    id: job.id,
+    status: job.status,
+    trigger: job.trigger,
+    attempts: job.attempts,
+    recordsCommitted: job.recordsCommitted,
+    bytesCommitted: job.bytesCommitted,
+    failure: job.failureCode ? { code: job.failureCode, message: job.failureMessage } : null,
+    createdAt: new Date(job.createdAt).toISOString(),
+    finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt).toISOString(),
+  };
+}

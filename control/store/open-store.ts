@@ -1,0 +1,90 @@
+// Owns opening the control plane's store: the workspace directory (--workspace, SLUICE_HOME, or .sluice in the
+// working directory) holds the SQLite database, the secret key file and job logs; SLUICE_DATABASE_URL puts the
+// database in PostgreSQL instead, in its own schema (SLUICE_DATABASE_SCHEMA, default sluice), with the key from
+// SLUICE_SECRET_KEY. The schema is migrated on open.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SluiceError } from '../../runtime/errors.js';
+import { ActorRepo } from './actor-repo.js';
+import { ConnectionRepo } from './connection-repo.js';
+import type { Driver } from './driver.js';
+import { JobRepo } from './job-repo.js';
+import { migrate } from './migrate.js';
+import { databaseSchema, preparePostgresSchema } from './postgres-schema.js';
+import { SecretBox } from './secret-box.js';
+import { loadSecretKey } from './secret-key.js';
+import { StateRepo } from './state-repo.js';
+import { TokenRepo } from './token-repo.js';
+import { WebhookRepo } from './webhook-repo.js';
+
+export interface StoreOptions {
+  workspace?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class Store {
+  readonly actors: ActorRepo;
+  readonly connections: ConnectionRepo;
+  readonly jobs: JobRepo;
+  readonly state: StateRepo;
+  readonly tokens: TokenRepo;
+  readonly webhooks: WebhookRepo;
+
+  constructor(
+    readonly db: Driver,
+    box: SecretBox,
+    readonly workspace: string,
+  ) {
+    this.actors = new ActorRepo(db, box);
+    this.connections = new ConnectionRepo(db);
+    this.jobs = new JobRepo(db);
+    this.state = new StateRepo(db);
+    this.tokens = new TokenRepo(db);
+    this.webhooks = new WebhookRepo(db, box);
+  }
+
+  /** Where job logs are written. */
+  get logsDir(): string {
+    return join(this.workspace, 'logs');
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+export function workspaceDir(options: StoreOptions = {}): string {
+  const env = options.env ?? process.env;
+  return resolve(options.workspace ?? (env['SLUICE_HOME'] || '.sluice'));
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const env = options.env ?? process.env;
+  const workspace = workspaceDir(options);
+  try {
+    mkdirSync(join(workspace, 'logs'), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new SluiceError('file.write_failed', `cannot create the workspace ${workspace}: ${(error as Error).message}`, { cause: error });
+  }
+  const url = env['SLUICE_DATABASE_URL'] || undefined;
+  const schema = url ? databaseSchema(env) : undefined;
+  const box = new SecretBox(loadSecretKey(workspace, env, { shared: url !== undefined }));
+  let driver: Driver;
+  try {
+    // Each driver is loaded only when used: a CLI command that needs no database pays for neither.
+    driver = url
+      ? new (await import('./postgres-driver.js')).PostgresDriver(url, schema!)
+      : new (await import('./sqlite-driver.js')).SqliteDriver(join(workspace, 'sluice.db'));
+  } catch (error) {
+    throw new SluiceError('store.unavailable', `cannot open the database ${url ? 'SLUICE_DATABASE_URL' : join(workspace, 'sluice.db')}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    if (schema !== undefined) await preparePostgresSchema(driver, schema);
+    await migrate(driver);
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    if (error instanceof SluiceError) throw error;
+    throw new SluiceError('store.unavailable', `cannot use the database ${driver.location}: ${(error as Error).message}`, { cause: error });
+  }
+  return new Store(driver, box, workspace);
+}
