@@ -1,7 +1,7 @@
 // Owns naming a stream's table: the kit's naming rule (stream-names.ts) with SQLite's parts: every character other
 // than a letter, a digit or `_` replaced by `_`, namespace and name joined by `_`, prefixed with `_` when it would
-// start with a digit, `sqlite_` or the side-table prefix; names compared without case, as SQLite does. Streams whose
-// names clean to the same table each get a stable suffix (see stream-names.ts).
+// start with a digit, `sqlite_` or the side-table prefix; names compared without case, as SQLite does, so a stream keeps
+// its name only when that is already clean and all lower-case, any other gets its stable suffix (see stream-names.ts).
 import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
 import { targetNames, type NamingRule } from '../kit/stream-names.js';
 

@@ -1,13 +1,15 @@
 // Owns naming what a stream is stored in (a file, a table), so that no two streams of a catalog ever share one.
-// The rule, for every destination that stores streams under names of its own:
+// The rule, for every destination that stores streams under names of its own. A stream's name depends only on that
+// stream (its namespace and name), never on the other streams of the run, so a stream lands in the same file or
+// table whichever streams are synced with it:
 //  1. Each part (namespace, name) is cleaned by the destination's `clean` (characters the target cannot hold are
-//     replaced), then the parts are joined by its `join`. A name the cleaning left unchanged is used as is.
-//  2. When two or more streams end up with the same name (compared without case where the target ignores case),
-//     each of them gets `_` and 8 hex digits of the SHA-256 of its original namespace and name appended, except the
-//     one whose name was already clean (if several are, the first of them in code-unit order keeps it). The suffix
-//     depends only on the stream itself, so names are the same on every run and in any catalog order.
+//     replaced), then the parts are joined by its `join`.
+//  2. A stream whose parts the cleaning left unchanged (and, where the target ignores case, that are all lower-case)
+//     keeps that name. Any other stream always gets `_` and 8 hex digits of the SHA-256 of its original namespace and
+//     name appended.
 //  3. A name longer than `maxBytes` (UTF-8) is cut and always gets the suffix.
-// Two streams that still share a name (a stream literally named like another's suffixed name) are refused.
+// Two streams that still share a name (a clean name literally equal to another stream's suffixed name, compared
+// without case where the target ignores case) are refused before anything is written, naming both.
 import { createHash } from 'node:crypto';
 import type { StreamDescriptor } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
@@ -31,37 +33,10 @@ export function nameSuffix(stream: Pick<StreamDescriptor, 'name' | 'namespace'>)
   return `_${createHash('sha256').update(JSON.stringify([stream.namespace ?? null, stream.name])).digest('hex').slice(0, 8)}`;
 }
 
-/** Each stream's name under `rule`, in the order given; throws a config_error when two still collide. */
+/** Each stream's name under `rule`, in the order given; throws a config_error when two collide. */
 export function targetNames(streams: ReadonlyArray<Pick<StreamDescriptor, 'name' | 'namespace'>>, rule: NamingRule): string[] {
   const key = (name: string): string => (rule.caseInsensitive ? name.toLowerCase() : name);
-  const bases = streams.map((stream) => {
-    const namespace = stream.namespace || undefined;
-    const base = rule.join(namespace === undefined ? undefined : rule.clean(namespace), rule.clean(stream.name));
-    const clean = base === rule.join(namespace, stream.name);
-    if (rule.maxBytes !== undefined && Buffer.byteLength(base) > rule.maxBytes) {
-      return { base: cut(base, rule.maxBytes - SUFFIX_LENGTH) + nameSuffix(stream), clean: false, fixed: true };
-    }
-    return { base, clean, fixed: false };
-  });
-  const groups = new Map<string, number[]>();
-  bases.forEach(({ base }, index) => {
-    const members = groups.get(key(base));
-    if (members) members.push(index);
-    else groups.set(key(base), [index]);
-  });
-  const names = bases.map(({ base }) => base);
-  for (const members of groups.values()) {
-    if (members.length < 2) continue;
-    const keeper = members
-      .filter((index) => bases[index]!.clean)
-      .sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0))[0];
-    for (const index of members) {
-      if (index === keeper || bases[index]!.fixed) continue;
-      const base = names[index]!;
-      const room = rule.maxBytes === undefined ? base : cut(base, rule.maxBytes - SUFFIX_LENGTH);
-      names[index] = room + nameSuffix(streams[index]!);
-    }
-  }
+  const names = streams.map((stream) => targetName(stream, rule));
   const owners = new Map<string, number>();
   names.forEach((name, index) => {
     const owner = owners.get(key(name));
@@ -71,6 +46,17 @@ export function targetNames(streams: ReadonlyArray<Pick<StreamDescriptor, 'name'
     owners.set(key(name), index);
   });
   return names;
+}
+
+/** One stream's name under `rule`: its own, when already clean for the target, else cleaned with its suffix. */
+function targetName(stream: Pick<StreamDescriptor, 'name' | 'namespace'>, rule: NamingRule): string {
+  const namespace = stream.namespace || undefined;
+  const parts = namespace === undefined ? [stream.name] : [namespace, stream.name];
+  const clean = parts.every((part) => rule.clean(part) === part && (!rule.caseInsensitive || part === part.toLowerCase()));
+  const base = rule.join(namespace === undefined ? undefined : rule.clean(namespace), rule.clean(stream.name));
+  if (rule.maxBytes !== undefined && Buffer.byteLength(base) > rule.maxBytes) return cut(base, rule.maxBytes - SUFFIX_LENGTH) + nameSuffix(stream);
+  if (clean) return base;
+  return (rule.maxBytes === undefined ? base : cut(base, rule.maxBytes - SUFFIX_LENGTH)) + nameSuffix(stream);
 }
 
 /** The longest prefix of `text` of at most `bytes` UTF-8 bytes, never splitting a character. */

@@ -1,11 +1,12 @@
 // Streams whose names normalise to the same file or table ("Sales 2024", "Sales/2024", "Sales_2024", two Cyrillic
 // names, namespaces that differ only in punctuation) each get their own, in every file and table destination, in
-// overwrite and append alike, under the same names whatever the catalog order.
+// overwrite and append alike, under the same names whatever the catalog order and whichever streams run together.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CsvParser } from '../../connectors/kit/csv.js';
+import { nameSuffix } from '../../connectors/kit/stream-names.js';
 import { tempDir } from '../support/cli.js';
 import { catalogOf, completeLine, recordLine, runWrite, type StreamSpec } from '../support/destination.js';
 
@@ -59,7 +60,8 @@ function contents(connector: string, target: string): Record<string, string[]> {
 describe.concurrent.each([
   ['destination-local-json', 'Sales_2024.jsonl'],
   ['destination-csv', 'Sales_2024.csv'],
-  ['destination-sqlite', 'Sales_2024'],
+  // SQLite ignores case in table names: only an all-lower-case clean name is kept as is.
+  ['destination-sqlite', `Sales_2024${nameSuffix({ name: 'Sales_2024' })}`],
 ])('%s', (connector, cleanName) => {
   const setUp = () => {
     const dir = tempDir();
@@ -87,5 +89,20 @@ describe.concurrent.each([
     expect(Object.keys(second)).toEqual(Object.keys(first));
     for (const [name, origins] of Object.entries(first)) expect(second[name]).toEqual([...origins, ...origins]);
     expect(Object.values(first).flat().sort()).toEqual(STREAMS.map(label).sort());
+  });
+
+  it('a stream lands in the same place whichever streams run with it: overwriting one alone keeps the others', async () => {
+    const { dir, target, config } = setUp();
+    // a_b is clean everywhere; A_B differs from it only in case (one SQLite table without a suffix), a/b only in a
+    // character files and tables cannot hold.
+    const together = [{ name: 'a_b' }, { name: 'A_B' }, { name: 'a/b' }];
+    await runOnce(connector, dir, config, 'append', together);
+    const before = contents(connector, target);
+    for (const alone of together) {
+      await runOnce(connector, dir, config, 'overwrite', [alone]);
+      const after = contents(connector, target);
+      expect(Object.keys(after)).toEqual(Object.keys(before));
+      expect(Object.values(after).flat().sort()).toEqual(together.map(label).sort());
+    }
   });
 });
