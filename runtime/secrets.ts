@@ -49,19 +49,44 @@ export function secretValues(config: unknown, paths: string[][]): string[] {
 
 // Shorter values would mask unrelated text everywhere; such secrets are still masked by path in configs.
 const MIN_REDACTED_LENGTH = 4;
+// An encoded form shorter than this (a base64 run of a short secret) would match random text too often.
+const MIN_ENCODED_LENGTH = 6;
 
 export type Redactor = (text: string) => string;
 
 export const noRedaction: Redactor = (text) => text;
 
-/** A function that replaces every occurrence of each secret (raw or JSON-escaped) in a text. */
+/**
+ * The forms in which `secret` commonly appears in printed text: raw, JSON-string escaped, percent-encoded (as in a
+ * connection URL, either hex case), form-encoded (`+` for spaces), and base64 (standard and URL-safe) as it appears
+ * inside a longer base64 text (`Basic base64(user:password)`): for each of the 3 byte alignments, the run of base64
+ * characters that depends only on the secret's bytes.
+ */
+export function secretForms(secret: string): string[] {
+  if (secret.length < MIN_REDACTED_LENGTH) return [];
+  const forms = new Set<string>([secret, JSON.stringify(secret).slice(1, -1)]);
+  const encoded = new Set<string>();
+  const percent = encodeURIComponent(secret);
+  encoded.add(percent);
+  encoded.add(percent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+  encoded.add(percent.replace(/%20/g, '+'));
+  encoded.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  const bytes = Buffer.from(secret, 'utf8');
+  for (let align = 0; align < 3; align++) {
+    const base64 = Buffer.concat([Buffer.alloc(align), bytes]).toString('base64');
+    // Character i covers bits [6i, 6i+6); the secret's bytes cover bits [8·align, 8·(align+n)).
+    const run = base64.slice(Math.ceil((8 * align) / 6), Math.floor((8 * (align + bytes.length)) / 6));
+    encoded.add(run);
+    encoded.add(run.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  for (const form of encoded) if (form.length >= MIN_ENCODED_LENGTH) forms.add(form);
+  return [...forms];
+}
+
+/** A function that replaces, in one pass, every occurrence of each secret in any of its `secretForms` in a text. */
 export function createRedactor(secrets: Iterable<string>): Redactor {
   const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < MIN_REDACTED_LENGTH) continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-  }
+  for (const secret of secrets) for (const form of secretForms(secret)) forms.add(form);
   if (forms.size === 0) return noRedaction;
   const pattern = new RegExp(
     [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
