@@ -183,7 +183,11 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return false;
       }
     },
-    noise: (text, reason, line) => reader.output.handleNoise(text, reason, line),
+    noise: (text, reason, line) => {
+      // A RECORD-looking line that is malformed is dropped: counted, so the summary says so (envelope.ts reasons).
+      if (reason.startsWith('RECORD ')) stats.malformedLines++;
+      reader.output.handleNoise(text, reason, line);
+    },
   };
 
   const watchdog = new Watchdog(request, () => {
