@@ -37,6 +37,8 @@ export interface RunRequest {
   onMessage?: (message: AirbyteMessage) => void;
   /** Lines written to stdin (newline added) before it is closed. */
   input?: readonly string[];
+  /** Keep numbers beyond a double's precision exact in every message (records as ExactNumbers), e.g. cursors. */
+  exactNumbers?: boolean;
 }
 
 export async function runCommand(target: RunTarget, request: RunRequest): Promise<RunOutcome> {
@@ -63,7 +65,7 @@ export async function runCommand(target: RunTarget, request: RunRequest): Promis
   }
   let streamFailure: unknown;
   try {
-    for await (const item of readMessages(running.stdout, { maxLineBytes: client.options.maxLineBytes })) {
+    for await (const item of readMessages(running.stdout, { maxLineBytes: client.options.maxLineBytes, exactNumbers: request.exactNumbers })) {
       if (item.kind === 'noise') {
         output.handleNoise(item.text, item.reason, item.lineNumber);
         continue;

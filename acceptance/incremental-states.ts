@@ -3,7 +3,8 @@
 // into the future, each blob keeping the shape the source gave it.
 import { describeStream, stateKindOf, streamKey, streamStateBlob, type NormalizedState } from '../protocol/state.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteStream } from '../protocol/types.generated.js';
-import { futureCursorValue, setAtPath, showValue, valueAtPath } from './cursor-values.js';
+import { isExactNumber } from '../protocol/exact-json.js';
+import { compareCursorValues, futureCursorValue, setAtPath, showValue, valueAtPath } from './cursor-values.js';
 import { firstOf } from './results.js';
 
 export interface CursorStream {
@@ -39,10 +40,11 @@ export function futureState(streams: Map<string, CursorStream>, state: Normalize
     const saved = streamStateBlob(state, stream.configured.stream) ?? {};
     const blob = structuredClone(saved);
     const value = futureCursorValue(stream.fieldSchema, stream.maxSeen ?? valueAtPath(saved, stream.path));
-    const scalars = Object.entries(saved).filter(([, item]) => typeof item === 'number' || typeof item === 'string');
-    if (valueAtPath(saved, stream.path) === undefined && scalars.length === 1) {
-      const [field, current] = scalars[0]!;
-      blob[field] = futureCursorValue(undefined, current);
+    const scalars = Object.entries(saved).filter(([, item]) => typeof item === 'number' || typeof item === 'string' || isExactNumber(item));
+    if (valueAtPath(saved, stream.path) === undefined) {
+      // The blob keeps the cursor under its own name: its one scalar, else each scalar equal to the greatest cursor read.
+      const cursors = scalars.length === 1 ? scalars : scalars.filter(([, item]) => stream.maxSeen !== undefined && compareCursorValues(item, stream.maxSeen) === 0);
+      for (const [field, current] of cursors) blob[field] = futureCursorValue(undefined, current);
     }
     setAtPath(blob, stream.path, value);
     blobs.set(key, blob);

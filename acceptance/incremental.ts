@@ -11,6 +11,9 @@ import { schemaAtPath } from './json-schema.js';
 import { describeRecord, readSource, recordStreamKey } from './read-run.js';
 import { all, fail, firstOf, pass, skip, type TestResult } from './results.js';
 
+/** Cursors are compared and shown with every digit: a 64-bit cursor must not be rounded to a double. */
+const EXACT = { exactNumbers: true };
+
 const INCREMENTAL_TESTS = ['incremental.emits_state', 'incremental.resumes_from_state', 'incremental.future_state'] as const;
 
 export async function checkIncrementalReads(target: RunTarget, config: unknown, sources: CatalogSources): Promise<TestResult[]> {
@@ -27,7 +30,7 @@ export async function checkIncrementalReads(target: RunTarget, config: unknown, 
     if (!stream) return;
     const cursor = valueAtPath(record.data, stream.path);
     if (stream.maxSeen === undefined || (compareCursorValues(cursor, stream.maxSeen) ?? 0) > 0) stream.maxSeen = cursor;
-  });
+  }, EXACT);
   if (first.failure) {
     const why = describeFailure(first.failure, target.redact);
     return [fail('incremental.emits_state', `the first incremental read failed: ${why}`), ...all(INCREMENTAL_TESTS.slice(1), fail, 'not run: the first incremental read failed')];
@@ -90,7 +93,7 @@ async function checkResume(
     if (order !== undefined && order >= 0) return;
     older++;
     if (problems.length < 3) problems.push(describeOlder(record, ordinal, stream, cursor, threshold, order));
-  });
+  }, EXACT);
   if (second.failure) return fail(name, `the read resumed from the state failed: ${describeFailure(second.failure, target.redact)}`);
   if (older > 0) {
     return fail(name, `${older} of ${second.records} records read from the state are older than its cursor: ${firstOf(problems)}`);
@@ -133,7 +136,7 @@ async function checkFutureState(
       const where = describeRecord(record, ordinal, stream.configured.primary_key ?? stream.configured.stream.source_defined_primary_key);
       found.push(`${where}: ${stream.path.join('.')} ${showValue(valueAtPath(record.data, stream.path))}`);
     }
-  });
+  }, EXACT);
   if (read.failure) return fail(name, `the read from a state far in the future failed: ${describeFailure(read.failure, target.redact)}`);
   if (read.records > 0) return fail(name, `${read.records} records from a state far in the future (${future.describe}): ${firstOf(found)}`);
   return pass(name, `no records from a state far in the future (${future.describe})`);

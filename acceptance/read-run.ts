@@ -20,12 +20,14 @@ export async function readSource(
   target: RunTarget,
   files: { config: unknown; catalog: ConfiguredAirbyteCatalog; state?: unknown },
   onRecord: (record: AirbyteRecordMessage) => void = () => undefined,
+  options: { exactNumbers?: boolean } = {},
 ): Promise<ReadSummary> {
   const perStream = new Map(files.catalog.streams.map((configured) => [streamKey(configured.stream), 0]));
   const summary: Omit<ReadSummary, keyof RunOutcome> = { records: 0, perStream, unconfigured: new Map(), states: [] };
   const outcome = await runCommand(target, {
     command: 'read',
     files,
+    exactNumbers: options.exactNumbers,
     onMessage: (message) => {
       if (message.type === 'STATE' && message.state) summary.states.push(message.state);
       if (message.type !== 'RECORD' || !message.record) return;

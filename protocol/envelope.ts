@@ -6,7 +6,7 @@
 // messages are reported, never thrown. A STATE is parsed again keeping every digit of its numbers
 // (exact-json.ts): it is stored and handed back.
 import type { AirbyteMessage } from './types.generated.js';
-import { parseExactJson } from './exact-json.js';
+import { mayLoseDigits, parseExactJson } from './exact-json.js';
 import { recordLineProblem } from './record-line.js';
 
 export type LineKind =
@@ -40,14 +40,25 @@ export function classifyLine(buffer: Buffer, start: number, end: number): LineKi
 }
 
 /** Parses one line in full and checks the envelope. */
-export function parseLine(buffer: Buffer, start: number, end: number): LineKind {
+export function parseLine(buffer: Buffer, start: number, end: number, exact = false): LineKind {
   let text: string;
   try {
     text = textDecoder.decode(buffer.subarray(start, end));
   } catch {
     return { kind: 'noise', reason: 'not valid UTF-8' };
   }
-  return parseText(text);
+  return exact ? parseTextExact(text) : parseText(text);
+}
+
+/** As parseText, but every message (RECORDs included) keeps numbers a double would change as ExactNumbers. */
+export function parseTextExact(text: string): LineKind {
+  const parsed = parseText(text);
+  if (parsed.kind !== 'message' || parsed.message.type === 'STATE' || !mayLoseDigits(text)) return parsed;
+  try {
+    return checkEnvelope(parseExactJson(text.trim()));
+  } catch {
+    return parsed;
+  }
 }
 
 export function parseText(text: string): LineKind {

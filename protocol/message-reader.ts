@@ -10,6 +10,8 @@ export type ReadItem =
 
 export interface ReadOptions {
   maxLineBytes?: number;
+  /** Keep numbers a double would change as ExactNumbers in every message, not only in STATE (off the hot path). */
+  exactNumbers?: boolean;
 }
 
 /** Yields every line of `input` as a message or as noise; empty lines are skipped. Throws LineTooLongError. */
@@ -23,7 +25,7 @@ export async function* readMessages(
   const collect = (buffer: Buffer, start: number, end: number): void => {
     lineNumber++;
     if (isBlank(buffer, start, end)) return;
-    const kind: LineKind = parseLine(buffer, start, end);
+    const kind: LineKind = parseLine(buffer, start, end, options.exactNumbers === true);
     if (kind.kind === 'message') batch.push({ kind: 'message', message: kind.message, lineNumber });
     else if (kind.kind === 'noise') {
       batch.push({ kind: 'noise', reason: kind.reason, text: buffer.toString('utf8', start, end), lineNumber });

@@ -130,6 +130,13 @@ export class StateLedger {
     return { state: acknowledged.at(-1)!.state, kind, covered, destinationRecordCount: state.destinationStats?.recordCount };
   }
 
+  /** Records forwarded after the last state the source emitted: no state covers them yet. */
+  get uncoveredRecords(): number {
+    let count = 0;
+    for (const counts of this.#uncovered.values()) count += counts.records;
+    return count;
+  }
+
   /** States sent to the destination and not acknowledged yet. */
   get pendingCount(): number {
     let count = 0;

@@ -183,7 +183,11 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           return false;
       }
     },
-    noise: (text, reason, line) => reader.output.handleNoise(text, reason, line),
+    noise: (text, reason, line) => {
+      // A RECORD-looking line that is malformed is dropped: counted, so the summary says so (envelope.ts reasons).
+      if (reason.startsWith('RECORD ')) stats.malformedLines++;
+      reader.output.handleNoise(text, reason, line);
+    },
   };
 
   const watchdog = new Watchdog(request, () => {
@@ -236,11 +240,26 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
       hint: 'a destination must emit each STATE message back once the records before it are stored',
     }));
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw everythingCommitted(failure, sourceError, ledger) ? notRetried(failure) : failure;
   if (ledger.pendingCount > 0) {
     stats.warn(`${ledger.pendingCount} state(s) were not echoed by the destination; the next run resumes from the last one it echoed`);
   }
   return { interrupted };
+}
+
+/**
+ * A destination that hung after the source ended well and after echoing every state it got, with no record after
+ * the last state: everything it received is committed, so another attempt would only re-do the whole sync.
+ */
+function everythingCommitted(failure: unknown, sourceError: unknown, ledger: StateLedger): failure is SluiceError {
+  return isSluiceError(failure) && failure.code === 'sync.destination_hung' && failure.failureType === 'transient_error'
+    && sourceError === undefined && ledger.statesFromSource > 0 && ledger.pendingCount === 0 && ledger.uncoveredRecords === 0;
+}
+
+function notRetried(failure: SluiceError): SluiceError {
+  return new SluiceError('sync.destination_hung', `${failure.message}; every state it received was committed, so the sync is not retried`, {
+    failureType: 'system_error',
+  });
 }
 
 // A source that closed its stdout should exit; one that lingers is stopped rather than waited for forever.

@@ -28,6 +28,8 @@ export interface SyncSummary {
   recordsWritten: number;
   statesEmitted: number;
   statesCommitted: number;
+  /** Source lines that looked like RECORDs but were malformed: not sent to the destination (each is in the log). */
+  malformedLines: number;
   recordsPerSecond: number;
   megabytesPerSecond: number;
   streams: StreamStats[];
@@ -43,6 +45,8 @@ export class SyncStats {
   readonly warnings: string[] = [];
   statesEmitted = 0;
   statesCommitted = 0;
+  /** Source lines that looked like RECORDs but were malformed, so were not sent on. */
+  malformedLines = 0;
   readonly startedAt = Date.now();
 
   constructor(streamNames: string[]) {
@@ -102,6 +106,9 @@ export class SyncStats {
     const noState = status === 'succeeded' && this.statesEmitted === 0 && recordsWritten > 0
       ? [`the source sent no STATE: its ${recordsWritten} records were written but not checkpointed, so the next sync starts from the beginning`]
       : [];
+    const malformed = this.malformedLines > 0
+      ? [`${this.malformedLines} line${this.malformedLines === 1 ? '' : 's'} from the source looked like RECORDs but were malformed and were not sent: see the log`]
+      : [];
     return {
       status,
       attempts,
@@ -113,10 +120,11 @@ export class SyncStats {
       recordsWritten,
       statesEmitted: this.statesEmitted,
       statesCommitted: this.statesCommitted,
+      malformedLines: this.malformedLines,
       recordsPerSecond: Math.round(total('recordsEmitted') / seconds),
       megabytesPerSecond: Math.round((total('bytesEmitted') / 1e6 / seconds) * 100) / 100,
       streams,
-      warnings: [...this.warnings, ...noState],
+      warnings: [...this.warnings, ...malformed, ...noState],
       runtimePeakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   }

@@ -136,3 +136,15 @@ describe('deliberately broken connectors fail, naming the test they break', () =
     );
   });
 });
+
+describe('a source with a 64-bit cursor (beyond 2^53)', () => {
+  it('passes the incremental tests, compares and prints its cursors with every digit', async () => {
+    const config = jsonFile(dir, 'big-cursor.json', { count: 3 });
+    const result = await sluice(['test-connector', fixture('big-cursor-source.mjs'), '--config', config]);
+    expect(result.stdout + result.stderr).not.toMatch(/1234567890123456300/); // rounded form of …201…203
+    expect(row(result.stdout, 'incremental.resumes_from_state')).toEqual(['PASS', expect.stringContaining('events.seq >= 1234567890123456203')]);
+    // 2^53-1 is below this cursor: the far-future state is 2^63-1, written as exact digits.
+    expect(row(result.stdout, 'incremental.future_state')).toEqual(['PASS', expect.stringContaining('events.seq = 9223372036854775807')]);
+    expect(result.exitCode).toBe(0);
+  });
+});

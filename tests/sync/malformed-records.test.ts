@@ -1,6 +1,7 @@
 // A source line that starts like a RECORD but is not a well-formed one (trailing text, a raw control character,
 // a second "stream" key) is never forwarded: it becomes one warning naming the connector, the line and the reason,
-// and the destination receives exactly the records Sluice counted, of the stream it counted them for.
+// and the destination receives exactly the records Sluice counted, of the stream it counted them for; the sync
+// summary counts such lines (malformedLines) and says so in a warning.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,22 @@ describe('a line that starts like a RECORD but is not a well-formed one', () => 
     expect(ids).toEqual([1, 4]);
     expect(readFileSync(join(dir, 'out', 'orders.jsonl'), 'utf8')).toBe('');
     expect(warnings(result.stderr)).toEqual(expectedWarnings);
+    expect(summary.malformedLines).toBe(3);
+    expect(summary.warnings).toContain('3 lines from the source looked like RECORDs but were malformed and were not sent: see the log');
+  });
+
+  it('is counted in the human sync summary, which still exits 0', async () => {
+    const dir = tempDir();
+    const result = await sluice([
+      'sync',
+      '--source', source,
+      '--source-config', jsonFile(dir, 'source.json', {}),
+      '--destination', 'destination-local-json',
+      '--destination-config', jsonFile(dir, 'destination.json', { destination_path: join(dir, 'out') }),
+      '--streams', 'numbers,orders',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).toContain('warning: 3 lines from the source looked like RECORDs but were malformed and were not sent: see the log');
   });
 
   it('is not printed by read: stdout holds only well-formed messages', async () => {

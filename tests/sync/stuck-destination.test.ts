@@ -47,7 +47,21 @@ describe('a destination that never reads or never exits', () => {
     const started = start('destination-never-exits.mjs', 10, ['--destination-timeout', '1']);
     const { exitCode, error } = await finished(started);
     expect(exitCode).toBe(1);
-    expect(error).toBe(`sluice: sync.destination_hung: destination ${fixture('destination-never-exits.mjs')} did not exit within 1 s of the end of its input and was stopped`);
+    expect(error).toBe(`sluice: sync.destination_hung: destination ${fixture('destination-never-exits.mjs')} did not exit within 1 s of the end of its input and was stopped; every state it received was committed, so the sync is not retried`);
+  });
+
+  it('never exits after every state was committed: one attempt, not a retry that re-does the whole sync', async () => {
+    const began = Date.now();
+    const started = start('destination-never-exits.mjs', 420, ['--destination-timeout', '3', '--attempts', '3']);
+    const { exitCode, error } = await finished(started);
+    const elapsed = Date.now() - began;
+    expect(exitCode).toBe(1);
+    expect(error).toBe(`sluice: sync.destination_hung: destination ${fixture('destination-never-exits.mjs')} did not exit within 3 s of the end of its input and was stopped; every state it received was committed, so the sync is not retried`);
+    const { stdout } = await started.run;
+    expect(stdout).toMatch(/^sync failed in \d+\.\d s: 420 of 420 records committed/m); // no "after 3 attempts"
+    // One attempt: the 3 s wait, the fixture's kill grace and start-up (8.5 s measured); two would take 17 s of
+    // waits alone (3 s + grace, 1 s backoff, 3 s + grace), three took 31 s.
+    expect(elapsed).toBeLessThan(15_000);
   });
 
   it.each<Destination>(['destination-never-reads.mjs', 'destination-never-exits.mjs'])('%s, one SIGTERM: the destination gets --destination-timeout to finish, then is stopped; exit 130', async (destination) => {
