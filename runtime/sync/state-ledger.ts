@@ -172,7 +172,11 @@ function describeScope(state: AirbyteStateMessage, kind: StateKind): string {
 /** What must match between a state sent and its echo: the blob, not the stats a destination adds. */
 function contentOf(state: AirbyteStateMessage, kind: StateKind, approximate = false): string {
   if (kind === 'STREAM') return canonicalJson(state.stream?.stream_state ?? null, approximate);
-  if (kind === 'GLOBAL') return canonicalJson({ shared: state.global?.shared_state ?? null, streams: state.global?.stream_states ?? [] }, approximate);
+  if (kind === 'GLOBAL') {
+    // A descriptor compares by the stream it names: `"namespace": null` and no namespace are the same stream.
+    const streams = (state.global?.stream_states ?? []).map(({ stream_descriptor, ...rest }) => ({ ...rest, stream: streamKey(stream_descriptor) }));
+    return canonicalJson({ shared: state.global?.shared_state ?? null, streams }, approximate);
+  }
   return canonicalJson(state.data ?? null, approximate);
 }
 

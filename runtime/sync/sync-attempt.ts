@@ -15,7 +15,7 @@ import type { StateStore } from './state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
-import { isIdentityMapping, mapCatalog, mappedRecordLine, type StreamMapping } from './stream-mapping.js';
+import { isIdentityMapping, mapCatalog, mappedRecordLine, mappedStateLine, sourceNamesOf, type StreamMapping } from './stream-mapping.js';
 import { sendStreamsComplete } from '../stream-completion.js';
 import { Watchdog } from './watchdog.js';
 import { DestinationDeadline } from './destination-deadline.js';
@@ -64,6 +64,8 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
 
   const mapping = isIdentityMapping(request.streamMapping) ? undefined : request.streamMapping;
   const writer = await destination.client.startWrite({ config: destination.config, catalog: mapping ? mapCatalog(catalog, mapping) : catalog });
+  // The destination echoes states in its stream names; the ledger matches and commits them in the source's.
+  const sourceNames = mapping ? sourceNamesOf(catalog, mapping) : undefined;
   let reader: StartedConnector;
   try {
     reader = await source.client.startRead({ config: source.config, catalog, state: stateFile.forSource });
@@ -94,7 +96,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     if (problem !== undefined) throw malformed('destination', destination.client, message, problem);
     if (message.type === 'STATE' && message.state) {
       try {
-        const commit = ledger.fromDestination(message.state);
+        const commit = ledger.fromDestination(sourceNames ? sourceNames(message.state) : message.state);
         stateFile.apply(commit);
         stats.committed(commit.covered);
         stats.statesCommitted++;
@@ -163,7 +165,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           if (reported !== undefined && reported !== counted) {
             stats.warn(`the source's state for ${scope} says ${reported} records; Sluice counted ${counted}`);
           }
-          return true;
+          return mapping ? mappedStateLine(message, mapping) : true;
         }
         case 'TRACE': {
           checkSourceMessage(message);

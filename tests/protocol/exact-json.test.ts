@@ -59,4 +59,15 @@ describe('the state ledger and exact numbers', () => {
     expect(stringifyExactJson(commit.state)).toContain('"cursor":1234567890123456202');
     expect(ledger.pendingCount).toBe(0);
   });
+
+  it('matches a GLOBAL echo whose descriptor drops a null namespace (as a stream mapping\'s echo mapped back does)', () => {
+    const global = (namespace: object): AirbyteStateMessage =>
+      parseExactJson(`{"type":"GLOBAL","global":{"shared_state":{"lsn":${BIG}},"stream_states":[{"stream_descriptor":{"name":"s"${'namespace' in namespace ? ',"namespace":null' : ''}},"stream_state":{"c":1}}]}}`) as AirbyteStateMessage;
+    const ledger = new StateLedger();
+    ledger.fromSource(global({ namespace: null }), (descriptor) => descriptor.name);
+    const commit = ledger.fromDestination(global({}));
+    expect(stringifyExactJson(commit.state)).toContain(`"namespace":null`);
+    expect(ledger.pendingCount).toBe(0);
+  });
 });
+

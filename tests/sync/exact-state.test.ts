@@ -144,3 +144,30 @@ it('keeps every digit of a RECORD whose stream a connection maps to a prefixed n
   expect(lines.map((line) => /"stream":"([^"]+)"/.exec(line)![1])).toEqual(['raw_events', 'raw_events', 'raw_events']);
   expect(seqs(out)).toEqual(range(START + 1n, 3));
 });
+
+describe('a connection with a stream prefix: states reach the destination in its names, commit in the source\'s', { timeout: 60_000 }, () => {
+  it.each(['STREAM', 'GLOBAL'])('%s: the destination counts the records a state covers, and the next sync resumes', async (kind) => {
+    const ws = workspace();
+    const received = join(ws.dir, 'received-state.json');
+    const created = [
+      await ws.run(['source', 'create', 'big', '--connector', fixture('big-cursor-source.mjs'), '--config-json', JSON.stringify({ count: 3, state_kind: kind, received_state: received })]),
+      await ws.run(['destination', 'create', 'files', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: join(ws.dir, 'out') })]),
+      await ws.run(['connection', 'create', 'prefixed', '--source', 'big', '--destination', 'files', '--prefix', 'pre_', '--mode', 'events=incremental:append']),
+    ];
+    for (const result of created) expect(result.exitCode, result.stderr).toBe(0);
+    const first = await ws.run(['sync', 'prefixed']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout + first.stderr).not.toMatch(/destination says a state covers/);
+    const shown = await ws.run(['state', 'show', 'prefixed']);
+    expect(shown.stdout).toContain('"name": "events"');
+    expect(shown.stdout).not.toContain('pre_events');
+    expect(shown.stdout).toContain(`"cursor": ${START + 3n}`);
+
+    const second = await ws.run(['sync', 'prefixed']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stdout + second.stderr).not.toMatch(/destination says a state covers/);
+    expect(readFileSync(received, 'utf8')).toContain(`"cursor":${START + 3n}`);
+    expect(readFileSync(received, 'utf8')).not.toContain('pre_events');
+    expect((await ws.run(['state', 'show', 'prefixed'])).stdout).toContain(`"cursor": ${START + 6n}`);
+  });
+});
