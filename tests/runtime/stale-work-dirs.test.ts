@@ -11,7 +11,8 @@ import { pidsWithEnv, waitUntil } from '../support/processes.js';
 async function startStuckSync(tmp: string) {
   const { run, marker, mark } = startMarkedSync({ destination: 'destination-never-reads.mjs', source: { count: 50_000, secret: 'hunter2' }, env: { TMPDIR: tmp } });
   await waitUntil(() => existsSync(marker), 30_000, 'the destination to start');
-  await waitUntil(() => workDirs(tmp).length === 2, 10_000, 'both connectors to have their directories');
+  // A directory is made before its files are written: wait for both connectors' config and catalog.
+  await waitUntil(() => workDirs(tmp).length === 2 && workDirs(tmp).every((dir) => readdirSync(dir).length === 2), 10_000, 'both connectors to have their files');
   return { run, mark };
 }
 
