@@ -1,13 +1,16 @@
 // Owns the protocol commands as typed async calls over any launcher: spec, check, discover run to completion
-// and return their one message; read and write start the connector and hand back its streams. Before check,
+// and return their one message; read and write start the connector and hand back its streams, or `run` takes a
+// command from start to exit, relaying the connector's stdout through the caller's LineRouter. Before check,
 // discover, read and write the config is validated against the connector's spec, and from then on the
 // config's secrets are redacted from everything logged about this connector.
+import type { Writable } from 'node:stream';
 import { readMessages } from '../protocol/message-reader.js';
 import { LineTooLongError } from '../protocol/line-splitter.js';
 import { formatIssues, validateAgainstSchema } from '../protocol/validators.js';
 import type {
   AirbyteCatalog,
   AirbyteConnectionStatus,
+  AirbyteErrorTraceMessage,
   AirbyteMessage,
   ConfiguredAirbyteCatalog,
   ConnectorSpecification,
@@ -17,7 +20,9 @@ import { silentLogger, type Logger } from './logger.js';
 import { maskConfig, secretPaths, secretValues, SecretMask, type Redactor } from './secrets.js';
 import { ConnectorOutput } from './connector-output.js';
 import { failureOf } from './connector-failure.js';
-import type { ConnectorFiles, Launcher, ProtocolCommand, RunningConnector } from './launchers/launcher.js';
+import type { ConnectorFiles, ExitResult, Launcher, ProtocolCommand, RunningConnector } from './launchers/launcher.js';
+import { relayLines, type LineRouter } from './relay.js';
+import { WritableClosedError } from './backpressure.js';
 
 export interface ConnectorClientOptions {
   logger?: Logger;
@@ -39,6 +44,36 @@ export interface StartedConnector {
   finish(): Promise<void>;
   /** Waits for the exit and returns the classified failure, if any. */
   failureAfterExit(): Promise<SluiceError | undefined>;
+}
+
+export interface RunRequest extends ConnectorFiles {
+  /**
+   * The connector's stdin: lines written (newline added) and then closed, or a function that starts feeding it
+   * (and closes it). Without input the connector gets no stdin.
+   */
+  input?: readonly string[] | ((stdin: Writable) => void);
+  /** Where the lines the router forwards go; null (the default) only routes them. */
+  output?: Writable | null;
+  /** Parse every RECORD in full (see RelayOptions). */
+  parseRecords?: boolean;
+  /** Masks secrets in what is logged about the run; this client's own mask by default. */
+  redact?: Redactor;
+  /** Time limit; by default the client's streamTimeoutMs for read and write, timeoutMs for the others. */
+  timeoutMs?: number;
+}
+
+export interface RunOutcome {
+  exit: ExitResult;
+  /**
+   * Why the run failed (exit code, signal, time limit, a line too long, an error the router threw), or undefined
+   * when it exited 0 or when whoever reads `output` stopped reading (that ends the run, it is not a failure).
+   */
+  failure?: Error;
+  /** The last TRACE ERROR the connector emitted. */
+  traceError?: AirbyteErrorTraceMessage;
+  stderrTail: readonly string[];
+  /** Whoever reads `output` stopped reading, so the connector was stopped. */
+  outputClosed: boolean;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
@@ -119,6 +154,59 @@ export class ConnectorClient {
   /** Starts `write`; the caller writes messages to `running.stdin` and reads echoed states from stdout. */
   startWrite(files: { config: unknown; catalog: ConfiguredAirbyteCatalog }): Promise<StartedConnector> {
     return this.#start('write', files, true);
+  }
+
+  /**
+   * Runs `command` from start to exit: writes `request.input` to its stdin, relays its stdout through the router
+   * that `routerFor` builds (given the run's ConnectorOutput, for LOG and TRACE messages and noise), stops the
+   * connector when the relay fails, and returns how it ended. It throws only when the connector cannot start.
+   */
+  async run(command: ProtocolCommand, request: RunRequest, routerFor: (output: ConnectorOutput) => LineRouter): Promise<RunOutcome> {
+    const { input, output: sink = null, parseRecords, redact, timeoutMs: requested, ...files } = request;
+    const streaming = command === 'read' || command === 'write';
+    const timeoutMs = requested ?? (streaming ? this.options.streamTimeoutMs : (this.options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS));
+    const output = new ConnectorOutput(this.name, this.logger, redact ?? this.#mask.redact);
+    const running = await this.launcher.launch({
+      command,
+      files,
+      stdin: input !== undefined,
+      env: this.options.env,
+      timeoutMs,
+      signal: this.options.signal,
+      killGraceMs: this.options.killGraceMs,
+      onStderrLine: output.handleStderrLine,
+    });
+    let streamFailure: Error | undefined;
+    let readerLeft = false;
+    try {
+      if (input !== undefined && running.stdin) {
+        if (typeof input === 'function') input(running.stdin);
+        else {
+          // A connector that exits without reading its input must not crash us with EPIPE.
+          running.stdin.on('error', () => undefined);
+          running.stdin.end(input.map((line) => `${line}\n`).join(''));
+        }
+      }
+      await relayLines(running.stdout, sink, routerFor(output), { maxLineBytes: this.options.maxLineBytes, parseRecords });
+    } catch (error) {
+      await running.stop();
+      if (error instanceof WritableClosedError) readerLeft = true;
+      else streamFailure = this.streamError(command, error) as Error;
+    }
+    const exit = await running.exited;
+    const failure = readerLeft
+      ? undefined
+      : (streamFailure ??
+        failureOf({
+          connector: this.name,
+          command,
+          exit,
+          traceError: output.traceError,
+          lastErrorLog: output.lastErrorLog,
+          stderrTail: output.stderrTail,
+          timeoutMs,
+        }));
+    return { exit, failure, traceError: output.traceError, stderrTail: output.stderrTail, outputClosed: readerLeft };
   }
 
   async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean, timeoutMs = this.options.streamTimeoutMs): Promise<StartedConnector> {
