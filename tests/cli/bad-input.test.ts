@@ -110,10 +110,18 @@ describe('misbehaving connectors', () => {
     expectOneErrorLine(read.stderr, `sluice: connector.timeout: connector ${counter} (read) timed out after 1 s and was stopped`);
   });
 
-  it('a connector killed by a signal is reported with the signal', async () => {
+  it('a connector killed by a signal is reported with the signal, as a connector failure (exit 1, not 128+N)', async () => {
     const result = await sluice(['read', fixture('kills-itself.mjs'), '--config', empty, '--catalog', catalog]);
-    expect(result.exitCode).toBe(137);
+    expect(result.exitCode).toBe(1);
     expectOneErrorLine(result.stderr, `sluice: connector.killed: connector ${fixture('kills-itself.mjs')} (read) was killed by SIGKILL`);
+  });
+
+  it('a source killed by a signal during a sync fails the sync with exit 1', async () => {
+    const out = tempDir();
+    const dest = jsonFile(out, 'dest.json', { destination_path: join(out, 'data') });
+    const result = await sluice(['sync', '--source', fixture('kills-itself.mjs'), '--source-config', empty, '--destination', 'destination-local-json', '--destination-config', dest, '--catalog', catalog]);
+    expect(result.exitCode).toBe(1);
+    expect(errorLine(result.stderr)).toMatch(/^sluice: connector\.killed: .*kills-itself\.mjs \(read\) was killed by SIGKILL/);
   });
 
   it('a line over the limit is an error naming the connector and the size', async () => {
