@@ -88,6 +88,16 @@ describe('misbehaving connectors', () => {
     expectOneErrorLine(result.stderr, `sluice: connector.failed: connector ${fixture('exits-nonzero.mjs')} (read) failed (system_error): upstream exploded`);
   });
 
+  it('a TRACE ERROR is reported once, not logged and then printed again', async () => {
+    const read = await sluice(['read', fixture('exits-nonzero.mjs'), '--config', empty, '--catalog', catalog]);
+    expect(read.stderr.split('upstream exploded')).toHaveLength(2);
+    const out = tempDir();
+    const dest = jsonFile(out, 'dest.json', { destination_path: join(out, 'data') });
+    const sync = await sluice(['sync', '--source', fixture('exits-nonzero.mjs'), '--source-config', empty, '--destination', 'destination-local-json', '--destination-config', dest, '--catalog', catalog]);
+    expect(sync.exitCode).toBe(1);
+    expect(sync.stderr.split('upstream exploded')).toHaveLength(2);
+  });
+
   it('a config error from check is reported as such', async () => {
     const config = jsonFile(dir, 'key.json', { api_key: 'whatever' });
     const result = await sluice(['check', fixture('config-error.mjs'), '--config', config]);
