@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
+import { workspace } from '../support/workspace.js';
 
 const dir = tempDir();
 const catalog = jsonFile(dir, 'catalog.json', {
@@ -96,6 +97,18 @@ describe('misbehaving connectors', () => {
     const sync = await sluice(['sync', '--source', fixture('exits-nonzero.mjs'), '--source-config', empty, '--destination', 'destination-local-json', '--destination-config', dest, '--catalog', catalog]);
     expect(sync.exitCode).toBe(1);
     expect(sync.stderr.split('upstream exploded')).toHaveLength(2);
+  });
+
+  it("a workspace job's failure is printed once on stderr and kept in the job's log", async () => {
+    const ws = workspace();
+    expect((await ws.run(['source', 'create', 'faker', '--connector', 'source-faker', '--config-json', '{"count":1}'])).exitCode).toBe(0);
+    expect((await ws.run(['destination', 'create', 'broken', '--connector', fixture('fails-on-write.mjs'), '--config-json', '{}'])).exitCode).toBe(0);
+    expect((await ws.run(['connection', 'create', 'quick', '--source', 'faker', '--destination', 'broken', '--streams', 'users'])).exitCode).toBe(0);
+    const synced = await ws.run(['sync', 'quick', '--attempts', '1']);
+    expect(synced.exitCode).toBe(1);
+    expect(errorLine(synced.stderr)).toMatch(/^sluice: connector\.failed: .*destination write failed: disk on fire$/);
+    expect(synced.stderr.split('disk on fire')).toHaveLength(2);
+    expect((await ws.run(['logs', '1'])).stdout).toContain('job 1 failed: ');
   });
 
   it('a config error from check is reported as such', async () => {
