@@ -39,20 +39,27 @@ const commands: Record<string, CommandLoader> = {
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('sluice')
     .description('Move data from any Airbyte-protocol source to any destination.')
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    .version('0.1.0');
   addGlobalOptions(program);
   const named = argv.slice(2).find((word) => Object.hasOwn(commands, word));
   const loaders = named ? [commands[named]!] : Object.values(commands);
   for (const load of loaders) for (const command of await load()) program.addCommand(command);
-  // Commander's own errors (unknown option, missing argument) go through the same exit classifier.
-  program.exitOverride();
+  // Commander's own errors (unknown option, missing argument, bad choice) are thrown, not printed: main turns them
+  // into the same one error line and exit code as every other failure.
   const override = (command: Command): void => {
-    command.exitOverride();
+    command.exitOverride().configureOutput({ outputError: () => undefined }).showHelpAfterError(false);
     command.commands.forEach(override);
   };
-  program.commands.forEach(override);
+  override(program);
   return program;
+}
+
+/** Commander's exits that are help or version output, not errors. */
+const helpCodes = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
+/** A commander parse error (`error: unknown option '--x'`) as Sluice's usage error. */
+function usageError(error: CommanderError): SluiceError {
+  return new SluiceError('cli.usage', error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '), { cause: error, hint: 'run with --help for usage' });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -64,9 +71,14 @@ async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander already printed its message (or the help text).
+    if (error instanceof CommanderError && helpCodes.has(error.code)) {
+      // Commander already printed the help text or the version (to stderr with exit 2 when no command was named).
       process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+      return;
+    }
+    if (error instanceof CommanderError) {
+      printError(usageError(error), false);
+      process.exitCode = ExitCode.badInput;
       return;
     }
     const debugging = program.opts<{ logLevel?: string }>().logLevel === 'debug' || program.opts<{ logLevel?: string }>().logLevel === 'trace';

@@ -1,7 +1,6 @@
 // Owns deciding whether a connector run failed and saying why in one line: from how it exited (code, signal,
 // timeout, cancellation) and what it said: its last TRACE ERROR (message and failure_type), else its last ERROR
 // LOG, else the line of its stderr that names the error (runtime/failure-reason.ts).
-import { constants } from 'node:os';
 import { SluiceError, type FailureType } from './errors.js';
 import type { ExitResult } from './launchers/launcher.js';
 import type { AirbyteErrorTraceMessage } from '../protocol/types.generated.js';
@@ -33,11 +32,9 @@ export function failureOf(outcome: RunOutcome): SluiceError | undefined {
   }
   if (exit.cancelled) return new SluiceError('connector.cancelled', `${where} was cancelled`, { exitCode: 130 });
   if (exit.signal) {
-    const number = (constants.signals as Record<string, number>)[exit.signal] ?? 0;
-    return new SluiceError('connector.killed', `${where} was killed by ${exit.signal}${reason}`, {
-      exitCode: 128 + number,
-      failureType,
-    });
+    // A connector's death is a connector failure (exit 1); 128+N is kept for the signals Sluice itself receives
+    // (cli/context.ts), so a script can tell "the connector crashed" from "Sluice was stopped".
+    return new SluiceError('connector.killed', `${where} was killed by ${exit.signal}${reason}`, { failureType });
   }
   if (exit.exitCode !== 0) {
     if (traceError) {

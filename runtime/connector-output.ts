@@ -1,5 +1,6 @@
 // Owns what happens to the output of a connector that is not data: its LOG messages and stray stdout lines go
-// to our log (redacted), TRACE messages and the last ERROR-level LOG are kept for the caller, stderr is logged and
+// to our log (redacted), TRACE messages and the last ERROR-level LOG are kept for the caller (a TRACE ERROR is
+// reported by the run's failure, logged only at debug), stderr is logged and
 // its tail remembered (the explanation of a failure, runtime/connector-failure.ts).
 import type { Logger } from './logger.js';
 import { levelOfConnectorLog } from './logger.js';
@@ -47,8 +48,10 @@ export class ConnectorOutput {
         ...(error.internal_message === undefined ? {} : { internal_message: this.redact(error.internal_message) }),
         ...(error.stack_trace === undefined ? {} : { stack_trace: this.redact(error.stack_trace) }),
       };
-      this.logger.error(
-        { failureType: error.failure_type },
+      // Not logged as an error: the run's failure (runtime/connector-failure.ts) carries this message into the one
+      // error line, and logging it too printed it twice. The details only a developer needs stay at debug.
+      this.logger.debug(
+        { failureType: error.failure_type, trace: true },
         this.redact(error.internal_message ? `${error.message} (${error.internal_message})` : error.message),
       );
       return true;

@@ -12,66 +12,74 @@ export const ExitCode = {
 
 type Bucket = 'runtime' | 'badInput' | 'environment';
 
-/** The registry: every code Sluice can raise and who should act on it. */
+/** What the registry says about one code: its exit bucket on the CLI and its HTTP status in the API. */
+export interface ErrorCodeInfo {
+  exit: Bucket;
+  /** 400 bad request, 401/403 auth, 404 a named resource missing, 409 conflict, 415 content type, 422 a connector
+   * that cannot be found or started, 502 a connector that failed, 503 an engine or database that is down, 500 other. */
+  http: number;
+}
+
+/** The registry: every code Sluice can raise, who should act on it (exit bucket) and its HTTP status. */
 export const errorCodes = {
-  'file.not_found': 'badInput',
-  'file.unreadable': 'badInput',
-  'file.invalid_json': 'badInput',
-  'file.write_failed': 'environment',
-  'config.invalid': 'badInput',
-  'catalog.invalid': 'badInput',
-  'state.invalid': 'badInput',
-  'input.invalid_message': 'badInput',
-  'cli.usage': 'badInput',
-  'connector.not_found': 'badInput',
-  'connector.not_executable': 'badInput',
-  'connector.image_not_found': 'environment',
-  'connector.spawn_failed': 'environment',
-  'connector.failed': 'runtime',
-  'connector.exit_nonzero': 'runtime',
-  'connector.killed': 'runtime',
-  'connector.timeout': 'runtime',
-  'connector.cancelled': 'runtime',
-  'connector.no_output': 'runtime',
-  'connector.line_too_long': 'runtime',
-  'connector.protocol_violation': 'runtime',
-  'docker.unavailable': 'environment',
-  'sync.catalog_mismatch': 'badInput',
-  'sync.unknown_stream': 'runtime',
-  'sync.state_not_echoed': 'runtime',
-  'sync.state_mismatch': 'runtime',
-  'sync.invalid_record': 'runtime',
-  'sync.destination_hung': 'runtime',
-  'sync.source_hung': 'runtime',
-  'sync.interrupted': 'runtime',
-  'cli.force_stopped': 'runtime',
-  'acceptance.failed': 'runtime',
-  'store.unavailable': 'environment',
-  'store.migration_failed': 'environment',
-  'store.conflict': 'badInput',
-  'secret.key_invalid': 'environment',
-  'secret.key_missing': 'environment',
-  'secret.decrypt_failed': 'environment',
-  'source.not_found': 'badInput',
-  'destination.not_found': 'badInput',
-  'actor.in_use': 'badInput',
-  'connection.not_found': 'badInput',
-  'connection.invalid': 'badInput',
-  'job.not_found': 'badInput',
-  'job.already_running': 'runtime',
-  'job.orphaned': 'runtime',
-  'job.cancelled': 'runtime',
-  'schema.changed': 'runtime',
-  'schedule.invalid': 'badInput',
-  'apply.invalid': 'badInput',
-  'cli.confirmation_required': 'badInput',
-  'api.unauthorized': 'badInput',
-  'api.forbidden': 'badInput',
-  'api.not_found': 'badInput',
-  'api.bad_request': 'badInput',
-  'api.unsupported_media_type': 'badInput',
-  'internal.unexpected': 'runtime',
-} as const satisfies Record<string, Bucket>;
+  'file.not_found': { exit: 'badInput', http: 400 },
+  'file.unreadable': { exit: 'badInput', http: 400 },
+  'file.invalid_json': { exit: 'badInput', http: 400 },
+  'file.write_failed': { exit: 'environment', http: 500 },
+  'config.invalid': { exit: 'badInput', http: 400 },
+  'catalog.invalid': { exit: 'badInput', http: 400 },
+  'state.invalid': { exit: 'badInput', http: 400 },
+  'input.invalid_message': { exit: 'badInput', http: 400 },
+  'cli.usage': { exit: 'badInput', http: 400 },
+  'connector.not_found': { exit: 'badInput', http: 422 },
+  'connector.not_executable': { exit: 'badInput', http: 422 },
+  'connector.image_not_found': { exit: 'environment', http: 422 },
+  'connector.spawn_failed': { exit: 'environment', http: 502 },
+  'connector.failed': { exit: 'runtime', http: 502 },
+  'connector.exit_nonzero': { exit: 'runtime', http: 502 },
+  'connector.killed': { exit: 'runtime', http: 502 },
+  'connector.timeout': { exit: 'runtime', http: 502 },
+  'connector.cancelled': { exit: 'runtime', http: 502 },
+  'connector.no_output': { exit: 'runtime', http: 502 },
+  'connector.line_too_long': { exit: 'runtime', http: 502 },
+  'connector.protocol_violation': { exit: 'runtime', http: 502 },
+  'docker.unavailable': { exit: 'environment', http: 503 },
+  'sync.catalog_mismatch': { exit: 'badInput', http: 400 },
+  'sync.unknown_stream': { exit: 'runtime', http: 500 },
+  'sync.state_not_echoed': { exit: 'runtime', http: 500 },
+  'sync.state_mismatch': { exit: 'runtime', http: 500 },
+  'sync.invalid_record': { exit: 'runtime', http: 500 },
+  'sync.destination_hung': { exit: 'runtime', http: 500 },
+  'sync.source_hung': { exit: 'runtime', http: 500 },
+  'sync.interrupted': { exit: 'runtime', http: 500 },
+  'cli.force_stopped': { exit: 'runtime', http: 500 },
+  'acceptance.failed': { exit: 'runtime', http: 500 },
+  'store.unavailable': { exit: 'environment', http: 503 },
+  'store.migration_failed': { exit: 'environment', http: 500 },
+  'store.conflict': { exit: 'badInput', http: 409 },
+  'secret.key_invalid': { exit: 'environment', http: 500 },
+  'secret.key_missing': { exit: 'environment', http: 500 },
+  'secret.decrypt_failed': { exit: 'environment', http: 500 },
+  'source.not_found': { exit: 'badInput', http: 404 },
+  'destination.not_found': { exit: 'badInput', http: 404 },
+  'actor.in_use': { exit: 'badInput', http: 409 },
+  'connection.not_found': { exit: 'badInput', http: 404 },
+  'connection.invalid': { exit: 'badInput', http: 400 },
+  'job.not_found': { exit: 'badInput', http: 404 },
+  'job.already_running': { exit: 'runtime', http: 409 },
+  'job.orphaned': { exit: 'runtime', http: 500 },
+  'job.cancelled': { exit: 'runtime', http: 500 },
+  'schema.changed': { exit: 'runtime', http: 500 },
+  'schedule.invalid': { exit: 'badInput', http: 400 },
+  'apply.invalid': { exit: 'badInput', http: 400 },
+  'cli.confirmation_required': { exit: 'badInput', http: 400 },
+  'api.unauthorized': { exit: 'badInput', http: 401 },
+  'api.forbidden': { exit: 'badInput', http: 403 },
+  'api.not_found': { exit: 'badInput', http: 404 },
+  'api.bad_request': { exit: 'badInput', http: 400 },
+  'api.unsupported_media_type': { exit: 'badInput', http: 415 },
+  'internal.unexpected': { exit: 'runtime', http: 500 },
+} as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;
 
@@ -103,12 +111,17 @@ export class SluiceError extends Error {
   }
 
   get exitCode(): number {
-    return this.#exitCode ?? ExitCode[errorCodes[this.code]];
+    return this.#exitCode ?? ExitCode[errorCodes[this.code].exit];
   }
 }
 
 export function isSluiceError(error: unknown, code?: ErrorCode): error is SluiceError {
   return error instanceof SluiceError && (code === undefined || error.code === code);
+}
+
+/** The HTTP status the registry declares for `code` (500 for a code it does not know). */
+export function httpStatusFor(code: string): number {
+  return Object.hasOwn(errorCodes, code) ? errorCodes[code as ErrorCode].http : 500;
 }
 
 /** Maps any thrown value to the process exit code: the one classifier the CLI uses. */

@@ -6,6 +6,7 @@ import { open, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CsvParser, type CsvRecord } from '../kit/csv.js';
 import { writeFully } from '../kit/write-fully.js';
+import { ConnectorError } from '../kit/run-connector.js';
 
 /** The records of a CSV file, header first; stopping early (break) closes the file. */
 export async function* csvRecords(path: string, delimiter: string): AsyncGenerator<CsvRecord> {
@@ -38,11 +39,16 @@ export class CommittedLength {
 
   /** Cuts the file back to the length a crashed sync committed, if there was one. */
   async recover(): Promise<void> {
-    const handle = await open(this.path, 'r').catch(() => undefined);
+    // Only "no marker" and "no file" mean there is nothing to cut back; any other failure propagates: going on
+    // would append after the torn rows of the crashed sync.
+    const handle = await open(this.path, 'r').catch(ifMissing(undefined));
     if (!handle) return;
-    const text = (await handle.readFile('utf8')).trim();
-    await handle.close();
-    if (/^\d+$/.test(text)) await truncate(this.file, Number(text)).catch(() => undefined);
+    const text = await handle.readFile('utf8').finally(() => handle.close());
+    if (!/^\d+$/.test(text.trim())) return;
+    await truncate(this.file, Number(text.trim())).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return;
+      throw new ConnectorError(`cannot cut ${this.file} back to its committed length ${Number(text.trim())} after a crashed sync: ${error.message}`, 'system_error');
+    });
   }
 
   async record(length: number): Promise<void> {
@@ -57,4 +63,12 @@ export class CommittedLength {
     this.#handle = undefined;
     await rm(this.path, { force: true });
   }
+}
+
+/** A catch handler that turns "does not exist" into `value` and rethrows anything else. */
+function ifMissing<T>(value: T): (error: NodeJS.ErrnoException) => T {
+  return (error) => {
+    if (error.code === 'ENOENT') return value;
+    throw error;
+  };
 }

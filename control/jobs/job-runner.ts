@@ -165,7 +165,9 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const failure = error === undefined ? undefined : failureOf(error, cancelled, redact);
   if (failure) summary.failure = { ...summary.failure, ...failure };
   if (status === 'succeeded') logger.info({ records: totals.recordsCommitted }, `job ${started.id} succeeded`);
-  else logger.error({ code: failure?.code }, `job ${started.id} ${status}: ${failure?.message}`);
+  // The failure goes into the job's log file; the caller reports the returned error (the CLI's one error line, the
+  // API's job row), so echoing it here too printed it twice.
+  else jobLog.fileLogger.error({ code: failure?.code }, `job ${started.id} ${status}: ${failure?.message}`);
   close();
   const recorded = await finishJob(store, started.id, status, failure, summary);
   const job = (await store.jobs.byId(started.id))!;

@@ -7,6 +7,8 @@ import { noRedaction, type Redactor } from '../../runtime/secrets.js';
 
 export interface JobLogger {
   logger: Logger;
+  /** Writes to the job's file only: for the job's failure, which the caller reports itself (log or throw, not both). */
+  fileLogger: Logger;
   /** Masks these secrets in every line from now on (the connection's configs are known once loaded). */
   maskSecrets(redact: Redactor): void;
   close(): void;
@@ -22,9 +24,12 @@ export function createJobLogger(path: string, options: { level?: LogLevel; echo?
   const streams: pino.StreamEntry[] = [{ stream: guarded, level: minLevel(level) }];
   const echo = options.echo;
   if (echo && level !== 'silent') streams.push({ stream: { write: (line: string) => echo.write(redact(line)) }, level });
-  const logger = pino({ level: minLevel(level), base: { job: options.jobId, connection: options.connection } }, pino.multistream(streams));
+  const base = { job: options.jobId, connection: options.connection };
+  const logger = pino({ level: minLevel(level), base }, pino.multistream(streams));
+  const fileLogger = pino({ level: minLevel(level), base }, pino.multistream([streams[0]!]));
   return {
     logger,
+    fileLogger,
     maskSecrets: (redactor) => {
       redact = redactor;
     },

@@ -87,7 +87,11 @@ export class Notifier {
           body,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
         });
-        await response.arrayBuffer().catch(() => undefined);
+        // The answer's body is not used, only read to free the connection: failing to read it changes nothing about
+        // the delivery (its status has arrived), so it is only noted.
+        await response.arrayBuffer().catch((error: unknown) => {
+          this.logger.debug({ webhook: name, event }, `webhook ${name} answered ${event} with HTTP ${response.status} but its body could not be read: ${causeOf(error)}`);
+        });
         if (response.ok) return;
         reason = `HTTP ${response.status}`;
         if (response.status < 500 && response.status !== 429) {
@@ -95,7 +99,8 @@ export class Notifier {
           return;
         }
       } catch (error) {
-        reason = (error as Error).message;
+        // fetch says only "fetch failed"; what failed (refused, DNS, timeout) is its cause.
+        reason = causeOf(error);
       }
       if (attempt === attempts) {
         this.logger.warn({ webhook: name, event }, `webhook ${name} could not be delivered ${event} after ${attempts} attempts (${reason})`);
@@ -104,6 +109,16 @@ export class Notifier {
       await new Promise((resolve) => setTimeout(resolve, (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1)));
     }
   }
+}
+
+/** An error's message followed by its causes', e.g. "fetch failed: connect ECONNREFUSED 127.0.0.1:1". */
+function causeOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current !== undefined && parts.length < 4; current = (current as { cause?: unknown }).cause) {
+    parts.push(current instanceof Error ? current.message : String(current));
+    if (!(current instanceof Error)) break;
+  }
+  return parts.join(': ');
 }
 
 function jobPayload(job: Job): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
+import { workspace } from '../support/workspace.js';
 
 const dir = tempDir();
 const catalog = jsonFile(dir, 'catalog.json', {
@@ -88,6 +89,28 @@ describe('misbehaving connectors', () => {
     expectOneErrorLine(result.stderr, `sluice: connector.failed: connector ${fixture('exits-nonzero.mjs')} (read) failed (system_error): upstream exploded`);
   });
 
+  it('a TRACE ERROR is reported once, not logged and then printed again', async () => {
+    const read = await sluice(['read', fixture('exits-nonzero.mjs'), '--config', empty, '--catalog', catalog]);
+    expect(read.stderr.split('upstream exploded')).toHaveLength(2);
+    const out = tempDir();
+    const dest = jsonFile(out, 'dest.json', { destination_path: join(out, 'data') });
+    const sync = await sluice(['sync', '--source', fixture('exits-nonzero.mjs'), '--source-config', empty, '--destination', 'destination-local-json', '--destination-config', dest, '--catalog', catalog]);
+    expect(sync.exitCode).toBe(1);
+    expect(sync.stderr.split('upstream exploded')).toHaveLength(2);
+  });
+
+  it("a workspace job's failure is printed once on stderr and kept in the job's log", async () => {
+    const ws = workspace();
+    expect((await ws.run(['source', 'create', 'faker', '--connector', 'source-faker', '--config-json', '{"count":1}'])).exitCode).toBe(0);
+    expect((await ws.run(['destination', 'create', 'broken', '--connector', fixture('fails-on-write.mjs'), '--config-json', '{}'])).exitCode).toBe(0);
+    expect((await ws.run(['connection', 'create', 'quick', '--source', 'faker', '--destination', 'broken', '--streams', 'users'])).exitCode).toBe(0);
+    const synced = await ws.run(['sync', 'quick', '--attempts', '1']);
+    expect(synced.exitCode).toBe(1);
+    expect(errorLine(synced.stderr)).toMatch(/^sluice: connector\.failed: .*destination write failed: disk on fire$/);
+    expect(synced.stderr.split('disk on fire')).toHaveLength(2);
+    expect((await ws.run(['logs', '1'])).stdout).toContain('job 1 failed: ');
+  });
+
   it('a config error from check is reported as such', async () => {
     const config = jsonFile(dir, 'key.json', { api_key: 'whatever' });
     const result = await sluice(['check', fixture('config-error.mjs'), '--config', config]);
@@ -110,10 +133,18 @@ describe('misbehaving connectors', () => {
     expectOneErrorLine(read.stderr, `sluice: connector.timeout: connector ${counter} (read) timed out after 1 s and was stopped`);
   });
 
-  it('a connector killed by a signal is reported with the signal', async () => {
+  it('a connector killed by a signal is reported with the signal, as a connector failure (exit 1, not 128+N)', async () => {
     const result = await sluice(['read', fixture('kills-itself.mjs'), '--config', empty, '--catalog', catalog]);
-    expect(result.exitCode).toBe(137);
+    expect(result.exitCode).toBe(1);
     expectOneErrorLine(result.stderr, `sluice: connector.killed: connector ${fixture('kills-itself.mjs')} (read) was killed by SIGKILL`);
+  });
+
+  it('a source killed by a signal during a sync fails the sync with exit 1', async () => {
+    const out = tempDir();
+    const dest = jsonFile(out, 'dest.json', { destination_path: join(out, 'data') });
+    const result = await sluice(['sync', '--source', fixture('kills-itself.mjs'), '--source-config', empty, '--destination', 'destination-local-json', '--destination-config', dest, '--catalog', catalog]);
+    expect(result.exitCode).toBe(1);
+    expect(errorLine(result.stderr)).toMatch(/^sluice: connector\.killed: .*kills-itself\.mjs \((discover|read)\) was killed by SIGKILL/);
   });
 
   it('a line over the limit is an error naming the connector and the size', async () => {
