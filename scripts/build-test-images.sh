@@ -8,7 +8,7 @@
 #   sluice-test/probe-plain:dev    the probe without AIRBYTE_ENTRYPOINT: the image's ENTRYPOINT is used.
 #   sluice-test/argv-sh:dev        an AIRBYTE_ENTRYPOINT only a shell can run (quotes, parentheses) that prints its
 #                                  arguments as {"type":"ARGV","argv":[...]}: proves it is eval'd and "$@" is kept.
-# Rebuilding is cheap (the builder caches unchanged steps), so tests run this before they start.
+# Run once by `make test-images` (CI: .ci/run); the tests only check the images are there.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 // Owns the layering rules of the source tree and the import scanner that checks them: which top-level folder may
 // import which (cli → control → runtime → protocol, connectors → protocol, acceptance → runtime → protocol; an
 // arrow may skip layers downward, never point upward or sideways), the kit importing nothing but protocol/, and the
-// dev-only `vitest` kept out of production code. Used by layers.test.ts.
+// dev-only `vitest` kept out of production code. Used by layers.unit.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';

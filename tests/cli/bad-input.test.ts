@@ -13,8 +13,7 @@ const empty = jsonFile(dir, 'empty.json', {});
 
 function expectOneErrorLine(stderr: string, expected: string | RegExp): void {
   const line = errorLine(stderr);
-  if (typeof expected === 'string') expect(line).toBe(expected);
-  else expect(line).toMatch(expected);
+  expect(line).toEqual(typeof expected === 'string' ? expected : expect.stringMatching(expected));
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 

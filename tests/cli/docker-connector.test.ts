@@ -1,19 +1,14 @@
 // The Python fixture connector packaged as a Docker image built locally, run through the CLI on the real engine.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
-import { dockerAvailability } from '../support/services.js';
-import { errorLine, fixture, jsonLines, repoRoot, sluice } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { imagesAvailability } from '../support/services.js';
+import { errorLine, fixture, jsonLines, sluice } from '../support/cli.js';
 
 const image = 'docker:sluice-test/python-source:dev';
 const config = fixture('python-source/config.json');
 const catalog = fixture('python-source/configured_catalog.json');
-const dockerMissing = await dockerAvailability();
+const dockerMissing = await imagesAvailability([image.slice('docker:'.length)]);
 
 describe.runIf(!dockerMissing)('a Docker connector through the CLI', { timeout: 120_000 }, () => {
-  beforeAll(async () => {
-    await execa('scripts/build-test-images.sh', { cwd: repoRoot, stdout: 'ignore', stderr: 'inherit' });
-  });
-
   it('spec', async () => {
     const result = await sluice(['spec', image, '--json']);
     expect(result.exitCode).toBe(0);

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import Dockerode from 'dockerode';
 import { hostname } from 'node:os';
-import { dockerAvailability } from '../support/services.js';
+import { imagesAvailability } from '../support/services.js';
 import { jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
 
 const image = 'docker:sluice/destination-dev-null:dev';
-const dockerMissing = await dockerAvailability();
+const dockerMissing = await imagesAvailability([image.slice('docker:'.length)]);
 const catalog = {
   streams: [{ stream: { name: 'items', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }],
 };

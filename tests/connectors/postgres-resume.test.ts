@@ -45,13 +45,19 @@ describe.runIf(!postgresMissing)('killing sluice mid-sync, then rerunning', () =
     ];
   }
 
-  /** Starts a sync, SIGKILLs sluice a moment after the destination's first commit of this run, waits for orphans. */
-  async function killMidSync(dir: string, mode: string, target = 'dst'): Promise<string> {
+  /**
+   * Starts a sync, SIGKILLs sluice a moment after the destination's first commit of this run (the first whose state
+   * file contains `committed`, when given), waits for orphans.
+   */
+  async function killMidSync(dir: string, mode: string, target = 'dst', committed = ''): Promise<string> {
     const statePath = join(dir, 'state.json');
     const before = existsSync(statePath) ? readFileSync(statePath, 'utf8') : '';
     const marker = randomUUID();
     const run = execa(process.execPath, [sluiceBin, ...syncArgs(dir, mode, marker, target)], { reject: false });
-    await waitUntil(() => existsSync(statePath) && readFileSync(statePath, 'utf8') !== before, 60_000, 'the first commit');
+    await waitUntil(() => {
+      const now = existsSync(statePath) ? readFileSync(statePath, 'utf8') : before;
+      return now !== before && now.includes(committed);
+    }, 60_000, 'the first commit');
     const delayMs = Math.floor(Math.random() * 50);
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     run.kill('SIGKILL');
@@ -68,7 +74,7 @@ describe.runIf(!postgresMissing)('killing sluice mid-sync, then rerunning', () =
     expect(old).toEqual(await fingerprint('src.big'));
 
     await sql(`DELETE FROM src.big WHERE id % 10 = 0; UPDATE src.big SET payload = 'changed' WHERE id % 7 = 0`);
-    const context = await killMidSync(dir, 'full_refresh:overwrite');
+    const context = await killMidSync(dir, 'full_refresh:overwrite', 'dst', '"after"');
     expect(await fingerprint('dst.big'), `${context}: readers still see the previous load`).toEqual(old);
     const saved = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))[0].stream.stream_state;
     expect(saved, context).toMatchObject({ mode: 'full_refresh' });
@@ -76,7 +82,8 @@ describe.runIf(!postgresMissing)('killing sluice mid-sync, then rerunning', () =
     const rerun = await sluice(syncArgs(dir, 'full_refresh:overwrite', randomUUID()));
     expect(rerun.exitCode, `${context}; rerun: ${rerun.stderr}`).toBe(0);
     const summary = JSON.parse(rerun.stdout);
-    if (saved.after) expect(summary.recordsEmitted, `${context}: the rerun resumed after id ${saved.after[0]}`).toBeLessThan(ROWS * 0.9);
+    expect(saved.after, context).toEqual([expect.any(String)]);
+    expect(summary.recordsEmitted, `${context}: the rerun resumed after id ${saved.after[0]}`).toBeLessThan(ROWS * 0.9);
     expect(await fingerprint('dst.big'), context).toEqual(await fingerprint('src.big'));
   });
 

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, jsonFile, jsonLines, repoRoot, sluice, tempDir } from '../support/cli.js';
-import { dockerAvailability } from '../support/services.js';
+import { imagesAvailability } from '../support/services.js';
 import { builtinCommand, findBuiltinConnector } from '../../runtime/launchers/builtin-connectors.js';
 
 const dir = tempDir('sluice-source-sqlite-py-');
@@ -254,12 +254,11 @@ describe('acceptance tests', () => {
   });
 });
 
-const dockerMissing = await dockerAvailability();
+const dockerMissing = await imagesAvailability(['sluice/source-sqlite-py:dev']);
 const testImage = 'sluice-test/source-sqlite-py-data:dev';
 
 describe.runIf(!dockerMissing)('the Docker image sluice/source-sqlite-py:dev', () => {
   beforeAll(async () => {
-    await execa('scripts/build-images.sh', ['source-sqlite-py'], { cwd: repoRoot, stdout: 'ignore', stderr: 'inherit' });
     // A container cannot see host files: bake the test database into an image on top of the connector's.
     const context = tempDir('sluice-source-sqlite-py-image-');
     await createDatabase(join(context, 'test.db'));

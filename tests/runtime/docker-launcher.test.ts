@@ -1,8 +1,7 @@
-// The Docker launcher against a real engine and tiny local images (scripts/build-test-images.sh): files through the
+// The Docker launcher against a real engine and tiny local images (built once by `make test-images`): files through the
 // API, stdio, exit codes and signals, timeouts, cancellation, resources, network, and no container left behind.
 // Skipped (one line says why) when no engine answers; under CI=true a missing engine fails the file instead.
 import Dockerode from 'dockerode';
-import { execa } from 'execa';
 import { createServer, connect, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -14,8 +13,8 @@ import { RunningContainer, exitResultOf } from '../../runtime/launchers/docker-c
 import { containerProcess } from '../../runtime/launchers/docker-entrypoint.js';
 import { dockerHostName } from '../../runtime/launchers/docker-image.js';
 import type { ExitResult, LaunchRequest, RunningConnector } from '../../runtime/launchers/launcher.js';
-import { dockerAvailability } from '../support/services.js';
-import { fixture, repoRoot } from '../support/cli.js';
+import { imagesAvailability } from '../support/services.js';
+import { fixture } from '../support/cli.js';
 
 const PYTHON_SOURCE = 'sluice-test/python-source:dev';
 const PROBE = 'sluice-test/probe:dev';
@@ -190,7 +189,7 @@ describe('DockerLauncher without an engine', () => {
   });
 });
 
-const dockerMissing = await dockerAvailability();
+const dockerMissing = await imagesAvailability([PYTHON_SOURCE, PROBE, PROBE_PLAIN, ARGV_SH]);
 
 describe.runIf(!dockerMissing)('DockerLauncher', { timeout: 60_000 }, () => {
   const docker = new Dockerode();
@@ -199,9 +198,8 @@ describe.runIf(!dockerMissing)('DockerLauncher', { timeout: 60_000 }, () => {
     JSON.parse(readFileSync(fixture(`python-source/${name}`), 'utf8')) as unknown;
 
   beforeAll(async () => {
-    await execa('scripts/build-test-images.sh', { cwd: repoRoot, stdout: 'ignore', stderr: 'inherit' });
     host = await dockerHostName(docker);
-  }, 600_000);
+  });
 
   afterAll(async () => {
     const left = await docker.listContainers({ all: true, filters: { label: [`${CONTAINER_LABEL}=1`] } });

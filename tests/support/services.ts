@@ -60,3 +60,22 @@ export async function probeDocker(): Promise<void> {
 export function dockerAvailability(): Promise<string | null> {
   return requireService('Docker', probeDocker, 'start one with `make docker-engine`');
 }
+
+/**
+ * Null when a Docker engine answers and has every image in `images` (built once by `make test-images images`, as
+ * .ci/run does; tests never build them), else why not: skipped with one line, or a failure under CI=true.
+ */
+export async function imagesAvailability(images: string[]): Promise<string | null> {
+  const docker = await dockerAvailability();
+  if (docker !== null) return docker;
+  return requireService(`Docker images ${images.join(', ')}`, async () => {
+    const engine = new Dockerode();
+    for (const image of images) {
+      try {
+        await engine.getImage(image).inspect();
+      } catch {
+        throw new Error(`image ${image} is missing`);
+      }
+    }
+  }, 'build them with `make test-images images`');
+}

@@ -1,0 +1,84 @@
+// The relay (runtime/relay.ts) on in-memory streams: forwarded lines keep their original bytes, adjacent ones go out
+// in one write, a full output makes it wait for `drain`, and a router that throws still gets earlier lines written.
+import { Readable, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { relayLines, type LineRouter } from '../../runtime/relay.js';
+
+const r1 = '{"type":"RECORD","record":{"stream":"a","data":{"id":12345678901234567890,"d":1.10},"emitted_at":1}}';
+const r2 = '{ "type": "RECORD", "record": { "stream": "a", "data": { "id": 2 }, "emitted_at": 1 } }';
+const r3 = '{"record":{"stream":"b","data":{"id":3},"emitted_at":1},"type":"RECORD"}';
+
+/** A Writable that keeps each write; with `hold`, it keeps the callbacks so the test decides when it drains. */
+function sink(hold = false): { output: Writable; writes: string[]; release: () => void } {
+  const writes: string[] = [];
+  const callbacks: Array<() => void> = [];
+  const output = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _encoding, callback) {
+      writes.push(chunk.toString('utf8'));
+      if (hold) callbacks.push(callback);
+      else callback();
+    },
+  });
+  return { output, writes, release: () => callbacks.splice(0).forEach((callback) => callback()) };
+}
+
+function router(noise: string[] = [], throwOnStream?: string): LineRouter {
+  return {
+    record(stream) {
+      if (stream === throwOnStream) throw new Error(`stop at ${stream}`);
+      return true;
+    },
+    message(message) {
+      if (message.record?.stream === throwOnStream) throw new Error(`stop at ${throwOnStream}`);
+      return true;
+    },
+    noise: (text) => void noise.push(text),
+  };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('relayLines', () => {
+  it('forwards runs of adjacent lines as their original bytes, one write per run, noise dropped', async () => {
+    const { output, writes } = sink();
+    const noise: string[] = [];
+    await relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\nnot json\n${r3}\n`)]), output, router(noise));
+    expect(writes).toEqual([`${r1}\n${r2}\n`, `${r3}\n`]);
+    expect(noise).toEqual(['not json']);
+  });
+
+  it('keeps a line split across chunks byte for byte and ends a last line without newline with one', async () => {
+    const { output, writes } = sink();
+    await relayLines(Readable.from([Buffer.from(r1.slice(0, 40)), Buffer.from(`${r1.slice(40)}\n${r3}`)]), output, router());
+    expect(writes.join('')).toBe(`${r1}\n${r3}\n`);
+  });
+
+  it('waits for drain before reading on when the output is full', async () => {
+    const { output, writes, release } = sink(true);
+    const waits: boolean[] = [];
+    let chunks = 0;
+    const relayed = relayLines(Readable.from([Buffer.from(`${r1}\n`), Buffer.from(`${r2}\n`)]), output, router(), {
+      onWaiting: (waiting) => void waits.push(waiting),
+      onChunk: () => void chunks++,
+    });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(writes).toEqual([`${r1}\n`]);
+    expect(waits).toEqual([true]);
+    expect(chunks).toBe(1);
+    release();
+    for (let i = 0; i < 5; i++) await tick();
+    release();
+    await relayed;
+    expect(writes).toEqual([`${r1}\n`, `${r2}\n`]);
+    expect(waits).toEqual([true, false, true, false]);
+    expect(chunks).toBe(2);
+  });
+
+  it('a router that throws stops the relay after the lines it accepted before are written', async () => {
+    const { output, writes } = sink();
+    const relayed = relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\n${r3}\n${r1}\n`)]), output, router([], 'b'));
+    await expect(relayed).rejects.toThrow('stop at b');
+    expect(writes).toEqual([`${r1}\n${r2}\n`]);
+  });
+});
