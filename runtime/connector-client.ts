@@ -197,7 +197,7 @@ export class ConnectorClient {
     const failure = readerLeft
       ? undefined
       : (streamFailure ??
-        failureOf({
+        this.#failureOrWarning({
           connector: this.name,
           command,
           exit,
@@ -207,6 +207,18 @@ export class ConnectorClient {
           timeoutMs,
         }));
     return { exit, failure, traceError: output.traceError, stderrTail: output.stderrTail, outputClosed: readerLeft };
+  }
+
+  /**
+   * The run's failure, if any. A TRACE ERROR is logged only at debug when it arrives (the failure carries it, so it
+   * is printed once); from a connector that then exits 0 it is no failure, so it is said here, as a warning.
+   */
+  #failureOrWarning(outcome: Parameters<typeof failureOf>[0]): SluiceError | undefined {
+    const failure = failureOf(outcome);
+    if (failure === undefined && outcome.traceError !== undefined) {
+      this.logger.warn({ connector: this.name }, `connector ${this.name} (${outcome.command}) reported an error but exited 0: ${outcome.traceError.message}`);
+    }
+    return failure;
   }
 
   async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean, timeoutMs = this.options.streamTimeoutMs): Promise<StartedConnector> {
@@ -222,7 +234,7 @@ export class ConnectorClient {
       onStderrLine: output.handleStderrLine,
     });
     const failureAfterExit = async () =>
-      failureOf({
+      this.#failureOrWarning({
         connector: this.name,
         command,
         exit: await running.exited,

@@ -88,6 +88,14 @@ describe('misbehaving connectors', () => {
     expectOneErrorLine(result.stderr, `sluice: connector.failed: connector ${fixture('exits-nonzero.mjs')} (read) failed (system_error): upstream exploded`);
   });
 
+  it('a TRACE ERROR from a connector that exits 0 is shown once, as a warning naming the connector', async () => {
+    const result = await sluice(['check', fixture('trace-error-exit-zero.mjs'), '--config', empty]);
+    expect(result.exitCode).toBe(0);
+    const lines = result.stderr.split('\n').filter((line) => line.includes('quota nearly exhausted'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, msg: `connector ${fixture('trace-error-exit-zero.mjs')} (check) reported an error but exited 0: quota nearly exhausted` });
+  });
+
   it('a TRACE ERROR is reported once, not logged and then printed again', async () => {
     const read = await sluice(['read', fixture('exits-nonzero.mjs'), '--config', empty, '--catalog', catalog]);
     expect(read.stderr.split('upstream exploded')).toHaveLength(2);
