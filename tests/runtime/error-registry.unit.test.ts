@@ -7,7 +7,7 @@ describe('error registry', () => {
   it('every code is dotted lower case (area.reason) and sits in a bucket with a failing exit code', () => {
     const codes = Object.keys(errorCodes);
     expect(codes.filter((code) => !/^[a-z]+(\.[a-z_]+)+$/.test(code))).toEqual([]);
-    expect(Object.values(errorCodes).filter((bucket) => !(ExitCode[bucket] > 0))).toEqual([]);
+    expect(Object.values(errorCodes).filter((entry) => !(ExitCode[entry.exit] > 0))).toEqual([]);
   });
 
   it('a SluiceError exits with its bucket: bad input 2, environment 3, runtime 1', () => {
