@@ -85,7 +85,9 @@ class RunningProcess implements RunningConnector {
     this.#pid = child.pid!;
     this.#graceMs = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     liveProcessGroups.add(this.#pid);
-    const unregister = registerLiveConnector({ name: displayName, kill: () => killGroup(this.#pid, 'SIGKILL') });
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // A forced stop waits until the connector is really gone (reaped), so nothing of it outlives Sluice.
+    const unregister = registerLiveConnector({ name: displayName, kill: () => (killGroup(this.#pid, 'SIGKILL'), gone) });
     // A connector that stops reading its stdin must not crash Sluice with EPIPE; the exit code tells the story.
     this.stdin?.on('error', () => undefined);
     forwardStderrLines(child.stderr!, request.onStderrLine);
