@@ -55,7 +55,10 @@ export function placeStreams(
 ): Map<string, StreamPlace> {
   const bases = streams.map((stream) => ({ stream, schema: schemaName(schemaOf(stream)), base: stream.name }));
   const groups = new Map<string, number>();
-  for (const entry of bases) groups.set(JSON.stringify([entry.schema, entry.base]), (groups.get(JSON.stringify([entry.schema, entry.base])) ?? 0) + 1);
+  for (const { schema, base } of bases) {
+    const key = JSON.stringify([schema, base]);
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
   const places = new Map<string, StreamPlace>();
   const taken = new Map<string, Descriptor>();
   for (const { stream, schema, base } of bases) {

@@ -29,18 +29,12 @@ export interface ConnectionDefinition {
   status?: ConnectionStatus;
 }
 
-export interface PublicConnection {
-  id: string;
-  name: string;
+/** A connection as the CLI and the API show it: the stored record with names instead of ids, and ISO times. */
+export interface PublicConnection
+  extends Pick<Connection, 'id' | 'name' | 'namespace' | 'streamPrefix' | 'schedule' | 'status' | 'statusReason' | 'schemaChangePolicy'> {
   source: string;
   destination: string;
   streams: Array<{ name: string; namespace?: string; syncMode: SyncMode; destinationSyncMode: DestinationSyncMode; cursorField?: string[]; primaryKey?: string[][] }>;
-  namespace: string | null;
-  streamPrefix: string;
-  schedule: string | null;
-  status: ConnectionStatus;
-  statusReason: string | null;
-  schemaChangePolicy: SchemaChangePolicy;
   createdAt: string;
   updatedAt: string;
 }
