@@ -1,5 +1,7 @@
-// SIGKILL the source, the destination or Sluice itself at a random moment of a ~100k-record sync, then rerun:
-// the destination must end up with exactly the source's records (append_dedup) or all of them (append).
+// SIGKILL the source, the destination or Sluice itself mid-way through a 100k-record sync, then rerun: the
+// destination must end up with exactly the source's records (append_dedup) or all of them (append). The kill lands
+// at a deterministic point: when the source has written its Nth state (it writes a marker file then), a different
+// N for each case, so the cases between them cover early, middle and late kills.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,9 +13,10 @@ import { pidsWithEnv, waitUntil } from '../support/processes.js';
 const COUNT = 100_000;
 type Victim = 'source' | 'destination' | 'sluice';
 
-function syncArgs(dir: string, mode: string, marker: string): string[] {
+function syncArgs(dir: string, mode: string, marker: string, killAtState?: number): string[] {
   // The source pauses briefly every 10k records so that a kill lands mid-sync, not after it.
-  const source = jsonFile(dir, 'source.json', { count: COUNT, records_per_state: 1000, delay_ms_every: [10_000, 60] });
+  const markAt = killAtState === undefined ? {} : { mark_at_state: { n: killAtState, path: join(dir, 'kill-now') } };
+  const source = jsonFile(dir, `source-${killAtState ?? 'rerun'}.json`, { count: COUNT, records_per_state: 1000, delay_ms_every: [10_000, 60], ...markAt });
   const destination = jsonFile(dir, 'destination.json', { destination_path: join(dir, 'out') });
   return [
     'sync',
@@ -50,29 +53,35 @@ function ids(dir: string): number[] {
     .map((line) => JSON.parse(line)._airbyte_data.id as number);
 }
 
-async function killMidSync(dir: string, mode: string, victim: Victim): Promise<{ delayMs: number; exitCode: number }> {
+async function killMidSync(dir: string, mode: string, victim: Victim, atState: number): Promise<{ exitCode: number }> {
   const marker = randomUUID();
-  const run = execa(process.execPath, [sluiceBin, ...syncArgs(dir, mode, marker)], { reject: false });
-  // Mid-sync: after the first commit, at a random moment while the records are still flowing.
-  await waitUntil(() => existsSync(join(dir, 'state.json')), 30_000, 'the first commit');
-  const delayMs = Math.floor(Math.random() * 400);
-  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  const run = execa(process.execPath, [sluiceBin, ...syncArgs(dir, mode, marker, atState)], { reject: false });
+  await waitUntil(() => existsSync(join(dir, 'kill-now')), 30_000, `the source's state ${atState}`);
   if (victim === 'sluice') run.kill('SIGKILL');
   else {
     const pid = connectorPid(marker, victim);
-    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    if (pid === undefined) throw new Error(`no ${victim} process is running at the source's state ${atState}`);
+    process.kill(pid, 'SIGKILL');
   }
   const result = await run;
   // Connectors orphaned by a killed Sluice see their pipes close and exit; wait for that before rerunning.
   await waitUntil(() => pidsWithEnv('SLUICE_TEST_MARK', marker).length === 0, 20_000, 'orphaned connectors to exit');
-  return { delayMs, exitCode: result.exitCode ?? 128 + 9 };
+  return { exitCode: result.exitCode ?? 128 + 9 };
 }
+
+// Kill points (the source's Nth state of 100) per victim and mode: early, middle and late, each case its own.
+const KILL_AT: Record<Victim, Record<string, number>> = {
+  source: { append_dedup: 5, append: 50 },
+  destination: { append_dedup: 30, append: 80 },
+  sluice: { append_dedup: 15, append: 65 },
+};
 
 describe.each<Victim>(['source', 'destination', 'sluice'])('SIGKILL of the %s mid-sync, then a rerun', (victim) => {
   it.each(['append_dedup', 'append'])('%s: nothing is lost', async (mode) => {
     const dir = tempDir();
-    const killed = await killMidSync(dir, mode, victim);
-    const context = `killed the ${victim} ${killed.delayMs} ms after the first commit (exit ${killed.exitCode})`;
+    const atState = KILL_AT[victim][mode]!;
+    const killed = await killMidSync(dir, mode, victim, atState);
+    const context = `killed the ${victim} when the source wrote state ${atState} (exit ${killed.exitCode})`;
     expect(killed.exitCode, context).not.toBe(0);
     const committedBefore = existsSync(join(dir, 'state.json')) ? JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) : [];
     const rerun = await sluice(syncArgs(dir, mode, randomUUID()));
