@@ -2,7 +2,7 @@
 // check an actor kept in the workspace. Configs are printed with their secrets masked.
 import { Command } from 'commander';
 import type { ActorKind } from '../control/store/records.js';
-import { checkActor, createActor, deleteActor, findActor, publicActor, updateActor } from '../control/services/actor-service.js';
+import { checkActor, createActor, deleteActor, findActor, listActors, publicActor, updateActor } from '../control/services/actor-service.js';
 import { ExitCode, SluiceError } from '../runtime/errors.js';
 import { loggerFor } from './context.js';
 import { printJson, printLines, table } from './output.js';
@@ -38,7 +38,7 @@ export function actorCommand(kind: ActorKind): Command {
     .option('--json', 'print JSON')
     .action(async (options: ConfigOptions) => {
       await withStore(options, async (store) => {
-        const actors = (await store.actors.list(kind)).map(publicActor);
+        const actors = (await listActors(store, kind)).map(publicActor);
         if (options.json) printJson(actors);
         else printLines(table(['NAME', 'CONNECTOR', 'UPDATED'], actors.map((actor) => [actor.name, actor.connector, formatTime(Date.parse(actor.updatedAt))])));
       });

@@ -7,11 +7,13 @@ import {
   createConnection,
   deleteConnection,
   findConnection,
+  listConnections,
   publicConnection,
   setConnectionStatus,
   updateConnection,
   type ConnectionDefinition,
 } from '../../control/services/connection-service.js';
+import { lastJob } from '../../control/services/job-service.js';
 import { SCHEMA_CHANGE_POLICIES, type SchemaChangePolicy } from '../../control/store/records.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { loggerFor } from '../context.js';
@@ -91,14 +93,14 @@ export function connectionCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: ConnectionOptions) => {
       await withStore(options, async (store) => {
-        const connections = await Promise.all((await store.connections.list()).map((connection) => publicConnection(store, connection)));
+        const connections = await Promise.all((await listConnections(store)).map((connection) => publicConnection(store, connection)));
         if (options.json) {
           printJson(connections);
           return;
         }
         const rows = await Promise.all(
           connections.map(async (connection) => {
-            const last = await store.jobs.last(connection.id);
+            const last = await lastJob(store, connection.id);
             return [connection.name, connection.source, connection.destination, connection.status, connection.schedule ?? 'manual', last ? `${last.id} ${last.status} ${formatTime(last.createdAt)}` : ''];
           }),
         );

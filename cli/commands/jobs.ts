@@ -1,11 +1,11 @@
 // Owns `sluice jobs [<connection>]`: the job history, newest first, with status, counts, timings and the
 // failure of each job.
 import { Command } from 'commander';
-import { findConnection } from '../../control/services/connection-service.js';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 import { positiveNumber } from '../context.js';
 import { publicJob } from '../../control/services/job-view.js';
+import { jobAttempts, listJobs } from '../../control/services/job-service.js';
 
 export function jobsCommand(): Command {
   return withWorkspace(new Command('jobs'))
@@ -15,18 +15,16 @@ export function jobsCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (connection: string | undefined, options: WorkspaceOptions & { limit: string; json?: boolean }) => {
       await withStore(options, async (store) => {
-        const connectionId = connection === undefined ? undefined : (await findConnection(store, connection)).id;
-        const jobs = await store.jobs.list({ connectionId, limit: Math.floor(positiveNumber(options.limit, '--limit')) });
-        const names = new Map((await store.connections.list()).map((item) => [item.id, item.name]));
+        const jobs = await listJobs(store, { connection, limit: Math.floor(positiveNumber(options.limit, '--limit')) });
         if (options.json) {
-          printJson(await Promise.all(jobs.map(async (job) => ({ ...publicJob(job, names.get(job.connectionId)), attempts: await store.jobs.attempts(job.id) }))));
+          printJson(await Promise.all(jobs.map(async ({ job, connection: name }) => ({ ...publicJob(job, name), attempts: await jobAttempts(store, job) }))));
           return;
         }
         printLines(
           table(
             ['JOB', 'CONNECTION', 'STATUS', 'TRIGGER', 'STARTED', 'DURATION', 'ATTEMPTS', 'RECORDS', 'FAILURE'],
-            jobs.map((job) => [
-              String(job.id), names.get(job.connectionId) ?? job.connectionId, job.status, job.trigger, formatTime(job.createdAt),
+            jobs.map(({ job, connection: name }) => [
+              String(job.id), name ?? job.connectionId, job.status, job.trigger, formatTime(job.createdAt),
               job.finishedAt === null ? '' : `${((job.finishedAt - job.createdAt) / 1000).toFixed(1)} s`, String(job.attempts),
               String(job.recordsCommitted), job.failureCode ? `${job.failureCode}: ${job.failureMessage}` : '',
             ]),

@@ -1,8 +1,7 @@
 // Owns `sluice logs <job>`: print a job's log lines (as stored, JSON lines, with --json), or one readable line
 // each: time, level, connector, message.
 import { Command } from 'commander';
-import { readJobLog } from '../../control/services/job-log.js';
-import { SluiceError } from '../../runtime/errors.js';
+import { jobLog } from '../../control/services/job-service.js';
 import { printLines } from '../output.js';
 import { withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 
@@ -15,9 +14,7 @@ export function logsCommand(): Command {
     .option('--json', 'print the stored JSON lines')
     .action(async (id: string, options: WorkspaceOptions & { json?: boolean }) => {
       await withStore(options, async (store) => {
-        const job = /^\d+$/.test(id) ? await store.jobs.byId(Number(id)) : undefined;
-        if (!job) throw new SluiceError('job.not_found', `no job ${id}`, { hint: 'see: sluice jobs' });
-        const lines = readJobLog(job.logPath);
+        const { lines } = await jobLog(store, id);
         if (lines.length === 0) return;
         printLines(options.json ? lines : lines.map(readable));
       });

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiServer } from '../../control/api/server.js';
 import { isLoopback } from '../../control/api/auth.js';
 import { Scheduler } from '../../control/jobs/scheduler.js';
+import { hasTokens } from '../../control/services/token-service.js';
 import { Notifier } from '../../control/services/webhooks.js';
 import { openStore } from '../../control/store/open-store.js';
 import { SluiceError } from '../../runtime/errors.js';
@@ -47,7 +48,7 @@ export function serveCommand(): Command {
         });
       }
       const store = await openStore({ workspace: options.workspace });
-      if (options.requireToken && (await store.tokens.count()) === 0) {
+      if (options.requireToken && !(await hasTokens(store))) {
         logger.warn('--require-token is set but no API token exists yet: every request will be refused (create one with: sluice token create NAME)');
       }
       const notifier = new Notifier(store, logger, { backoffMs: Number(process.env['SLUICE_WEBHOOK_BACKOFF_MS'] ?? 1000) });

@@ -1,6 +1,6 @@
 // Owns `sluice token create|list|revoke`: API tokens for `sluice serve`. A token is printed once, at creation.
 import { Command } from 'commander';
-import { createToken, revokeToken } from '../../control/services/token-service.js';
+import { createToken, listTokens, revokeToken } from '../../control/services/token-service.js';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 
@@ -17,7 +17,7 @@ export function tokenCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: WorkspaceOptions & { json?: boolean }) => {
       await withStore(options, async (store) => {
-        const tokens = await store.tokens.list();
+        const tokens = await listTokens(store);
         if (options.json) printJson(tokens);
         else printLines(table(['NAME', 'CREATED', 'LAST USED'], tokens.map((token) => [token.name, formatTime(token.createdAt), formatTime(token.lastUsedAt)])));
       });

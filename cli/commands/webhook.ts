@@ -1,8 +1,7 @@
 // Owns `sluice webhook create|list|delete`: where notifications go (job started, succeeded, failed, cancelled;
 // schema changed). `create` prints the webhook's signing secret, the only time it is shown.
 import { Command } from 'commander';
-import { SluiceError } from '../../runtime/errors.js';
-import { WEBHOOK_EVENTS, type WebhookEvent } from '../../control/store/webhook-repo.js';
+import { createWebhook, deleteWebhook, listWebhooks, WEBHOOK_EVENTS } from '../../control/services/webhook-service.js';
 import { printJson, printLines, table } from '../output.js';
 import { withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 
@@ -14,14 +13,10 @@ export function webhookCommand(): Command {
     .requiredOption('--url <url>', 'http(s) URL')
     .option('--events <list>', `comma-separated events (default: all): ${WEBHOOK_EVENTS.join(', ')}`)
     .action(async (name: string, options: WorkspaceOptions & { url: string; events?: string }) => {
-      const events = (options.events?.split(',').map((event) => event.trim()).filter(Boolean) ?? [...WEBHOOK_EVENTS]) as WebhookEvent[];
-      for (const event of events) {
-        if (!WEBHOOK_EVENTS.includes(event)) throw new SluiceError('cli.usage', `--events ${event}: expected one of ${WEBHOOK_EVENTS.join(', ')}`);
-      }
-      if (!/^https?:\/\//.test(options.url)) throw new SluiceError('cli.usage', `--url ${options.url}: expected an http or https URL`);
+      const events = options.events?.split(',').map((event) => event.trim()).filter(Boolean);
       await withStore(options, async (store) => {
-        const { secret } = await store.webhooks.create({ name, url: options.url, events });
-        printLines([`created webhook ${name} for ${events.join(', ')}`, `signing secret (shown once; verify the webhook-signature header with it): ${secret}`]);
+        const { webhook, secret } = await createWebhook(store, { name, url: options.url, events });
+        printLines([`created webhook ${name} for ${webhook.events.join(', ')}`, `signing secret (shown once; verify the webhook-signature header with it): ${secret}`]);
       });
     });
   withWorkspace(group.command('list'))
@@ -29,7 +24,7 @@ export function webhookCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: WorkspaceOptions & { json?: boolean }) => {
       await withStore(options, async (store) => {
-        const hooks = await store.webhooks.list();
+        const hooks = await listWebhooks(store);
         if (options.json) printJson(hooks);
         else printLines(table(['NAME', 'URL', 'EVENTS'], hooks.map((hook) => [hook.name, hook.url, hook.events.join(',')])));
       });
@@ -39,7 +34,7 @@ export function webhookCommand(): Command {
     .argument('<name>', 'webhook name')
     .action(async (name: string, options: WorkspaceOptions) => {
       await withStore(options, async (store) => {
-        if (!(await store.webhooks.delete(name))) throw new SluiceError('api.not_found', `no webhook named ${name}`);
+        await deleteWebhook(store, name);
         printLines([`deleted webhook ${name}`]);
       });
     });

@@ -2,7 +2,7 @@
 // are always returned with their secrets masked; a connector that is a path or a command is refused unless the
 // server allows custom connectors.
 import type { ActorKind } from '../store/records.js';
-import { checkActor, createActor, deleteActor, findActor, publicActor, updateActor } from '../services/actor-service.js';
+import { checkActor, createActor, deleteActor, findActor, listActors, publicActor, updateActor } from '../services/actor-service.js';
 import { checkConnectorAllowed } from './connector-policy.js';
 import { field, page, pagination } from './request-body.js';
 import { createActorBody, updateActorBody } from './request-schemas.js';
@@ -14,7 +14,7 @@ export function actorRoutes(kind: ActorKind): Route[] {
   return [
     { method: 'GET', path: base, tag, paged: true, summary: `List ${kind}s (configs with secrets masked)`, handle: async ({ store }, { query }) => {
       const at = pagination(query);
-      return { body: page((await store.actors.list(kind, { limit: at.limit + 1, offset: at.offset })).map(publicActor), at) };
+      return { body: page((await listActors(store, kind, { limit: at.limit + 1, offset: at.offset })).map(publicActor), at) };
     } },
     { method: 'POST', path: base, tag, summary: `Create a ${kind}; its config is checked against the connector's spec`, body: createActorBody,
       handle: async ({ store, logger, connectors }, { body }) => {

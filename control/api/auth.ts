@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { SluiceError } from '../../runtime/errors.js';
 import type { Store } from '../store/open-store.js';
+import { verifyToken } from '../services/token-service.js';
 
 export interface AuthOptions {
   /** Accept requests without a token from loopback clients (default true). */
@@ -15,7 +16,7 @@ export async function authenticate(request: IncomingMessage, store: Store, optio
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new SluiceError('api.unauthorized', 'the Authorization header must be "Bearer TOKEN"');
-    const token = await store.tokens.verify(match[1]!);
+    const token = await verifyToken(store, match[1]!);
     if (!token) throw new SluiceError('api.unauthorized', 'the API token is not valid', { hint: 'create one with: sluice token create NAME' });
     return { via: 'token', name: token.name };
   }

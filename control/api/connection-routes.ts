@@ -3,10 +3,11 @@
 import { SluiceError } from '../../runtime/errors.js';
 import type { ConnectionStatus, SchemaChangePolicy } from '../store/records.js';
 import {
-  createConnection, deleteConnection, findConnection, publicConnection, setConnectionStatus, updateConnection, type ConnectionDefinition,
+  createConnection, deleteConnection, findConnection, listConnections, publicConnection, setConnectionStatus, updateConnection, type ConnectionDefinition,
 } from '../services/connection-service.js';
+import { resetConnectionState, storedConnectionState } from '../services/connection-state-service.js';
+import { listJobs } from '../services/job-service.js';
 import { publicJob } from '../services/job-view.js';
-import { loadConnectionState } from '../store/connection-state-store.js';
 import type { StreamOverride } from '../../runtime/sync/configured-catalog.js';
 import type { ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 import { validateDefinition, formatIssues } from '../../protocol/validators.js';
@@ -20,7 +21,7 @@ export function connectionRoutes(): Route[] {
   return [
     { method: 'GET', path: base, tag, paged: true, summary: 'List connections', handle: async ({ store }, { query }) => {
       const at = pagination(query);
-      const rows = await store.connections.list({ limit: at.limit + 1, offset: at.offset });
+      const rows = await listConnections(store, { limit: at.limit + 1, offset: at.offset });
       return { body: page(await Promise.all(rows.map((row) => publicConnection(store, row))), at) };
     } },
     { method: 'POST', path: base, tag, summary: 'Create a connection; its streams are checked against what the source discovers', body: createConnectionBody,
@@ -52,23 +53,18 @@ export function connectionRoutes(): Route[] {
       return { status: 202, body: 'started' in result ? { job: publicJob(result.started, connection.name) } : { queued: result.queued } };
     } },
     { method: 'GET', path: `${base}/{name}/state`, tag, summary: "The connection's state in its stored form", handle: async ({ store }, { params }) => {
-      const connection = await findConnection(store, params['name']!);
-      return { body: { connection: connection.name, state: (await store.state.load(connection.id)) ?? [] } };
+      const { connection, state } = await storedConnectionState(store, params['name']!);
+      return { body: { connection: connection.name, state } };
     } },
     { method: 'POST', path: `${base}/{name}/state/reset`, tag, summary: 'Forget the state of one stream, or of all streams', body: resetStateBody, handle: async ({ store }, { params, body }) => {
-      const connection = await findConnection(store, params['name']!);
-      if (await store.jobs.running(connection.id)) throw new SluiceError('job.already_running', `connection ${connection.name} has a running job; reset its state once it ends`);
       const stream = field<string>(body, 'stream', 'string');
-      const state = await loadConnectionState(store.state, connection);
-      const changed = await state.reset(stream === undefined ? undefined : { name: stream });
-      if (!changed) throw new SluiceError('state.invalid', `connection ${connection.name} holds no state for stream ${stream}`);
+      await resetConnectionState(store, params['name']!, stream);
       return { body: { reset: stream ?? 'all' } };
     } },
     { method: 'GET', path: `${base}/{name}/jobs`, tag, paged: true, summary: "The connection's jobs, newest first", handle: async ({ store }, { params, query }) => {
-      const connection = await findConnection(store, params['name']!);
       const at = pagination(query);
-      const jobs = await store.jobs.list({ connectionId: connection.id, limit: at.limit + 1, offset: at.offset });
-      return { body: page(jobs.map((job) => publicJob(job, connection.name)), at) };
+      const jobs = await listJobs(store, { connection: params['name']!, limit: at.limit + 1, offset: at.offset });
+      return { body: page(jobs.map(({ job, connection }) => publicJob(job, connection)), at) };
     } },
   ];
 }

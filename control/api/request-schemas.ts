@@ -1,7 +1,6 @@
 // Owns the JSON Schemas of the API's request bodies and of an applied sluice.yaml document: every field typed,
 // required ones listed, unknown ones refused. The OpenAPI document shows these same schemas.
-import { SCHEMA_CHANGE_POLICIES } from '../store/records.js';
-import { WEBHOOK_EVENTS } from '../store/webhook-repo.js';
+import { SCHEMA_CHANGE_POLICIES, WEBHOOK_EVENTS } from '../store/records.js';
 import type { JsonSchema } from './body-schema.js';
 
 const name = { type: 'string', minLength: 1 };

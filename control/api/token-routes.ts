@@ -1,6 +1,6 @@
 // Owns the API routes of API tokens, mirroring `sluice token create|list|revoke`: a list (paged) that never
 // holds a token or its hash, a create that returns the token's clear text once, and revoke by name or id.
-import { createToken, revokeToken } from '../services/token-service.js';
+import { createToken, listTokens, revokeToken } from '../services/token-service.js';
 import { field, page, pagination } from './request-body.js';
 import { createTokenBody } from './request-schemas.js';
 import { API, type Route } from './route.js';
@@ -11,7 +11,7 @@ export function tokenRoutes(): Route[] {
   return [
     { method: 'GET', path: base, tag, paged: true, summary: 'List API tokens (names and use, never the tokens)', handle: async ({ store }, { query }) => {
       const at = pagination(query);
-      return { body: page(await store.tokens.list({ limit: at.limit + 1, offset: at.offset }), at) };
+      return { body: page(await listTokens(store, { limit: at.limit + 1, offset: at.offset }), at) };
     } },
     { method: 'POST', path: base, tag, summary: 'Create an API token; the answer holds it in `token`, the only time it is shown', body: createTokenBody,
       handle: async ({ store }, { body }) => {

@@ -7,7 +7,7 @@ import { SluiceError } from '../../runtime/errors.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import { MASK, maskConfig, secretPaths } from '../../runtime/secrets.js';
 import type { Store } from '../store/open-store.js';
-import type { Actor, ActorKind } from '../store/records.js';
+import type { Actor, ActorKind, Page } from '../store/records.js';
 import { mapSecrets, valueAt } from '../store/secret-fields.js';
 import { clientFor } from './clients.js';
 import { pathFields, resolveConfigPaths, resolvesLocalPaths } from './config-paths.js';
@@ -50,6 +50,10 @@ export function publicActor(actor: Actor): PublicActor {
     createdAt: new Date(actor.createdAt).toISOString(),
     updatedAt: new Date(actor.updatedAt).toISOString(),
   };
+}
+
+export function listActors(store: Store, kind: ActorKind, page: Page = {}): Promise<Actor[]> {
+  return store.actors.list(kind, page);
 }
 
 export async function createActor(

@@ -6,7 +6,7 @@ import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
-import { SCHEMA_CHANGE_POLICIES, type Connection, type ConnectionStatus, type SchemaChangePolicy } from '../store/records.js';
+import { SCHEMA_CHANGE_POLICIES, type Connection, type ConnectionStatus, type Page, type SchemaChangePolicy } from '../store/records.js';
 import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, type CatalogChoice } from '../../runtime/sync/configured-catalog.js';
 import { findActor } from './actor-service.js';
 import { clientFor } from './clients.js';
@@ -70,6 +70,10 @@ export async function publicConnection(store: Store, connection: Connection): Pr
     createdAt: new Date(connection.createdAt).toISOString(),
     updatedAt: new Date(connection.updatedAt).toISOString(),
   };
+}
+
+export function listConnections(store: Store, page: Page = {}): Promise<Connection[]> {
+  return store.connections.list(page);
 }
 
 export async function createConnection(store: Store, definition: ConnectionDefinition, logger: Logger = silentLogger): Promise<Connection> {

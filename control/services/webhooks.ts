@@ -4,10 +4,10 @@
 // in the background; `flush` waits for those under way (the CLI exits after). Secrets are never logged.
 import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
-import type { WebhookEvent, WebhookTarget } from '../store/webhook-repo.js';
+import type { WebhookTarget } from '../store/webhook-repo.js';
 import { describeError } from '../../runtime/errors.js';
 import { newMessageId, signatureHeaders } from './webhook-signature.js';
-import type { Connection, Job } from '../store/records.js';
+import type { Connection, Job, WebhookEvent } from '../store/records.js';
 import type { JobEvent } from '../jobs/job-runner.js';
 import type { SchemaChangeReport } from './schema-changes.js';
 

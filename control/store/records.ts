@@ -1,5 +1,6 @@
 // Owns the shapes the store hands out: actors (sources and destinations), connections, jobs and attempts, as
-// the rest of Sluice sees them (configs decrypted, JSON parsed, times as epoch milliseconds).
+// the rest of Sluice sees them (configs decrypted, JSON parsed, times as epoch milliseconds), and the vocabularies
+// of their fields (schema-change policies, webhook events).
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 
 export type ActorKind = 'source' | 'destination';
@@ -20,6 +21,10 @@ export interface Actor {
 export type ConnectionStatus = 'active' | 'inactive';
 export type SchemaChangePolicy = 'ignore' | 'propagate' | 'pause';
 export const SCHEMA_CHANGE_POLICIES: SchemaChangePolicy[] = ['ignore', 'propagate', 'pause'];
+
+/** What a webhook may be notified of. */
+export const WEBHOOK_EVENTS = ['job.started', 'job.succeeded', 'job.failed', 'job.cancelled', 'connection.schema_changed'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface Connection {
   id: string;

@@ -5,9 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SluiceError } from '../../runtime/errors.js';
 import { isUniqueViolation, type Driver } from './driver.js';
 import type { SecretBox } from './secret-box.js';
-
-export const WEBHOOK_EVENTS = ['job.started', 'job.succeeded', 'job.failed', 'job.cancelled', 'connection.schema_changed'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+import type { WebhookEvent } from './records.js';
 
 export interface Webhook {
   id: string;
