@@ -71,6 +71,8 @@ export const errorCodes = {
   'job.cancelled': { exit: 'runtime', http: 500 },
   'schema.changed': { exit: 'runtime', http: 500 },
   'schedule.invalid': { exit: 'badInput', http: 400 },
+  'webhook.invalid': { exit: 'badInput', http: 400 },
+  'webhook.not_found': { exit: 'badInput', http: 404 },
   'apply.invalid': { exit: 'badInput', http: 400 },
   'cli.confirmation_required': { exit: 'badInput', http: 400 },
   'api.unauthorized': { exit: 'badInput', http: 401 },

@@ -11,9 +11,9 @@ export { WEBHOOK_EVENTS, type WebhookEvent, type Webhook };
 export async function createWebhook(store: Store, input: { name: string; url: string; events?: readonly string[] }): Promise<{ webhook: Webhook; secret: string }> {
   const events = input.events ?? [...WEBHOOK_EVENTS];
   for (const event of events) {
-    if (!WEBHOOK_EVENTS.includes(event as WebhookEvent)) throw new SluiceError('api.bad_request', `event ${event}: expected one of ${WEBHOOK_EVENTS.join(', ')}`);
+    if (!WEBHOOK_EVENTS.includes(event as WebhookEvent)) throw new SluiceError('webhook.invalid', `event ${event}: expected one of ${WEBHOOK_EVENTS.join(', ')}`);
   }
-  if (!/^https?:\/\//.test(input.url)) throw new SluiceError('api.bad_request', `url ${input.url}: expected an http or https URL`);
+  if (!/^https?:\/\//.test(input.url)) throw new SluiceError('webhook.invalid', `url ${input.url}: expected an http or https URL`);
   return store.webhooks.create({ name: input.name, url: input.url, events: events as WebhookEvent[] });
 }
 
@@ -23,5 +23,5 @@ export function listWebhooks(store: Store): Promise<Webhook[]> {
 }
 
 export async function deleteWebhook(store: Store, nameOrId: string): Promise<void> {
-  if (!(await store.webhooks.delete(nameOrId))) throw new SluiceError('api.not_found', `no webhook named ${nameOrId}`);
+  if (!(await store.webhooks.delete(nameOrId))) throw new SluiceError('webhook.not_found', `no webhook named ${nameOrId}`);
 }
