@@ -63,7 +63,8 @@ export interface SyncOutcome {
 
 export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const { source, destination, logger } = options;
-  // The two connectors' set-up runs side by side: the source's spec then discover, the destination's spec.
+  // The two connectors' set-up runs side by side: the source's spec then discover (unless the caller just discovered
+  // it: a job's schema check), the destination's spec.
   const sourceConfigLabel = source.configPath ?? 'source config';
   const [discovered, destinationSpec] = await Promise.all([
     options.discovered
