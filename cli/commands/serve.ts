@@ -32,7 +32,7 @@ export function serveCommand(): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--concurrency <n>', 'jobs running at once, at most', '2')
-    .option('--attempts <n>', 'attempts per job; failures that are not configuration problems are retried', '3')
+    .option('--attempts <n>', 'attempts per job; transient failures are retried from the last committed state', '3')
     .option('--backoff <seconds>', 'wait before the first retry of a job (doubles each time)', '10')
     .option('--tick <seconds>', 'how often schedules are looked at', '1')
     .option('--require-token', 'require an API token from every client, loopback ones included (needed to listen beyond loopback)')

@@ -1,12 +1,12 @@
 // Owns running one job of a connection: the job row is inserted running (one per connection, enforced by the
 // database), its log goes to the workspace, a heartbeat shows the runner is alive and picks up cancellation
-// requested by another process, the schema is compared with the stored catalog, and attempts run runSync from
-// the state stored for the connection, retrying failures that are not the user's to fix with exponential
-// backoff. Each attempt and the job's totals, failure and summary are recorded.
+// requested by another process, the schema is compared with the stored catalog (the one discover of the job), and
+// runSync runs the attempts from the state stored for the connection (its retry rule: runtime/sync/retry.ts).
+// Each attempt, the job's running totals, its failure and summary are recorded.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { SluiceError, isSluiceError, describeError, exitCodeFor, ExitCode } from '../../runtime/errors.js';
+import { SluiceError, isSluiceError, describeError } from '../../runtime/errors.js';
 import type { LogLevel } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Actor, Connection, Job } from '../store/records.js';
@@ -114,42 +114,37 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
         hint: `review it, then: sluice connection update ${connection.name} --refresh-catalog && sluice connection enable ${connection.name}`,
       });
     }
-    const attempts = Math.max(1, options.attempts ?? 3);
-    for (let number = 1; ; number++) {
-      await store.jobs.startAttempt(started.id, number);
-      const stateStore = await loadConnectionState(store.state, current);
-      const outcome = await runSync({
-        source: { ...sourceSide },
-        destination: { ...destinationSide },
-        catalog: current.catalog,
-        stateStore,
-        streamMapping: { prefix: current.streamPrefix, namespace: current.namespace },
-        attempts: 1,
-        signal: cancel.signal,
-        logger,
-        sourceIdleTimeoutMs: 3_600_000,
-        destinationIdleTimeoutMs: 3_600_000,
-        onStarted: options.onStarted,
-      });
-      summary = { ...outcome.summary, attempts: number };
-      totals.attempts = number;
-      totals.recordsEmitted += outcome.summary.recordsEmitted;
-      totals.recordsCommitted += outcome.summary.recordsCommitted;
-      totals.bytesCommitted += outcome.summary.bytesCommitted;
-      await store.jobs.finishAttempt(started.id, number, {
-        status: outcome.summary.status,
-        recordsEmitted: outcome.summary.recordsEmitted,
-        recordsCommitted: outcome.summary.recordsCommitted,
-        failure: outcome.summary.failure && { ...outcome.summary.failure, message: redact(outcome.summary.failure.message) },
-      });
-      await store.jobs.updateTotals(started.id, totals);
-      error = outcome.error;
-      if (error === undefined || cancel.signal.aborted || number >= attempts || !isRetryable(error)) break;
-      const delay = (options.backoffMs ?? 2000) * 2 ** (number - 1);
-      logger.warn({ attempt: number, delayMs: delay }, `attempt ${number} failed (${describeError(error)}); retrying from the last committed state`);
-      await sleep(delay, cancel.signal);
-      if (cancel.signal.aborted) break;
-    }
+    const outcome = await runSync({
+      source: sourceSide,
+      destination: destinationSide,
+      catalog: current.catalog,
+      discovered: report.discovered,
+      stateStore: await loadConnectionState(store.state, current),
+      streamMapping: { prefix: current.streamPrefix, namespace: current.namespace },
+      attempts: options.attempts ?? 3,
+      backoffMs: options.backoffMs ?? 2000,
+      signal: cancel.signal,
+      logger,
+      sourceIdleTimeoutMs: 3_600_000,
+      destinationIdleTimeoutMs: 3_600_000,
+      onStarted: options.onStarted,
+      onAttemptStart: (number) => store.jobs.startAttempt(started.id, number),
+      onAttemptEnd: async (number, attempt) => {
+        totals.attempts = number;
+        totals.recordsEmitted += attempt.recordsEmitted;
+        totals.recordsCommitted += attempt.recordsCommitted;
+        totals.bytesCommitted += attempt.bytesCommitted;
+        await store.jobs.finishAttempt(started.id, number, {
+          status: attempt.status,
+          recordsEmitted: attempt.recordsEmitted,
+          recordsCommitted: attempt.recordsCommitted,
+          failure: attempt.failure && { ...attempt.failure, message: redact(attempt.failure.message) },
+        });
+        await store.jobs.updateTotals(started.id, totals);
+      },
+    });
+    summary = outcome.summary;
+    error = outcome.error;
   } catch (caught) {
     error = caught;
   } finally {
@@ -190,12 +185,6 @@ async function finishJob(store: Store, id: number, status: Exclude<Job['status']
   }
 }
 
-/** Configuration and data problems wait for a person; anything else may pass on another attempt. */
-export function isRetryable(error: unknown): boolean {
-  if (isSluiceError(error) && error.failureType === 'config_error') return false;
-  return exitCodeFor(error) !== ExitCode.badInput;
-}
-
 function failureOf(error: unknown, cancelled: boolean, redact: Redactor): { code: string; message: string } {
   if (cancelled) return { code: 'job.cancelled', message: 'the job was cancelled; what the destination acknowledged is committed' };
   const code = isSluiceError(error) ? error.code : 'internal.unexpected';
@@ -227,14 +216,3 @@ function emptySummary(status: SyncSummary['status']): SyncSummary {
     runtimePeakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
-

@@ -27,6 +27,8 @@ export interface SchemaChangeReport {
   paused: boolean;
   /** The connection to sync with (its catalog updated under propagate). */
   connection: Connection;
+  /** What the source offers now: the job syncs against it instead of discovering again. */
+  discovered: AirbyteCatalog;
 }
 
 /**
@@ -76,19 +78,19 @@ export async function applySchemaPolicy(
   const text = describeDiff(diff);
   const policy = connection.schemaChangePolicy;
   const changed = text !== '' && !(policy === 'ignore' && (await alreadyIgnored(store, connection, text)));
-  if (!changed) return { changed, diff, text, paused: false, connection };
+  if (!changed) return { changed, diff, text, paused: false, connection, discovered };
   logger.warn({ diff, policy }, `the source's schema changed: ${text} (policy: ${policy})`);
   await store.webhooks.recordSchemaChange(connection.id, jobId, diff, policy);
   const { id, createdAt: _created, updatedAt: _updated, ...fields } = connection;
   if (policy === 'pause') {
     await store.connections.update(id, { ...fields, status: 'inactive', statusReason: `schema changed: ${text}` });
-    return { changed, diff, text, paused: true, connection: (await store.connections.byId(id))! };
+    return { changed, diff, text, paused: true, connection: (await store.connections.byId(id))!, discovered };
   }
   // Under ignore nothing is settled: the change stays pending (recorded above, so it is reported once).
-  if (policy === 'ignore') return { changed, diff, text, paused: false, connection };
+  if (policy === 'ignore') return { changed, diff, text, paused: false, connection, discovered };
   const catalog = propagate(connection.catalog, connection.discovered, discovered);
   const updated = await store.connections.update(id, { ...fields, catalog, discovered });
-  return { changed, diff, text, paused: false, connection: updated };
+  return { changed, diff, text, paused: false, connection: updated, discovered };
 }
 
 /** Whether the last change recorded for the connection is this same one, met under ignore. */

@@ -1,11 +1,13 @@
 // Owns a whole sync: validate both configs against their specs, settle the configured catalog against what the
-// source discovers, load the state, then run attempts, retrying transient failures from the last committed
-// state with exponential backoff, and return the summary.
-import type { ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
+// source discovers (or what the caller already discovered), load the state, then run the attempts through the
+// retry loop (retry.ts), each from the last committed state, reporting each attempt's own counts to the caller's
+// hooks, and return the summary.
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
-import { SluiceError, isSluiceError, describeError } from '../errors.js';
+import { SluiceError, isSluiceError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, type CatalogChoice } from './configured-catalog.js';
+import { runAttempts } from './retry.js';
 import { StateFile } from './state-file.js';
 import type { StateStore } from './state-store.js';
 import { SyncStats, type SyncSummary } from './sync-stats.js';
@@ -28,14 +30,29 @@ export interface SyncOptions {
   streamMapping?: StreamMapping;
   sourceIdleTimeoutMs?: number;
   destinationIdleTimeoutMs?: number;
-  /** Attempts in all (1 = no retry). */
+  /** Attempts in all (1 = no retry; default 1); which failures are retried is retry.ts's rule. */
   attempts?: number;
+  /** Wait before the first retry, doubled each time (default 1 s). */
   backoffMs?: number;
+  /** The source's catalog, when the caller has just discovered it: the sync then does not discover again. */
+  discovered?: AirbyteCatalog;
   maxLineBytes?: number;
   signal?: AbortSignal;
   logger: Logger;
   /** Called once the sync has started moving data, with its live stats (for a progress line). */
   onStarted?: (stats: SyncStats) => void;
+  /** Called before each attempt (1-based); a rejection ends the sync with it. */
+  onAttemptStart?: (attempt: number) => Promise<void> | void;
+  /** Called after each attempt with that attempt's own numbers (not the sync's running totals). */
+  onAttemptEnd?: (attempt: number, result: AttemptReport) => Promise<void> | void;
+}
+
+export interface AttemptReport {
+  status: SyncSummary['status'];
+  recordsEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+  failure?: SyncSummary['failure'];
 }
 
 export interface SyncOutcome {
@@ -46,9 +63,13 @@ export interface SyncOutcome {
 
 export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const { source, destination, logger } = options;
-  // The two connectors' set-up runs side by side: the source's spec then discover, the destination's spec.
+  // The two connectors' set-up runs side by side: the source's spec then discover (unless the caller just discovered
+  // it: a job's schema check), the destination's spec.
+  const sourceConfigLabel = source.configPath ?? 'source config';
   const [discovered, destinationSpec] = await Promise.all([
-    source.client.discover(source.config, source.configPath ?? 'source config'),
+    options.discovered
+      ? source.client.prepareConfig(source.config, sourceConfigLabel).then(() => options.discovered!)
+      : source.client.discover(source.config, sourceConfigLabel),
     destination.client
       .prepareConfig(destination.config, destination.configPath ?? 'destination config')
       .then(() => destination.client.spec()),
@@ -65,10 +86,10 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   );
   options.onStarted?.(stats);
 
-  const attempts = Math.max(1, options.attempts ?? 1);
-  let attempt = 0;
-  for (;;) {
-    attempt++;
+  const attempt = async (number: number): Promise<unknown> => {
+    await options.onAttemptStart?.(number);
+    const before = countsOf(stats);
+    let error: unknown;
     try {
       const { interrupted } = await runSyncAttempt({
         source,
@@ -83,28 +104,40 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
         maxLineBytes: options.maxLineBytes,
         signal: options.signal,
       });
-      if (interrupted) {
-        const error = new SluiceError('sync.interrupted', 'the sync was interrupted; what the destination acknowledged is committed', { exitCode: 130 });
-        return { summary: withState(stats.summary('cancelled', attempt), options, error, stateFile), error };
-      }
-      return { summary: withState(stats.summary('succeeded', attempt), options, undefined, stateFile) };
-    } catch (error) {
-      if (options.signal?.aborted) {
-        return { summary: withState(stats.summary('cancelled', attempt), options, error, stateFile), error };
-      }
-      if (attempt >= attempts || !isRetryable(error)) {
-        return { summary: withState(stats.summary('failed', attempt), options, error, stateFile), error };
-      }
-      const delay = (options.backoffMs ?? 1000) * 2 ** (attempt - 1);
-      logger.warn({ attempt, delayMs: delay }, `attempt ${attempt} failed (${describeError(error)}); retrying from the last committed state`);
-      await sleep(delay, options.signal);
+      if (interrupted) error = new SluiceError('sync.interrupted', 'the sync was interrupted; what the destination acknowledged is committed', { exitCode: 130 });
+    } catch (caught) {
+      error = caught;
     }
-  }
+    const after = countsOf(stats);
+    await options.onAttemptEnd?.(number, {
+      status: statusOf(error, options.signal),
+      recordsEmitted: after.recordsEmitted - before.recordsEmitted,
+      recordsCommitted: after.recordsCommitted - before.recordsCommitted,
+      bytesCommitted: after.bytesCommitted - before.bytesCommitted,
+      ...(error === undefined ? {} : { failure: failureOf(error) }),
+    });
+    return error;
+  };
+  const policy = { attempts: options.attempts ?? 1, backoffMs: options.backoffMs ?? 1000 };
+  const { attempts, error } = await runAttempts(policy, attempt, { logger, signal: options.signal });
+  const summary = withState(stats.summary(statusOf(error, options.signal), attempts), options, error, stateFile);
+  return error === undefined ? { summary } : { summary, error };
 }
 
-/** Transient failures are worth another attempt; configuration and data problems are not. */
-function isRetryable(error: unknown): boolean {
-  return isSluiceError(error) && error.failureType === 'transient_error';
+function statusOf(error: unknown, signal: AbortSignal | undefined): SyncSummary['status'] {
+  if (error === undefined) return 'succeeded';
+  return signal?.aborted ? 'cancelled' : 'failed';
+}
+
+/** The sync's running totals so far (SyncStats spans all attempts): an attempt's own numbers are the difference. */
+function countsOf(stats: SyncStats): { recordsEmitted: number; recordsCommitted: number; bytesCommitted: number } {
+  let recordsCommitted = 0;
+  let bytesCommitted = 0;
+  for (const stream of stats.streams.values()) {
+    recordsCommitted += stream.recordsCommitted;
+    bytesCommitted += stream.bytesCommitted;
+  }
+  return { recordsEmitted: stats.recordsEmitted, recordsCommitted, bytesCommitted };
 }
 
 function keyForStats(catalog: ConfiguredAirbyteCatalog, stream: { name: string; namespace?: string }): string {
@@ -115,23 +148,15 @@ function keyForStats(catalog: ConfiguredAirbyteCatalog, stream: { name: string; 
 function withState(summary: SyncSummary, options: SyncOptions, error: unknown, store: StateStore): SyncSummary {
   if (options.statePath && !options.stateStore) summary.stateFile = options.statePath;
   else if (store.location) summary.stateFile = store.location;
-  if (error !== undefined) {
-    const failure: SyncSummary['failure'] = {
-      code: isSluiceError(error) ? error.code : 'internal.unexpected',
-      message: error instanceof Error ? error.message : String(error),
-    };
-    if (isSluiceError(error) && error.failureType) failure.failureType = error.failureType;
-    summary.failure = failure;
-  }
+  if (error !== undefined) summary.failure = failureOf(error);
   return summary;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+function failureOf(error: unknown): NonNullable<SyncSummary['failure']> {
+  const failure: SyncSummary['failure'] = {
+    code: isSluiceError(error) ? error.code : 'internal.unexpected',
+    message: error instanceof Error ? error.message : String(error),
+  };
+  if (isSluiceError(error) && error.failureType) failure.failureType = error.failureType;
+  return failure;
 }
