@@ -2,8 +2,8 @@
 // the next sync reads that stream from the start. The state is a file (--state FILE) or a stored connection's
 // (`sluice state show <connection>`); resetting a connection's state asks first unless --yes.
 import { Command } from 'commander';
-import { StateFile } from '../../runtime/sync/state-file.js';
-import type { StateStore } from '../../runtime/sync/state-store.js';
+import { loadStateFile } from '../../runtime/sync/commit/state-file.js';
+import type { StateStore } from '../../runtime/sync/commit/state-store.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { findConnection } from '../../control/services/connection-service.js';
 import { loadConnectionState } from '../../control/store/connection-state-store.js';
@@ -54,7 +54,7 @@ async function withState(connection: string | undefined, options: StateOptions, 
   if (connection !== undefined && options.state !== undefined) throw new SluiceError('cli.usage', 'name a connection or give --state FILE, not both');
   if (connection === undefined) {
     if (options.state === undefined) throw new SluiceError('cli.usage', 'name a connection or give --state FILE');
-    await work(await StateFile.load(options.state));
+    await work(await loadStateFile(options.state));
     return;
   }
   await withStore(options, async (store) => {
