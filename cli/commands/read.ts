@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { connectorClient, interruptSignal, loggerFor, withConnectorOptions, type ConnectorOptions } from '../context.js';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import { readJsonFile } from '../../runtime/json-files.js';
-import { StateFile } from '../../runtime/sync/state-file.js';
+import { readStateFileForSource } from '../../runtime/sync/commit/state-file.js';
 import { pumpRead } from '../../runtime/pumps/read-pump.js';
 
 interface ReadOptions extends ConnectorOptions {
@@ -23,7 +23,7 @@ export function readCommand(): Command {
     .action(async (reference: string, options: ReadOptions, command: Command) => {
       const config = await readJsonFile(options.config, 'config');
       const catalog = await readCatalogFile(options.catalog);
-      const state = options.state === undefined ? undefined : await StateFile.readForSource(options.state);
+      const state = options.state === undefined ? undefined : await readStateFileForSource(options.state);
       const client = await connectorClient(reference, options, loggerFor(command), interruptSignal(loggerFor(command)));
       await pumpRead(client, { config, configLabel: options.config, catalog, state }, process.stdout);
     });

@@ -2,9 +2,9 @@
 // the next sync reads that stream from the start. The state is a file (--state FILE) or a stored connection's
 // (`sluice state show <connection>`); resetting a connection's state asks first unless --yes.
 // A connection's state goes through control/services/connection-state-service.ts, which owns the rules (no reset
-// while a job runs); a state file is read and written here, with the runtime's StateFile.
+// while a job runs); a state file is read and written here, with the runtime's state-file back-end.
 import { Command } from 'commander';
-import { StateFile } from '../../runtime/sync/state-file.js';
+import { loadStateFile } from '../../runtime/sync/commit/state-file.js';
 import { streamToReset } from '../../runtime/sync/stream-to-reset.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { openConnectionState, resetConnectionState } from '../../control/services/connection-state-service.js';
@@ -28,7 +28,7 @@ export function stateCommand(): Command {
     .option('--workspace <dir>', 'workspace of the connection (default: $SLUICE_HOME, else .sluice)')
     .action(async (connection: string | undefined, options: StateOptions) => {
       checkWhere(connection, options);
-      if (connection === undefined) printJson((await StateFile.load(options.state)).forSource ?? []);
+      if (connection === undefined) printJson((await loadStateFile(options.state)).forSource ?? []);
       else await withStore(options, async (store) => printJson((await openConnectionState(store, connection)).forSource ?? []));
     });
   state
@@ -59,7 +59,7 @@ function checkWhere(connection: string | undefined, options: StateOptions): void
 }
 
 async function resetStateFile(path: string, stream: string | undefined): Promise<void> {
-  const file = await StateFile.load(path);
+  const file = await loadStateFile(path);
   const changed = await file.reset(stream === undefined ? undefined : streamToReset(stream, file.state));
   if (!changed) throw new SluiceError('state.invalid', `state file ${path} holds no state for stream ${stream}`);
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
-import { exactNumberText } from './state-echo.js';
+import { exactNumberText } from './exact-message.js';
 
 export class LoadStates {
   readonly #table: string;

@@ -2,7 +2,8 @@
 // transaction. STATEs are held until the next commit, which happens at a STATE once a second has passed or
 // COMMIT_ROWS records have arrived since the last one (or when the input pauses for a second, or ends): end the COPY,
 // merge deduplicated streams, record the held states for resumable overwrite loads, COMMIT, then echo the held
-// states in order, each its own input line (numbers untouched) with destinationStats added. Invariant: a STATE goes out only after the transaction holding every record before it commits.
+// states in order (the kit's StateEchoes, connectors/kit/state-echo.ts: a STATE goes out only after the transaction
+// holding every record before it commits, as its input line with destinationStats added).
 // An overwrite load is swapped in only for a stream the runtime reports COMPLETE (a TRACE STREAM_STATUS that Sluice,
 // like the Airbyte platform, sends once the source has succeeded); an incomplete load stays in its staging table,
 // where a rerun that resumes it continues.
@@ -17,19 +18,18 @@ import { LoadStates, stateHash } from './load-states.js';
 import { scanRecord, type RecordSpans } from '../kit/record-scan.js';
 import { StreamTable } from './stream-table.js';
 import { placeStreams } from './table-names.js';
-import { parseExact, stateEcho } from './state-echo.js';
+import { parseExact } from './exact-message.js';
+import { StateEchoes } from '../kit/state-echo.js';
 import { logMessage } from '../kit/messages.js';
 import type { DestinationPostgresConfig } from './spec.js';
 
 const COMMIT_MS = 1000;
 const COMMIT_ROWS = 200_000;
 
+/** What the commit records for a held STATE, so that an overwrite load can be resumed from it. */
 interface HeldState {
-  /** The STATE's input line, echoed as it came (with destinationStats). */
-  line: string;
   hash: string;
   covered: StreamTable[];
-  records: number;
 }
 
 export async function writeStreams(
@@ -62,10 +62,9 @@ export async function writeStreams(
 
   let inTransaction = false;
   let copying: StreamTable | undefined;
-  let sinceState = 0;
   let sinceCommit = 0;
   let lastCommit = Date.now();
-  let held: HeldState[] = [];
+  const echoes = new StateEchoes<HeldState>();
   const complete = new Set<string>();
 
   const begin = async (): Promise<void> => {
@@ -80,18 +79,18 @@ export async function writeStreams(
     await table?.endCopy();
   };
   const commit = async (): Promise<void> => {
-    await endCopy();
-    if (inTransaction) {
+    const lines = await echoes.commit(async (held) => {
+      await endCopy();
+      if (!inTransaction) return;
       for (const table of tables.values()) await table.mergeStaged();
       for (const state of held) {
         await loads.record(state.covered.filter((table) => table.mode === 'overwrite').map((table) => table.final), state.hash);
       }
       await client.query('COMMIT');
       inTransaction = false;
-    }
-    for (const state of held) await out.emitLine(stateEcho(state.line, state.records));
+    });
+    for (const line of lines) await out.emitLine(line);
     await out.flush();
-    held = [];
     sinceCommit = 0;
     lastCommit = Date.now();
   };
@@ -103,8 +102,8 @@ export async function writeStreams(
     table.startCopy();
     copying = table;
   };
-  const writeRecord = (table: StreamTable, line: string, record: RecordSpans): Promise<void> | undefined => {
-    sinceState++;
+  const writeRecord = (table: StreamTable, key: string, line: string, record: RecordSpans): Promise<void> | undefined => {
+    echoes.record(key);
     sinceCommit++;
     return table.write(line, record);
   };
@@ -120,8 +119,7 @@ export async function writeStreams(
           await startLoad(table, loads, await loads.has(table.final, hash));
         }
       }
-      held.push({ line, hash, covered, records: sinceState });
-      sinceState = 0;
+      echoes.hold(message, line, { hash, covered });
       if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= COMMIT_MS) await commit();
     } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
       const status = message.trace.stream_status;
@@ -133,17 +131,18 @@ export async function writeStreams(
     lineNumber++;
     const record = scanLine(line);
     if (!record) return onMessage(parseMessage(line), line);
-    const table = tables.get(streamKey({ name: record.stream, namespace: record.namespace }));
+    const key = streamKey({ name: record.stream, namespace: record.namespace });
+    const table = tables.get(key);
     if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
-    if (copying !== table) return switchTo(table).then(() => writeRecord(table, line, record));
-    return writeRecord(table, line, record);
+    if (copying !== table) return switchTo(table).then(() => writeRecord(table, key, line, record));
+    return writeRecord(table, key, line, record);
   };
 
   try {
     for await (const batch of inputBatches(input, textLine, COMMIT_MS)) {
       if (batch === undefined) {
         // The input paused: commit what is held rather than keep states waiting.
-        if (held.length > 0) await commit();
+        if (echoes.size > 0) await commit();
         continue;
       }
       for (const line of batch) {

@@ -1,6 +1,6 @@
 // Owns writing a destination with the kit: the kit reads the messages, groups records into batches per stream,
-// and calls the connector's `write` with each batch, `commit` before echoing any STATE (so a state goes back only
-// once every record before it is durable), and `finish` at the end of input, telling which streams the runtime
+// and calls the connector's `write` with each batch, `commit` before echoing any STATE (state-echo.ts: a state goes
+// back only once every record before it is durable), and `finish` at the end of input, telling which streams the runtime
 // reported COMPLETE (a TRACE STREAM_STATUS that Sluice sends once the source has finished successfully).
 // Records reach `write` with their data's original JSON text and its value parsed without losing digits; one without
 // a numeric emitted_at is stamped with the time it arrived (a WARN at the end says how many). Each STATE is echoed
@@ -13,7 +13,7 @@ import { runConnector, ConnectorError } from './run-connector.js';
 import { inputItems, type DestinationRecord } from './input-records.js';
 import type { MessageWriter } from './message-writer.js';
 import { logMessage } from './messages.js';
-import { RecordCounts, echoStateLine, stateStream } from './state-echo.js';
+import { StateEchoes } from './state-echo.js';
 
 export type { DestinationRecord } from './input-records.js';
 
@@ -81,7 +81,7 @@ async function writeAll<Config>(
   const writer = await definition.open(config, catalog, { log: (message, level = 'INFO') => void out.emit(logMessage(level, message)) });
   const batches = new Map<string, Batch>();
   for (const stream of catalog.streams) batches.set(streamKey(stream.stream), { stream, records: [], bytes: 0, stamped: 0 });
-  const counts = new RecordCounts();
+  const echoes = new StateEchoes();
   const completed = new Set<string>();
 
   const flush = async (batch: Batch): Promise<void> => {
@@ -107,7 +107,7 @@ async function writeAll<Config>(
           batch.bytes += record.dataJson.length;
           if (record.stamped) batch.stamped++;
           if (batch.records.length >= maxRecords || batch.bytes >= maxBytes) {
-            counts.add(streamKey(batch.stream.stream), batch.records.length);
+            echoes.record(streamKey(batch.stream.stream), batch.records.length);
             await flush(batch);
           }
           continue;
@@ -118,11 +118,11 @@ async function writeAll<Config>(
           if (status.status === 'COMPLETE') completed.add(streamKey(status.stream_descriptor));
         } else if (message.type === 'STATE') {
           for (const batch of batches.values()) {
-            counts.add(streamKey(batch.stream.stream), batch.records.length);
+            echoes.record(streamKey(batch.stream.stream), batch.records.length);
             await flush(batch);
           }
-          await writer.commit();
-          await out.emitLine(echoStateLine(item.line, counts.take(stateStream(message))));
+          echoes.hold(message, item.line, undefined);
+          for (const line of await echoes.commit(() => writer.commit())) await out.emitLine(line);
           await out.flush();
         }
       }

@@ -1,6 +1,9 @@
-// Owns echoing a STATE: the line exactly as it was received, with `destinationStats` set (spliced into the text, so
-// the state's own numbers — cursors, LSNs, offsets beyond 2^53 — keep every digit). Also which records a STATE
-// covers: a per-stream STATE its own stream's, a GLOBAL or LEGACY one every stream's.
+// Owns the destination side of the commit rule, for every destination written with the kit: a STATE is echoed only
+// after the commit that makes durable every record received before it (`StateEchoes.commit` runs that commit, then
+// hands back the echo lines, in the order the states came). Each echo is the line exactly as it was received, with
+// `destinationStats` set (spliced into the text, so the state's own numbers — cursors, LSNs, offsets beyond 2^53 —
+// keep every digit): recordCount is the records a STATE covers, a per-stream STATE its own stream's since that
+// stream's last STATE, a GLOBAL or LEGACY one every stream's since the last STATE.
 import { streamKey } from '../../protocol/state.js';
 import type { AirbyteMessage } from '../../protocol/types.generated.js';
 import { forEachMember, keyIs } from './record-scan.js';
@@ -69,3 +72,40 @@ export class RecordCounts {
     return total;
   }
 }
+
+/**
+ * STATEs received and not yet echoed, each with the records it covers and whatever the destination keeps with it
+ * (`Held`, e.g. what its commit must record about the state).
+ */
+export class StateEchoes<Held = undefined> {
+  readonly #counts = new RecordCounts();
+  #held: Array<{ line: string; records: number; held: Held }> = [];
+
+  /** `n` records of the stream with this streamKey were received. */
+  record(stream: string, n = 1): void {
+    this.#counts.add(stream, n);
+  }
+
+  /** A STATE was received (`line`, parsed as `message`): it waits for the next commit. */
+  hold(message: AirbyteMessage, line: string, held: Held): void {
+    this.#held.push({ line, records: this.#counts.take(stateStream(message)), held });
+  }
+
+  get size(): number {
+    return this.#held.length;
+  }
+
+  /**
+   * Runs `commit`, which must make every record received so far durable (it gets what was held with each state,
+   * in order), and only then returns the held states' echo lines, in order, forgetting them. If `commit` throws,
+   * nothing is echoed.
+   */
+  async commit(commit: (held: Held[]) => Promise<void>): Promise<string[]> {
+    // Taken first: a state held while the commit runs was not covered by it and waits for the next one.
+    const states = this.#held;
+    this.#held = [];
+    await commit(states.map((state) => state.held));
+    return states.map((state) => echoStateLine(state.line, state.records));
+  }
+}
+

@@ -4,7 +4,7 @@
 // (runtime/sync/stream-to-reset.ts); resetting a stream the state does not hold is an error. A state file
 // (`--state FILE`) is the CLI's and the runtime's, not this module's.
 import { SluiceError } from '../../runtime/errors.js';
-import type { StateStore } from '../../runtime/sync/state-store.js';
+import type { StateStore } from '../../runtime/sync/commit/state-store.js';
 import { streamToReset } from '../../runtime/sync/stream-to-reset.js';
 import { loadConnectionState } from '../store/connection-state-store.js';
 import type { Store } from '../store/open-store.js';

@@ -1,11 +1,21 @@
-// Owns a connection's state as a sync sees it: loaded from the store at the start of an attempt and saved
-// back (whole, in one transaction) after each commit, with commits that arrive during a save folded into the
-// next one. The merge and reset rules are StateFile's, shared through StateFile.persistedWith.
-import { StateFile } from '../../runtime/sync/state-file.js';
-import type { StateStore } from '../../runtime/sync/state-store.js';
+// Owns a connection's state in the store, the commit path's database back-end: loaded at the start of an attempt,
+// and saved back whole (its message form: one row per state message, replaced in one transaction) after each
+// commit. The merge, reset and write-coalescing rules are the runtime's (runtime/sync/commit/).
+import { messageForm } from '../../protocol/state.js';
+import { MergedState } from '../../runtime/sync/commit/merged-state.js';
+import { StateStore, type StatePersistence } from '../../runtime/sync/commit/state-store.js';
 import type { StateRepo } from './state-repo.js';
 
+/** A connection's stored state as a persistence back-end. */
+export function connectionStatePersistence(repo: StateRepo, connection: { id: string; name: string }): StatePersistence {
+  return {
+    location: `connection ${connection.name}`,
+    label: `connection ${connection.name}`,
+    write: (state) => repo.save(connection.id, messageForm(state)),
+  };
+}
+
 export async function loadConnectionState(repo: StateRepo, connection: { id: string; name: string }): Promise<StateStore> {
-  const stored = await repo.load(connection.id);
-  return StateFile.persistedWith(stored, `connection ${connection.name}`, (messages) => repo.save(connection.id, messages as unknown[]));
+  const persistence = connectionStatePersistence(repo, connection);
+  return new StateStore(MergedState.parse(await repo.load(connection.id), persistence.label), persistence);
 }

@@ -8,8 +8,8 @@ import { SluiceError, isSluiceError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, type CatalogChoice } from './configured-catalog.js';
 import { runAttempts } from './retry.js';
-import { StateFile } from './state-file.js';
-import type { StateStore } from './state-store.js';
+import { loadStateFile } from './commit/state-file.js';
+import type { StateStore } from './commit/state-store.js';
 import { SyncStats, type SyncSummary } from './sync-stats.js';
 import { runSyncAttempt, type SyncSide } from './sync-attempt.js';
 import type { ValidationMode } from './record-validator.js';
@@ -78,7 +78,7 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   if (options.catalog) checkConfiguredCatalog(catalog, discovered);
   checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.client.name);
   if (!isIdentityMapping(options.streamMapping)) mapCatalog(catalog, options.streamMapping!);
-  const stateFile = options.stateStore ?? (await StateFile.load(options.statePath));
+  const stateFile = options.stateStore ?? (await loadStateFile(options.statePath));
   const stats = new SyncStats(catalog.streams.map((configured) => keyForStats(catalog, configured.stream)));
   logger.info(
     { streams: catalog.streams.map((s) => `${describeStream(s.stream)} (${s.sync_mode} ${s.destination_sync_mode})`), state: stateFile.state.kind },

@@ -1,7 +1,8 @@
 // Owns one attempt of a sync: start the destination, then the source; relay the source's RECORD and STATE lines
-// to the destination (original bytes, with backpressure); read the destination's echoed states and commit them;
-// watch for a silent source or a stuck destination; and, whatever fails, give the destination end of input so
-// it can commit what it received before the attempt ends.
+// to the destination (original bytes, with backpressure); hand the source's states and the destination's echoes to
+// the commit path (commit/commit-path.ts), which makes every commit decision; watch for a silent source or a stuck
+// destination; and, whatever fails, give the destination end of input so it can commit what it received before the
+// attempt ends.
 import type { ConfiguredAirbyteCatalog, AirbyteMessage } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import { messageProblem } from '../../protocol/message-checks.js';
@@ -10,8 +11,9 @@ import { relayLines, type LineRouter } from '../relay.js';
 import { WritableClosedError } from '../backpressure.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import type { ConnectorClient, StartedConnector } from '../connector-client.js';
-import { StateLedger, type StreamCounts } from './state-ledger.js';
-import type { StateStore } from './state-store.js';
+import { CommitPath } from './commit/commit-path.js';
+import type { StreamCounts } from './commit/ledger.js';
+import type { StateStore } from './commit/state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
@@ -53,7 +55,7 @@ export interface AttemptResult {
 
 export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptResult> {
   const { source, destination, catalog, stateFile, stats } = request;
-  const ledger = new StateLedger(stateFile.state.kind === 'NONE' ? undefined : stateFile.state.kind);
+  const commits = new CommitPath(stateFile, stats, destination.client.name);
   const counting = countingKeys(catalog);
   const validator = new RecordValidator(request.validate, catalog, (message) => stats.warn(message));
   const sideWork: Promise<unknown>[] = [];
@@ -64,7 +66,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
 
   const mapping = isIdentityMapping(request.streamMapping) ? undefined : request.streamMapping;
   const writer = await destination.client.startWrite({ config: destination.config, catalog: mapping ? mapCatalog(catalog, mapping) : catalog });
-  // The destination echoes states in its stream names; the ledger matches and commits them in the source's.
+  // The destination echoes states in its stream names; the commit path matches and commits them in the source's.
   const sourceNames = mapping ? sourceNamesOf(catalog, mapping) : undefined;
   let reader: StartedConnector;
   try {
@@ -96,14 +98,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     if (problem !== undefined) throw malformed('destination', destination.client, message, problem);
     if (message.type === 'STATE' && message.state) {
       try {
-        const commit = ledger.fromDestination(sourceNames ? sourceNames(message.state) : message.state);
-        stateFile.apply(commit);
-        stats.committed(commit.covered);
-        stats.statesCommitted++;
-        const covered = [...commit.covered.values()].reduce((sum, counts) => sum + counts.records, 0);
-        if (commit.destinationRecordCount !== undefined && commit.destinationRecordCount !== covered) {
-          stats.warn(`the destination says a state covers ${commit.destinationRecordCount} records; Sluice counted ${covered}`);
-        }
+        commits.echoed(sourceNames ? sourceNames(message.state) : message.state);
       } catch (error) {
         fail(error);
         void reader.running.stop();
@@ -124,9 +119,9 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   });
 
   // ---- source → destination: the hot path ---------------------------------------------------------------------
-  // One lookup per record: the ledger's counter (records not yet covered by a state) and the stream's stats.
+  // One lookup per record: the commit path's counter (records not yet covered by a state) and the stream's stats.
   const counters = new Map<string, { uncovered: StreamCounts; stats: StreamStats }>();
-  for (const key of counting.keys) counters.set(key, { uncovered: ledger.counterFor(key), stats: stats.stream(key) });
+  for (const key of counting.keys) counters.set(key, { uncovered: commits.counterFor(key), stats: stats.stream(key) });
   const onRecord = (stream: string, bytes: number): boolean => {
     const counter = counters.get(stream);
     if (counter === undefined) {
@@ -160,11 +155,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
         }
         case 'STATE': {
           checkSourceMessage(message);
-          const { counted, reported, scope } = ledger.fromSource(message.state!, counting.keyOfDescriptor);
-          stats.statesEmitted++;
-          if (reported !== undefined && reported !== counted) {
-            stats.warn(`the source's state for ${scope} says ${reported} records; Sluice counted ${counted}`);
-          }
+          commits.sourceState(message.state!, counting.keyOfDescriptor);
           return mapping ? mappedStateLine(message, mapping) : true;
         }
         case 'TRACE': {
@@ -231,37 +222,14 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   deadline.stop();
   request.signal?.removeEventListener('abort', onAbort);
   await Promise.all(sideWork);
-  await stateFile.flushed();
 
   // The first cause wins: a source stopped because the destination failed is not the story.
   if (failure === undefined && destinationError !== undefined && !interrupted) fail(destinationError);
   if (failure === undefined && sourceError !== undefined && !interrupted) fail(sourceError);
   if (failure === undefined && destinationError !== undefined) fail(destinationError);
-  if (failure === undefined && stats.statesEmitted > 0 && stats.statesCommitted === 0 && ledger.statesFromSource > 0) {
-    fail(new SluiceError('sync.state_not_echoed', `destination ${destination.client.name} echoed none of the ${ledger.statesFromSource} states it received, so nothing was committed`, {
-      hint: 'a destination must emit each STATE message back once the records before it are stored',
-    }));
-  }
-  if (failure !== undefined) throw everythingCommitted(failure, sourceError, ledger) ? notRetried(failure) : failure;
-  if (ledger.pendingCount > 0) {
-    stats.warn(`${ledger.pendingCount} state(s) were not echoed by the destination; the next run resumes from the last one it echoed`);
-  }
+  const error = await commits.settle(failure, sourceError);
+  if (error !== undefined) throw error;
   return { interrupted };
-}
-
-/**
- * A destination that hung after the source ended well and after echoing every state it got, with no record after
- * the last state: everything it received is committed, so another attempt would only re-do the whole sync.
- */
-function everythingCommitted(failure: unknown, sourceError: unknown, ledger: StateLedger): failure is SluiceError {
-  return isSluiceError(failure) && failure.code === 'sync.destination_hung' && failure.failureType === 'transient_error'
-    && sourceError === undefined && ledger.statesFromSource > 0 && ledger.pendingCount === 0 && ledger.uncoveredRecords === 0;
-}
-
-function notRetried(failure: SluiceError): SluiceError {
-  return new SluiceError('sync.destination_hung', `${failure.message}; every state it received was committed, so the sync is not retried`, {
-    failureType: 'system_error',
-  });
 }
 
 // A source that closed its stdout should exit; one that lingers is stopped rather than waited for forever.

@@ -1,6 +1,6 @@
 // Owns the numbers of a sync: records and bytes emitted and committed per stream, states, estimates, stream
 // statuses, and the summary printed at the end.
-import type { StreamCounts } from './state-ledger.js';
+import type { StreamCounts } from './commit/ledger.js';
 
 export interface StreamStats {
   stream: string;

@@ -145,4 +145,23 @@ describe.runIf(!postgresMissing)('destination-postgres values', () => {
     expect(second.exitCode, second.stderr).toBe(0);
     expect(await sql(`SELECT id::int FROM dst.${name} ORDER BY id`)).toEqual([{ id: 1 }, { id: 2 }]);
   });
+
+  it('counts in destinationStats the records of the state’s own stream (all streams for a GLOBAL or LEGACY state), as the kit destinations do', async () => {
+    const catalog = [stream('count_a', { id: { type: 'integer' } }), stream('count_b', { id: { type: 'integer' } })];
+    const a = (id: number) => record('count_a', `{"id":${id}}`);
+    const b = (id: number) => record('count_b', `{"id":${id}}`);
+    const result = await write(catalog, [
+      a(1), a(2), a(3), b(1), b(2),
+      state('count_a'),
+      b(3),
+      state('count_b'),
+      a(4), b(4),
+      '{"type":"STATE","state":{"type":"GLOBAL","global":{"shared_state":{"x":1},"stream_states":[]}}}',
+      a(5),
+      '{"type":"STATE","state":{"data":{"a":5}}}',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const echoed = jsonLines(result.stdout).filter((m) => m.type === 'STATE');
+    expect(echoed.map((m) => m.state.destinationStats.recordCount)).toEqual([3, 3, 2, 1]);
+  });
 });

@@ -1,11 +1,11 @@
 // destination-postgres reads RECORD lines without parsing them: the compact form Sluice's sources write and any
 // other key order, escapes and white space give the same parts, and values are copied into COPY text digit for digit;
-// STATE lines are echoed as they came and hashed by the exact text of their numbers.
+// STATE lines are hashed by the exact text of their numbers (echoing them is the kit's, kit-state-echo.unit.test.ts).
 import { describe, expect, it } from 'vitest';
 import { forEachMember, scanRecord, stringAt } from '../../connectors/kit/record-scan.js';
 import { converterFor, fitsNumeric, widerTypeFor } from '../../connectors/destination-postgres/copy-values.js';
 import { stateHash } from '../../connectors/destination-postgres/load-states.js';
-import { parseExact, stateEcho } from '../../connectors/destination-postgres/state-echo.js';
+import { parseExact } from '../../connectors/destination-postgres/exact-message.js';
 
 function data(line: string): Record<string, string> {
   const spans = scanRecord(line)!;
@@ -64,14 +64,6 @@ describe('scanning RECORD lines', () => {
     expect(wider('bigint', '"abc"')).toBeUndefined();
     expect(wider('date', '1')).toBeUndefined();
     expect([fitsNumeric('1e400'), fitsNumeric('1e131071'), fitsNumeric('1e131072'), fitsNumeric('1e-16383'), fitsNumeric('1e-16384'), fitsNumeric('0e999999')]).toEqual([true, true, false, true, false, true]);
-  });
-
-  it('echoes a STATE line as it came, with destinationStats set in its state object', () => {
-    const big = '{"type":"STATE","state":{"type":"LEGACY","data":{"c":12345678901234567891}}}';
-    expect(stateEcho(big, 3)).toBe('{"type":"STATE","state":{"type":"LEGACY","data":{"c":12345678901234567891},"destinationStats":{"recordCount":3}}}');
-    const spaced = '{ "state" : { "destinationStats" : {"recordCount": 9} , "data" : {} } , "type" : "STATE" }';
-    expect(stateEcho(spaced, 0)).toBe('{ "state" : { "destinationStats":{"recordCount":0} , "data" : {} } , "type" : "STATE" }');
-    expect(stateEcho('{"type":"STATE","state":{}}', 1)).toBe('{"type":"STATE","state":{"destinationStats":{"recordCount":1}}}');
   });
 
   it('hashes states by the exact text of their numbers', () => {

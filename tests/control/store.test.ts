@@ -8,7 +8,7 @@ import { migrations } from '../../control/store/migrations/index.js';
 import { loadConnectionState } from '../../control/store/connection-state-store.js';
 import { tempDir } from '../support/cli.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
-import type { Commit } from '../../runtime/sync/state-ledger.js';
+import type { Commit } from '../../runtime/sync/commit/ledger.js';
 
 const postgresMissing = await postgresAvailability();
 const KEY = Buffer.alloc(32, 7).toString('base64');

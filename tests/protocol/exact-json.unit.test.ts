@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExactNumber, MAX_JSON_DEPTH, nestingDepth, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
 import { parseText } from '../../protocol/envelope.js';
-import { StateLedger } from '../../runtime/sync/state-ledger.js';
+import { StateLedger } from '../../runtime/sync/commit/ledger.js';
 import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
 
 const BIG = '1234567890123456250';

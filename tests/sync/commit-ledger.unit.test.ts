@@ -1,7 +1,7 @@
-// The state ledger (runtime/sync/state-ledger.ts): a state is committed only when the destination echoes it, in source
+// The state ledger (runtime/sync/commit/ledger.ts): a state is committed only when the destination echoes it, in source
 // order, per stream; an echo that matches no pending state stops all further commits.
 import { describe, expect, it } from 'vitest';
-import { StateLedger } from '../../runtime/sync/state-ledger.js';
+import { StateLedger } from '../../runtime/sync/commit/ledger.js';
 import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
 
 const streamState = (name: string, cursor: number): AirbyteStateMessage => ({

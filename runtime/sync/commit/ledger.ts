@@ -1,4 +1,4 @@
-// Owns the rule that decides when a state is committed. Invariants:
+// Owns the rule that decides when a state is committed (part of the commit path, commit-path.ts). Invariants:
 //  1. A state is committed only once the destination has echoed it back: the destination then holds every record
 //     the source emitted before that state.
 //  2. States are matched per scope (a stream for STREAM states, the whole sync for GLOBAL and LEGACY) and in
@@ -10,10 +10,10 @@
 //     that reorders or invents states cannot be trusted with what it says it holds.
 //  4. One sync uses one kind of state; a source mixing STREAM, GLOBAL and LEGACY fails the sync.
 // The ledger counts records per stream between states so that a commit also says how many records it covers.
-import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
-import { describeStream, stateKindOf, streamKey, type StateKind } from '../../protocol/state.js';
-import { SluiceError } from '../errors.js';
-import { canonicalJson } from './canonical-json.js';
+import type { AirbyteStateMessage } from '../../../protocol/types.generated.js';
+import { describeStream, stateKindOf, streamKey, type StateKind } from '../../../protocol/state.js';
+import { SluiceError } from '../../errors.js';
+import { canonicalJson } from '../canonical-json.js';
 
 export interface StreamCounts {
   records: number;

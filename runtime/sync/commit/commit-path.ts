@@ -1,0 +1,102 @@
+// Owns the commit path of one sync attempt: every decision about what the attempt has committed. The relay reports
+// each STATE the source sends and each state the destination echoes; the commit path matches them (ledger.ts),
+// applies each commit to the merged state and hands it to the persistence back-end (state-store.ts), keeps the
+// counts, and at the end of the attempt gives the verdict. Invariants:
+//  1. A state is committed only once the destination has echoed it, and only together with every state of its
+//     scope (a stream, or the whole sync for GLOBAL and LEGACY) that the source sent before it: committing a state
+//     means the destination holds every record the source emitted before it.
+//  2. Nothing is committed after the first echo that matches no pending state (fail-stop): that echo and every
+//     later one throw, the merged state and the back-end stay as they were. A source mixing kinds of state fails.
+//  3. What is committed is the state as the source sent it, every digit kept (not the destination's rendering).
+//  4. Persisted before acknowledged: a commit is applied in memory and written by the back-end (whole, atomically
+//     for a file); the attempt is declared done only after `settle` has waited for every write, and a failed write
+//     fails the attempt.
+//  5. A destination that received states and echoed none of them, in any attempt of the sync, fails it
+//     (sync.state_not_echoed): nothing would ever be committed. States left unechoed at the end are a warning;
+//     the next run resumes from the last state echoed.
+//  6. A destination that hung after echoing every state it received, the source having ended well and no record
+//     following the last state, has everything committed: the failure is kept but not retried.
+import type { AirbyteStateMessage } from '../../../protocol/types.generated.js';
+import { SluiceError, isSluiceError } from '../../errors.js';
+import type { SyncStats } from '../sync-stats.js';
+import { StateLedger, type StreamCounts } from './ledger.js';
+import type { StateStore } from './state-store.js';
+
+export class CommitPath {
+  readonly #ledger: StateLedger;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly stats: SyncStats,
+    /** The destination's name, for the messages. */
+    private readonly destination: string,
+  ) {
+    this.#ledger = new StateLedger(store.state.kind === 'NONE' ? undefined : store.state.kind);
+  }
+
+  /** The counter the relay increments for each record of `stream` it forwards (records no state covers yet). */
+  counterFor(stream: string): StreamCounts {
+    return this.#ledger.counterFor(stream);
+  }
+
+  /** A STATE the source sent (and the relay forwards); warns when the source's record count differs from ours. */
+  sourceState(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string): void {
+    const { counted, reported, scope } = this.#ledger.fromSource(state, countKeyOf);
+    this.stats.statesEmitted++;
+    if (reported !== undefined && reported !== counted) {
+      this.stats.warn(`the source's state for ${scope} says ${reported} records; Sluice counted ${counted}`);
+    }
+  }
+
+  /**
+   * A state the destination echoed (in the source's stream names): commits it and every state it acknowledges,
+   * and schedules the write. Throws on a state that is not pending, and from then on (fail-stop).
+   */
+  echoed(state: AirbyteStateMessage): void {
+    const commit = this.#ledger.fromDestination(state);
+    this.store.apply(commit);
+    this.stats.committed(commit.covered);
+    this.stats.statesCommitted++;
+    let covered = 0;
+    for (const counts of commit.covered.values()) covered += counts.records;
+    if (commit.destinationRecordCount !== undefined && commit.destinationRecordCount !== covered) {
+      this.stats.warn(`the destination says a state covers ${commit.destinationRecordCount} records; Sluice counted ${covered}`);
+    }
+  }
+
+  /**
+   * The end of the attempt, once both connectors have exited: waits until every commit is persisted (a write
+   * failure is thrown), then returns the error the attempt ends with — `failure` (the first cause, already chosen),
+   * or the not-echoed rule's — or undefined when it succeeded.
+   */
+  async settle(failure: unknown, sourceError: unknown): Promise<unknown> {
+    await this.store.flushed();
+    const ledger = this.#ledger;
+    if (failure === undefined && this.stats.statesEmitted > 0 && this.stats.statesCommitted === 0 && ledger.statesFromSource > 0) {
+      failure = new SluiceError('sync.state_not_echoed', `destination ${this.destination} echoed none of the ${ledger.statesFromSource} states it received, so nothing was committed`, {
+        hint: 'a destination must emit each STATE message back once the records before it are stored',
+      });
+    }
+    if (failure !== undefined) return this.#everythingCommitted(failure, sourceError) ? notRetried(failure) : failure;
+    if (ledger.pendingCount > 0) {
+      this.stats.warn(`${ledger.pendingCount} state(s) were not echoed by the destination; the next run resumes from the last one it echoed`);
+    }
+    return undefined;
+  }
+
+  /**
+   * A destination that hung after the source ended well and after echoing every state it got, with no record after
+   * the last state: everything it received is committed, so another attempt would only re-do the whole sync.
+   */
+  #everythingCommitted(failure: unknown, sourceError: unknown): failure is SluiceError {
+    const ledger = this.#ledger;
+    return isSluiceError(failure) && failure.code === 'sync.destination_hung' && failure.failureType === 'transient_error'
+      && sourceError === undefined && ledger.statesFromSource > 0 && ledger.pendingCount === 0 && ledger.uncoveredRecords === 0;
+  }
+}
+
+function notRetried(failure: SluiceError): SluiceError {
+  return new SluiceError('sync.destination_hung', `${failure.message}; every state it received was committed, so the sync is not retried`, {
+    failureType: 'system_error',
+  });
+}
