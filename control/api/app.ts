@@ -99,7 +99,6 @@ function register(app: FastifyInstance, route: Route, deps: ApiDeps): void {
       ...(route.schema.querystring ? { querystring: route.schema.querystring } : {}),
       ...(takesBody ? { body: route.schema.body ?? noBody } : {}),
       ...(route.rawBody ? { consumes: acceptedMediaType(route.path) as string[] } : {}),
-      ...(route.produces ? { produces: route.produces } : {}),
       response: route.schema.response,
     },
     handler: async (request, reply) => {

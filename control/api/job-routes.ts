@@ -39,7 +39,7 @@ export function jobRoutes(): Route[] {
       return { body: { job: job.id, lines: readJobLog(job.logPath).map((line) => parseLine(line)) } };
     } }),
     route({
-      method: 'GET', path: `${base}/{id}/events`, tag, produces: ['text/event-stream'],
+      method: 'GET', path: `${base}/{id}/events`, tag,
       summary: "Server-sent events of a job: `progress` (its live numbers, each data line a JobProgress) every half second while it runs, then `end` (the job) and the stream closes",
       schema: {
         params: idParams,

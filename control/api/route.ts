@@ -53,8 +53,6 @@ export interface Route {
   schema: RouteSchema;
   /** The body is not JSON but a document the handler parses itself (apply: YAML or JSON). */
   rawBody?: boolean;
-  /** The media types of the success response when it is not JSON (server-sent events). */
-  produces?: string[];
   handle(deps: ApiDeps, context: RequestContext<any, any, any>): Promise<Reply>;
 }
 
