@@ -1,11 +1,18 @@
 // Owns what @fastify/swagger makes of the route schemas: an OpenAPI 3.1 document at /api/v1/openapi.json with the
 // API's description, its bearer-token security, the shared schemas (the error body, a job's progress event) as
-// components, and a request body marked required only when its schema requires a field (`{}` or nothing is fine
-// for routes that take no input).
+// components, answers described by their status, and a request body marked required only when its schema requires
+// a field (`{}` or nothing is fine for routes that take no input).
 import type { SwaggerOptions } from '@fastify/swagger';
 import { ErrorBody, JobProgress } from './response-schemas.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+const STATUS_TEXT: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content' };
+
+interface Operation {
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: unknown[] } }> };
+  responses?: Record<string, { description?: string }>;
+}
 
 export function openApiOptions(version: string): SwaggerOptions {
   return {
@@ -25,7 +32,10 @@ export function openApiOptions(version: string): SwaggerOptions {
     transformObject: (document) => {
       const openapi = 'openapiObject' in document ? document.openapiObject : undefined;
       for (const item of Object.values(openapi?.paths ?? {})) {
-        for (const operation of Object.values(item as Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: unknown[] } }> } }>)) {
+        for (const operation of Object.values(item as Record<string, Operation>)) {
+          for (const [status, response] of Object.entries(operation.responses ?? {})) {
+            if (response.description === 'Default Response') response.description = STATUS_TEXT[status] ?? 'OK';
+          }
           const body = operation.requestBody;
           if (!body?.content) continue;
           body.required = Object.values(body.content).some((media) => (media.schema?.required?.length ?? 0) > 0);
