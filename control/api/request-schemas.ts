@@ -1,7 +1,7 @@
 // Owns the TypeBox schemas of the API's requests: path parameters, the paging query, and every body, each field
 // typed, required ones listed, unknown ones refused. Fastify checks requests against them and the OpenAPI document
 // shows them. An applied sluice.yaml document has its own schema (control/services/apply-file.ts owns it).
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { SCHEMA_CHANGE_POLICIES } from '../store/records.js';
 import { WEBHOOK_EVENTS } from '../store/webhook-repo.js';
 
@@ -17,7 +17,7 @@ export function stringOrNull(options: Record<string, unknown> = {}) {
 
 /** An object whose keys are free and whose values fit `value`. */
 export function mapOf<T extends TSchema>(value: T, options: Record<string, unknown> = {}) {
-  return Type.Unsafe<Record<string, import('typebox').Static<T>>>({ type: 'object', additionalProperties: value, ...options });
+  return Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value, ...options });
 }
 
 const name = Type.String({ minLength: 1 });

@@ -10,7 +10,6 @@ type HttpPart = 'body' | 'params' | 'querystring' | 'headers' | string;
 
 const strictAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
 const queryAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true, coerceTypes: true, useDefaults: true });
-for (const ajv of [strictAjv, queryAjv]) ajv.addKeyword({ keyword: 'example' });
 
 /** Fastify's validator compiler: `{ value }` when the part fits, `{ error }` (a SluiceError) when it does not. */
 export function compileValidator({ schema, httpPart }: { schema: JsonSchema; httpPart?: HttpPart }): (data: unknown) => { value?: unknown; error?: Error } {
