@@ -171,6 +171,11 @@ describe('the API contract', () => {
     await call('POST', '/sources', { name: 'slow', connector: fixture('counter-source.mjs'), config: { count: 40, records_per_state: 5, delay_ms_every: [5, 250] } });
     await call('POST', '/connections', { name: 'slow-to-void', source: 'slow', destination: 'void' });
     const id = (await call('POST', '/connections/slow-to-void/sync')).body.job.id;
+    // A client that goes away mid-stream leaves the job and the server as they were.
+    const leaving = new AbortController();
+    const early = await fetch(`${base}/jobs/${id}/events`, { signal: leaving.signal });
+    expect((await early.body!.getReader().read()).done).toBe(false);
+    leaving.abort();
     const stream = await readEvents(`${base}/jobs/${id}/events`);
     expect([stream.status, stream.type]).toEqual([200, 'text/event-stream; charset=utf-8']);
     const progress = stream.events.filter((event) => event.event === 'progress');
