@@ -4,7 +4,8 @@
 // --require-token; API clients may name paths and commands as connectors only with --allow-custom-connectors.
 import { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
-import { createApiServer } from '../../control/api/server.js';
+import { createApiApp } from '../../control/api/app.js';
+import { defaultDashboardDir } from '../../control/api/dashboard-dir.js';
 import { isLoopback } from '../../control/api/auth.js';
 import { Scheduler } from '../../control/jobs/scheduler.js';
 import { hasTokens } from '../../control/services/token-service.js';
@@ -24,6 +25,7 @@ interface ServeOptions extends WorkspaceOptions {
   allowCustomConnectors?: boolean;
   allowedHost: string[];
   tick: string;
+  dashboardDir?: string;
 }
 
 export function serveCommand(): Command {
@@ -38,6 +40,7 @@ export function serveCommand(): Command {
     .option('--require-token', 'require an API token from every client, loopback ones included (needed to listen beyond loopback)')
     .option('--allowed-host <name>', 'a Host name clients may use besides localhost and the listen address (repeatable)', collect, [])
     .option('--allow-custom-connectors', 'let API clients name a path or a command as a connector (it runs on this machine)')
+    .option('--dashboard-dir <path>', 'serve the dashboard from this directory instead of the one Sluice ships')
     .action(async (options: ServeOptions, command: Command) => {
       const logger = loggerFor(command);
       const port = Number(options.port);
@@ -64,17 +67,19 @@ export function serveCommand(): Command {
         onFinished: notifier.jobFinished,
         onSchemaChange: notifier.schemaChanged,
       });
-      const server = createApiServer({
+      const app = await createApiApp({
         store, scheduler, logger, version: '0.1.0',
         auth: { allowLoopbackWithoutToken: options.requireToken !== true },
         guard: { listenHost: options.host, allowedHosts: options.allowedHost },
         connectors: { allowCustomConnectors: options.allowCustomConnectors === true },
+        dashboardDir: options.dashboardDir ?? defaultDashboardDir(),
       });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', (error) => reject(new SluiceError('store.unavailable', `cannot listen on ${options.host}:${port}: ${error.message}`, { cause: error })));
-        server.listen(port, options.host, resolve);
-      });
-      const address = server.address() as AddressInfo;
+      try {
+        await app.listen({ port, host: options.host });
+      } catch (error) {
+        throw new SluiceError('store.unavailable', `cannot listen on ${options.host}:${port}: ${(error as Error).message}`, { cause: error });
+      }
+      const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       process.stdout.write(`listening on http://${host}:${address.port}\n`);
       logger.info({ concurrency: scheduler.concurrency }, `sluice serve: API on http://${host}:${address.port}, workspace ${store.workspace}, database ${store.db.location}`);
@@ -84,9 +89,9 @@ export function serveCommand(): Command {
         process.once('SIGTERM', resolve);
       });
       logger.info('stopping: cancelling running jobs');
-      server.close();
-      server.closeAllConnections();
+      const closing = app.close();
       await scheduler.stop();
+      await closing;
       await notifier.flush();
       await store.close();
     });

@@ -5,40 +5,41 @@ import type { ActorKind } from '../store/records.js';
 import { checkActor, createActor, deleteActor, findActor, listActors, publicActor, updateActor } from '../services/actor-service.js';
 import { checkConnectorAllowed } from './connector-policy.js';
 import { field, page, pagination } from './request-body.js';
-import { createActorBody, updateActorBody } from './request-schemas.js';
-import { API, type Route } from './route.js';
+import { createActorBody, nameParams, noBody, pageQuery, updateActorBody } from './request-schemas.js';
+import { Actor, CheckResult, NoContent, Page, withErrors } from './response-schemas.js';
+import { API, route, type Route } from './route.js';
 
 export function actorRoutes(kind: ActorKind): Route[] {
   const base = `${API}/${kind}s`;
   const tag = `${kind}s`;
   return [
-    { method: 'GET', path: base, tag, paged: true, summary: `List ${kind}s (configs with secrets masked)`, handle: async ({ store }, { query }) => {
+    route({ method: 'GET', path: base, tag, summary: `List ${kind}s (configs with secrets masked)`, schema: { querystring: pageQuery, response: withErrors({ 200: Page(Actor) }) }, handle: async ({ store }, { query }) => {
       const at = pagination(query);
       return { body: page((await listActors(store, kind, { limit: at.limit + 1, offset: at.offset })).map(publicActor), at) };
-    } },
-    { method: 'POST', path: base, tag, summary: `Create a ${kind}; its config is checked against the connector's spec`, body: createActorBody,
+    } }),
+    route({ method: 'POST', path: base, tag, summary: `Create a ${kind}; its config is checked against the connector's spec`, schema: { body: createActorBody, response: withErrors({ 201: Actor }) },
       handle: async ({ store, logger, connectors }, { body }) => {
         checkConnectorAllowed(field<string>(body, 'connector', 'string', true)!, 'connector', connectors);
         const actor = await createActor(store, kind, {
           name: field<string>(body, 'name', 'string', true)!, connector: field<string>(body, 'connector', 'string', true)!, config: field(body, 'config', 'object') ?? {},
         }, logger);
         return { status: 201, body: publicActor(actor) };
-      } },
-    { method: 'GET', path: `${base}/{name}`, tag, summary: `Show a ${kind}`, handle: async ({ store }, { params }) => ({ body: publicActor(await findActor(store, kind, params['name']!)) }) },
-    { method: 'PATCH', path: `${base}/{name}`, tag, summary: `Change a ${kind} (a masked secret keeps its stored value)`, body: updateActorBody,
+      } }),
+    route({ method: 'GET', path: `${base}/{name}`, tag, summary: `Show a ${kind}`, schema: { params: nameParams, response: withErrors({ 200: Actor }) }, handle: async ({ store }, { params }) => ({ body: publicActor(await findActor(store, kind, params['name']!)) }) }),
+    route({ method: 'PATCH', path: `${base}/{name}`, tag, summary: `Change a ${kind} (a masked secret keeps its stored value)`, schema: { params: nameParams, body: updateActorBody, response: withErrors({ 200: Actor }) },
       handle: async ({ store, logger, connectors }, { params, body }) => {
         const connector = field<string>(body, 'connector', 'string');
         if (connector !== undefined) checkConnectorAllowed(connector, 'connector', connectors);
         return { body: publicActor(await updateActor(store, kind, params['name']!, {
           name: field<string>(body, 'name', 'string'), connector: field<string>(body, 'connector', 'string'), config: field(body, 'config', 'object'),
         }, logger)) };
-      } },
-    { method: 'DELETE', path: `${base}/{name}`, tag, summary: `Delete a ${kind} no connection uses`, handle: async ({ store }, { params }) => {
+      } }),
+    route({ method: 'DELETE', path: `${base}/{name}`, tag, summary: `Delete a ${kind} no connection uses`, schema: { params: nameParams, response: withErrors({ 204: NoContent }) }, handle: async ({ store }, { params }) => {
       await deleteActor(store, kind, params['name']!);
       return { status: 204 };
-    } },
-    { method: 'POST', path: `${base}/{name}/check`, tag, summary: `Run the connector's check with the stored config`, handle: async ({ store, logger }, { params }) => ({
+    } }),
+    route({ method: 'POST', path: `${base}/{name}/check`, tag, summary: `Run the connector's check with the stored config`, schema: { params: nameParams, body: noBody, response: withErrors({ 200: CheckResult }) }, handle: async ({ store, logger }, { params }) => ({
       body: await checkActor(store, kind, params['name']!, logger),
-    }) },
+    }) }),
   ];
 }

@@ -12,60 +12,64 @@ import type { StreamOverride } from '../../runtime/sync/configured-catalog.js';
 import type { ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 import { validateDefinition, formatIssues } from '../../protocol/validators.js';
 import { field, page, pagination } from './request-body.js';
-import { createConnectionBody, resetStateBody, updateConnectionBody } from './request-schemas.js';
-import { API, type Route } from './route.js';
+import { createConnectionBody, nameParams, noBody, pageQuery, resetStateBody, updateConnectionBody } from './request-schemas.js';
+import { Connection, ConnectionState, Job, NoContent, Page, StateReset, SyncStarted, withErrors } from './response-schemas.js';
+import { API, route, type Route } from './route.js';
 
 export function connectionRoutes(): Route[] {
   const base = `${API}/connections`;
   const tag = 'connections';
   return [
-    { method: 'GET', path: base, tag, paged: true, summary: 'List connections', handle: async ({ store }, { query }) => {
+    route({ method: 'GET', path: base, tag, summary: 'List connections', schema: { querystring: pageQuery, response: withErrors({ 200: Page(Connection) }) }, handle: async ({ store }, { query }) => {
       const at = pagination(query);
       const rows = await listConnections(store, { limit: at.limit + 1, offset: at.offset });
       return { body: page(await Promise.all(rows.map((row) => publicConnection(store, row))), at) };
-    } },
-    { method: 'POST', path: base, tag, summary: 'Create a connection; its streams are checked against what the source discovers', body: createConnectionBody,
+    } }),
+    route({ method: 'POST', path: base, tag, summary: 'Create a connection; its streams are checked against what the source discovers', schema: { body: createConnectionBody, response: withErrors({ 201: Connection }) },
       handle: async ({ store, logger }, { body }) => {
         const definition = connectionDefinition(body);
         for (const name of ['name', 'source', 'destination'] as const) field(body, name, 'string', true);
         const connection = await createConnection(store, definition as ConnectionDefinition, logger);
         return { status: 201, body: await publicConnection(store, connection) };
-      } },
-    { method: 'GET', path: `${base}/{name}`, tag, summary: 'Show a connection', handle: async ({ store }, { params }) => ({
+      } }),
+    route({ method: 'GET', path: `${base}/{name}`, tag, summary: 'Show a connection', schema: { params: nameParams, response: withErrors({ 200: Connection }) }, handle: async ({ store }, { params }) => ({
       body: await publicConnection(store, await findConnection(store, params['name']!)),
-    }) },
-    { method: 'PATCH', path: `${base}/{name}`, tag, summary: 'Change a connection', body: updateConnectionBody, handle: async ({ store, logger }, { params, body }) => ({
+    }) }),
+    route({ method: 'PATCH', path: `${base}/{name}`, tag, summary: 'Change a connection', schema: { params: nameParams, body: updateConnectionBody, response: withErrors({ 200: Connection }) }, handle: async ({ store, logger }, { params, body }) => ({
       body: await publicConnection(store, await updateConnection(store, params['name']!, connectionDefinition(body), logger)),
-    }) },
-    { method: 'DELETE', path: `${base}/{name}`, tag, summary: 'Delete a connection with its state and jobs', handle: async ({ store }, { params }) => {
+    }) }),
+    route({ method: 'DELETE', path: `${base}/{name}`, tag, summary: 'Delete a connection with its state and jobs', schema: { params: nameParams, response: withErrors({ 204: NoContent }) }, handle: async ({ store }, { params }) => {
       await deleteConnection(store, params['name']!);
       return { status: 204 };
-    } },
-    ...(['enable', 'disable'] as const).map((verb): Route => ({
+    } }),
+    ...(['enable', 'disable'] as const).map((verb): Route => route({
       method: 'POST', path: `${base}/{name}/${verb}`, tag, summary: verb === 'enable' ? 'Let the scheduler run the connection' : 'Stop the scheduler from running the connection',
+      schema: { params: nameParams, body: noBody, response: withErrors({ 200: Connection }) },
       handle: async ({ store }, { params }) => ({
         body: await publicConnection(store, await setConnectionStatus(store, params['name']!, verb === 'enable' ? 'active' : 'inactive')),
       }),
     })),
-    { method: 'POST', path: `${base}/{name}/sync`, tag, summary: 'Start a job now (202 with the job), or queue it when the concurrency limit is reached', handle: async ({ store, scheduler }, { params }) => {
+    route({ method: 'POST', path: `${base}/{name}/sync`, tag, summary: 'Start a job now (202 with the job), or queue it when the concurrency limit is reached',
+      schema: { params: nameParams, body: noBody, response: withErrors({ 202: SyncStarted }) }, handle: async ({ store, scheduler }, { params }) => {
       const connection = await findConnection(store, params['name']!);
       const result = await scheduler.trigger(connection, 'api');
       return { status: 202, body: 'started' in result ? { job: publicJob(result.started, connection.name) } : { queued: result.queued } };
-    } },
-    { method: 'GET', path: `${base}/{name}/state`, tag, summary: "The connection's state in its stored form", handle: async ({ store }, { params }) => {
+    } }),
+    route({ method: 'GET', path: `${base}/{name}/state`, tag, summary: "The connection's state in its stored form", schema: { params: nameParams, response: withErrors({ 200: ConnectionState }) }, handle: async ({ store }, { params }) => {
       const { connection, state } = await storedConnectionState(store, params['name']!);
       return { body: { connection: connection.name, state } };
-    } },
-    { method: 'POST', path: `${base}/{name}/state/reset`, tag, summary: 'Forget the state of one stream, or of all streams', body: resetStateBody, handle: async ({ store }, { params, body }) => {
+    } }),
+    route({ method: 'POST', path: `${base}/{name}/state/reset`, tag, summary: 'Forget the state of one stream, or of all streams',
+      schema: { params: nameParams, body: resetStateBody, response: withErrors({ 200: StateReset }) }, handle: async ({ store }, { params, body }) => {
       const stream = field<string>(body, 'stream', 'string');
       await resetConnectionState(store, params['name']!, stream);
       return { body: { reset: stream ?? 'all' } };
-    } },
-    { method: 'GET', path: `${base}/{name}/jobs`, tag, paged: true, summary: "The connection's jobs, newest first", handle: async ({ store }, { params, query }) => {
+    } }),
+    route({ method: 'GET', path: `${base}/{name}/jobs`, tag, summary: "The connection's jobs, newest first", schema: { params: nameParams, querystring: pageQuery, response: withErrors({ 200: Page(Job) }) }, handle: async ({ store }, { params, query }) => {
       const at = pagination(query);
       const jobs = await listJobs(store, { connection: params['name']!, limit: at.limit + 1, offset: at.offset });
       return { body: page(jobs.map(({ job, connection }) => publicJob(job, connection)), at) };
-    } },
+    } }),
   ];
 }
 

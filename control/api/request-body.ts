@@ -1,20 +1,9 @@
-// Owns reading request bodies and query parameters: JSON with a size cap, fields checked by type with errors
-// that name the field, and pagination (?limit=&offset=) shared by every list.
-import type { IncomingMessage } from 'node:http';
+// Owns reading request bodies and query parameters: JSON (an empty body is `{}`) with a size cap, fields checked by
+// type with errors that name the field, and pagination (?limit=&offset=) shared by every list.
 import { SluiceError } from '../../runtime/errors.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
-export async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new SluiceError('api.bad_request', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** The largest request body accepted (Fastify's bodyLimit). */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return {};
@@ -47,12 +36,9 @@ export interface Pagination {
   offset: number;
 }
 
-export function pagination(query: URLSearchParams): Pagination {
-  const limit = query.get('limit') === null ? 50 : Number(query.get('limit'));
-  const offset = query.get('offset') === null ? 0 : Number(query.get('offset'));
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new SluiceError('api.bad_request', `limit ${query.get('limit')}: expected an integer from 1 to 500`);
-  if (!Number.isInteger(offset) || offset < 0) throw new SluiceError('api.bad_request', `offset ${query.get('offset')}: expected an integer of 0 or more`);
-  return { limit, offset };
+/** The page a list was asked for; the query schema has checked the numbers and filled in the defaults. */
+export function pagination(query: { limit?: number; offset?: number }): Pagination {
+  return { limit: query.limit ?? 50, offset: query.offset ?? 0 };
 }
 
 /** A page of a list fetched with one extra row, to know whether another page follows. */

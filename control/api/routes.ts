@@ -9,7 +9,9 @@ import { actorRoutes } from './actor-routes.js';
 import { connectionRoutes } from './connection-routes.js';
 import { jobRoutes, webhookRoutes } from './job-routes.js';
 import { tokenRoutes } from './token-routes.js';
-import { API, type Route } from './route.js';
+import { applyDocumentSchema } from './apply-schema.js';
+import { ApplyResult, Health, withErrors } from './response-schemas.js';
+import { API, route, type Route } from './route.js';
 
 export type { ApiDeps, Reply, RequestContext, Route } from './route.js';
 
@@ -28,25 +30,26 @@ const NO_SERVER_ENVIRONMENT: NodeJS.ProcessEnv = new Proxy({}, {
 
 export function apiRoutes(): Route[] {
   return [
-    { method: 'GET', path: `${API}/health`, tag: 'server', summary: 'Liveness, and what the scheduler is doing', handle: async ({ scheduler }) => ({
+    route({ method: 'GET', path: `${API}/health`, tag: 'server', summary: 'Liveness, and what the scheduler is doing', schema: { response: withErrors({ 200: Health }) }, handle: async ({ scheduler }) => ({
       body: { status: 'ok', running: scheduler.runningJobs.map((job) => job.id), queued: scheduler.queued.length, concurrency: scheduler.concurrency },
-    }) },
+    }) }),
     ...actorRoutes('source'),
     ...actorRoutes('destination'),
     ...connectionRoutes(),
     ...jobRoutes(),
     ...webhookRoutes(),
     ...tokenRoutes(),
-    { method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)',
-      body: workspaceApplySchema(), rawBody: true, handle: async ({ store, logger, connectors }, { rawBody }) => {
+    route({ method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)',
+      schema: { body: applyDocumentSchema(workspaceApplySchema()), response: withErrors({ 200: ApplyResult }) }, rawBody: true, handle: async ({ store, logger, connectors }, { rawBody }) => {
         const document = parseDefinitions(rawBody, 'request body', NO_SERVER_ENVIRONMENT);
         for (const kind of ['sources', 'destinations'] as const) {
           document[kind]?.forEach((item, index) => checkConnectorAllowed(item.connector, `request body: ${kind}[${index}].connector`, connectors));
         }
         return { body: await applyDocument(store, rawBody, 'request body', logger) };
-      } },
-    { method: 'GET', path: `${API}/export`, tag: 'definitions', summary: 'Every definition as a sluice.yaml document (JSON; secrets masked)', handle: async ({ store }) => ({
-      body: await exportDocument(store),
-    }) },
+      } }),
+    route({ method: 'GET', path: `${API}/export`, tag: 'definitions', summary: 'Every definition as a sluice.yaml document (JSON; secrets masked)',
+      schema: { response: withErrors({ 200: applyDocumentSchema(workspaceApplySchema()) }) }, handle: async ({ store }) => ({
+        body: await exportDocument(store),
+      }) }),
   ];
 }

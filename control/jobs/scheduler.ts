@@ -17,6 +17,7 @@ import { runJob, type JobEvent } from './job-runner.js';
 import { recoverOrphanedJobs } from './recovery.js';
 import { nextRunAt, parseSchedule } from './schedule.js';
 import type { SchemaChangeReport } from '../services/schema-changes.js';
+import type { SyncStats } from '../../runtime/sync/sync-stats.js';
 import { SluiceError, isSluiceError } from '../../runtime/errors.js';
 
 export interface SchedulerOptions {
@@ -43,6 +44,8 @@ interface Running {
   started: Promise<Job>;
   controller: AbortController;
   done: Promise<void>;
+  /** The live numbers of the attempt under way (the API streams them). */
+  stats?: SyncStats;
 }
 
 export type TriggerResult = { started: Job } | { queued: number };
@@ -145,6 +148,12 @@ export class Scheduler {
     return this.#options.store.jobs.requestCancel(jobId);
   }
 
+  /** The live numbers of a job this process runs, once its first attempt has started; undefined otherwise. */
+  liveStats(jobId: number): SyncStats | undefined {
+    for (const running of this.#running.values()) if (running.job?.id === jobId) return running.stats;
+    return undefined;
+  }
+
   get runningJobs(): Job[] {
     return [...this.#running.values()].flatMap((running) => (running.job ? [running.job] : []));
   }
@@ -203,6 +212,9 @@ export class Scheduler {
             entry.job = job;
             resolveJob(job);
             this.#options.onJobStarted?.(job, connection);
+          },
+          onStarted: (stats) => {
+            entry.stats = stats;
           },
           onFinished: this.#options.onFinished,
           onSchemaChange: this.#options.onSchemaChange,

@@ -23,11 +23,14 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 const KIT = 'connectors/kit/';
 
 /** The engine has no database and no HTTP: these modules belong to control/ (and connectors, which are programs). */
-const NOT_IN_ENGINE = ['pg', 'better-sqlite3', 'http', 'https', 'node:http', 'node:https', 'http2', 'node:http2'];
+const NOT_IN_ENGINE = [
+  'pg', 'better-sqlite3', 'http', 'https', 'node:http', 'node:https', 'http2', 'node:http2',
+  'fastify', '@fastify/swagger', '@fastify/static', '@fastify/type-provider-typebox',
+];
 const ENGINE = ['runtime', 'protocol'];
 
 /** Packages only tests may import (devDependencies); acceptance/ is test support by design. */
-const DEV_ONLY: Readonly<Record<string, readonly string[]>> = { vitest: ['acceptance'] };
+const DEV_ONLY: Readonly<Record<string, readonly string[]>> = { vitest: ['acceptance'], '@seriousme/openapi-schema-validator': [] };
 
 export interface ImportRef {
   specifier: string;

@@ -38,7 +38,7 @@ describe('the import scanner', () => {
     expect(checkFile('protocol/state.ts', "const m = await import('../runtime/errors.js');")).toHaveLength(1);
     expect(checkFile('connectors/kit/source.ts', "import { a } from '../../runtime/errors.js';")).toHaveLength(1);
     expect(checkFile('connectors/kit/source.ts', "export { b } from '../source-faker/users.js';")).toHaveLength(1);
-    expect(checkFile('control/api/server.ts', "import { it } from 'vitest';")).toHaveLength(1);
+    expect(checkFile('control/api/app.ts', "import { it } from 'vitest';")).toHaveLength(1);
     expect(checkFile('connectors/source-faker/main.ts', "import { runSource } from '../kit/index.js';")).toEqual([]);
     expect(checkFile('cli/commands/sync.ts', "import { runSync } from '../../runtime/sync/run-sync.js';")).toEqual([]);
     expect(checkFile('acceptance/suite.ts', "import { it } from 'vitest';")).toEqual([]);
@@ -49,6 +49,10 @@ describe('the import scanner', () => {
       "runtime/sync/run-sync.ts:1 imports 'pg' (pg (a database or HTTP module)), against the layering",
     ]);
     expect(checkFile('runtime/relay.ts', "import { createServer } from 'node:http';")).toHaveLength(1);
+    expect(checkFile('runtime/relay.ts', "import Fastify from 'fastify';")).toHaveLength(1);
+    expect(checkFile('protocol/exact-json.ts', "import fastifyStatic from '@fastify/static';")).toHaveLength(1);
+    expect(checkFile('control/api/app.ts', "import Fastify from 'fastify';")).toEqual([]);
+    expect(checkFile('control/api/app.ts', "import { Validator } from '@seriousme/openapi-schema-validator';")).toHaveLength(1);
     expect(checkFile('control/store/postgres-driver.ts', "import pg from 'pg';")).toEqual([]);
     expect(checkFile('connectors/source-postgres/main.ts', "import pg from 'pg';")).toEqual([]);
   });

@@ -1,4 +1,4 @@
-// The request guard on its own (it moves to a Fastify hook later): which Host, Origin and content type a request
+// The request guard on its own (Fastify calls it from the first onRequest hook): which Host, Origin and content type a request
 // may carry, for loopback, named and wildcard listeners.
 import { describe, expect, it } from 'vitest';
 import { guardRequest, type GuardOptions } from '../../control/api/request-guard.js';
