@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../store/records.js';
 import type { StreamStats } from '../../runtime/sync/sync-stats.js';
+import { findJob } from '../services/job-service.js';
 import { publicJob } from '../services/job-view.js';
 import { stringifyExactJson } from '../../protocol/exact-json.js';
 import type { ApiDeps } from './route.js';
@@ -24,7 +25,7 @@ export function jobEventStream({ store, scheduler }: ApiDeps, job: Job, closed: 
       yield event('progress', progressOf(current, scheduler.liveStats(current.id)?.streams.values()));
       await sleep(PROGRESS_EVERY_MS);
       if (closed()) return;
-      current = (await store.jobs.byId(job.id)) ?? current;
+      current = await findJob(store, String(job.id));
     }
   }
   return Readable.from(events(), { objectMode: false });
