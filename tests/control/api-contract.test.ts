@@ -190,7 +190,7 @@ describe('the API contract', () => {
     // A job that has ended gets its end at once.
     const again = await readEvents(`${base}/jobs/${id}/events`);
     expect(again.events).toEqual([{ event: 'end', data: expect.objectContaining({ id, status: 'succeeded' }) }]);
-    expect(await call('GET', '/jobs/999/events')).toEqual({ status: 404, body: { error: { code: 'job.not_found', message: 'no job 999' } } });
+    expect(await call('GET', '/jobs/999/events')).toEqual({ status: 404, body: { error: { code: 'job.not_found', message: 'no job 999', hint: 'see: sluice jobs' } } });
   });
 
   it('serves the dashboard page at / behind the same request guard', async () => {
