@@ -1,0 +1,51 @@
+// Owns the dashboard's frame: the navigation, the routes, and the sign-in page shown whenever the API says the
+// session is missing.
+import { useEffect, useState } from 'react';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { onUnauthorized } from './api';
+import { Overview } from './pages/Overview';
+import { SignIn } from './pages/SignIn';
+import { NotFound } from './pages/NotFound';
+
+const SECTIONS = [
+  { href: '/', label: 'Connections' },
+  { href: '/sources', label: 'Sources' },
+  { href: '/destinations', label: 'Destinations' },
+  { href: '/settings', label: 'Settings' },
+];
+
+export function App() {
+  const [signedOut, setSignedOut] = useState(false);
+  useEffect(() => onUnauthorized(() => setSignedOut(true)), []);
+  if (signedOut) return <SignIn onSignedIn={() => setSignedOut(false)} />;
+  return (
+    <div className="frame">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">Sluice</div>
+        <ul>
+          {SECTIONS.map((section) => (
+            <li key={section.href}>
+              <NavLink href={section.href}>{section.label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        <Switch>
+          <Route path="/" component={Overview} />
+          <Route component={NotFound} />
+        </Switch>
+      </main>
+    </div>
+  );
+}
+
+function NavLink({ href, children }: { href: string; children: string }) {
+  const [location] = useLocation();
+  const active = href === '/' ? location === '/' || location.startsWith('/connections') : location.startsWith(href);
+  return (
+    <Link href={href} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
