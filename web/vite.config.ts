@@ -15,5 +15,6 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1200,
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  // For work on the dashboard: `SLUICE_API_URL=http://127.0.0.1:PORT npx vite --config web/vite.config.ts`.
+  server: { proxy: { '/api': process.env['SLUICE_API_URL'] ?? 'http://127.0.0.1:8080' } },
 });
