@@ -6,6 +6,8 @@ import { onUnauthorized } from './api';
 import { Overview } from './pages/Overview';
 import { SignIn } from './pages/SignIn';
 import { NotFound } from './pages/NotFound';
+import { NewConnection } from './pages/NewConnection';
+import { ConnectionPage } from './pages/ConnectionPage';
 
 const SECTIONS = [
   { href: '/', label: 'Connections' },
@@ -33,6 +35,8 @@ export function App() {
       <main className="content">
         <Switch>
           <Route path="/" component={Overview} />
+          <Route path="/connections/new" component={NewConnection} />
+          <Route path="/connections/:name" component={ConnectionPage} />
           <Route component={NotFound} />
         </Switch>
       </main>

@@ -13,6 +13,7 @@ export interface JobRow extends Omit<Job, 'attempts' | 'id' | 'connectionId'> {
   connectionId: number | string;
   attempts: number | JobAttempt[];
   attemptCount?: number;
+  cancelRequested?: boolean;
   progress?: JobProgress;
 }
 
