@@ -16,5 +16,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
   },
   // For work on the dashboard: `SLUICE_API_URL=http://127.0.0.1:PORT npx vite --config web/vite.config.ts`.
-  server: { proxy: { '/api': process.env['SLUICE_API_URL'] ?? 'http://127.0.0.1:8080' } },
+  // The Host header is kept (changeOrigin: false; the string shorthand would rewrite it): the API accepts a write only
+  // when the page's Origin matches the Host it was sent to, and both are the dev server's here.
+  server: { proxy: { '/api': { target: process.env['SLUICE_API_URL'] ?? 'http://127.0.0.1:8080', changeOrigin: false } } },
 });

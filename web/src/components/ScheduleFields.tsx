@@ -4,9 +4,9 @@ import { useId } from 'react';
 import { INTERVAL_UNITS, describeSchedule, scheduleProblem, type IntervalUnit, type ScheduleInput, type ScheduleKind } from '../lib/schedule-input';
 
 const KINDS: { value: ScheduleKind; label: string }[] = [
-  { value: 'manual', label: 'Manual' },
-  { value: 'interval', label: 'Every…' },
-  { value: 'cron', label: 'Cron expression' },
+  { value: 'manual', label: 'Manual only' },
+  { value: 'interval', label: 'On an interval' },
+  { value: 'cron', label: 'On a cron schedule' },
 ];
 
 export function ScheduleFields({ value, onChange }: { value: ScheduleInput; onChange: (value: ScheduleInput) => void }) {
