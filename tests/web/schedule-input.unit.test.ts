@@ -46,7 +46,7 @@ describe('schedule input', () => {
   it('says the schedule in words', () => {
     expect(describeSchedule(input({ kind: 'interval', every: '1', unit: 'h' }))).toBe('Every hour, counted from the last run.');
     expect(describeSchedule(input({ kind: 'interval', every: '15', unit: 'm' }))).toBe('Every 15 minutes, counted from the last run.');
-    expect(describeSchedule(input({ kind: 'cron', cron: '30 2 * * *' }))).toBe('At 02:30');
+    expect(describeSchedule(input({ kind: 'cron', cron: '30 2 * * *' }))).toBe('At 02:30 (server time).');
     expect(describeSchedule(input({ kind: 'manual' }))).toMatch(/^Only when started by hand/);
   });
 });

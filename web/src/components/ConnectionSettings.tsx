@@ -29,11 +29,14 @@ export function ConnectionSettings({ connection, onSaved }: { connection: Connec
   return (
     <form onSubmit={submit} className="form" aria-label="Connection settings">
       <ScheduleFields value={schedule} onChange={(value) => { setSchedule(value); save.reset(); }} />
-      <label className="inline">
-        <input type="checkbox" checked={enabled} onChange={(event) => { setEnabled(event.target.checked); save.reset(); }} />
-        Enabled (the scheduler runs it on its schedule)
-      </label>
-      <SchemaChangePolicySelect id="settings-policy" value={policy} onChange={(value) => { setPolicy(value); save.reset(); }} />
+      <fieldset className="fieldset">
+        <legend>Running</legend>
+        <label className="inline">
+          <input type="checkbox" checked={enabled} onChange={(event) => { setEnabled(event.target.checked); save.reset(); }} />
+          Enabled (the scheduler runs it on its schedule)
+        </label>
+        <SchemaChangePolicySelect id="settings-policy" value={policy} onChange={(value) => { setPolicy(value); save.reset(); }} />
+      </fieldset>
       {save.isError && <p role="alert" className="error">Could not save the settings: {errorText(save.error)}</p>}
       {save.isSuccess && !changed && <p role="status" className="ok-text">Settings saved.</p>}
       <div className="actions">

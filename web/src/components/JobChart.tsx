@@ -22,7 +22,7 @@ export default function JobChart({ jobs }: { jobs: JobRow[] }) {
     const options: uPlot.Options = {
       width: Math.max(280, element.clientWidth),
       height: HEIGHT,
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, records: { auto: true }, seconds: { auto: true } },
       series: [

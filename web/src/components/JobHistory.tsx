@@ -4,7 +4,15 @@ import { count, duration } from '../format';
 import { attemptCount, type JobRow } from '../lib/connection-api';
 import { StatusBadge } from './StatusBadge';
 
-export function JobHistory({ jobs, openJobId, onOpen }: { jobs: JobRow[]; openJobId: number | undefined; onOpen: (id: number) => void }) {
+interface Props {
+  jobs: JobRow[];
+  openJobId: number | undefined;
+  onOpen: (id: number) => void;
+  /** The running job's records committed so far, from its live progress (the list has them only once it ends). */
+  liveRecords?: { jobId: number; recordsCommitted: number };
+}
+
+export function JobHistory({ jobs, openJobId, onOpen, liveRecords }: Props) {
   if (jobs.length === 0) return <p className="muted">No jobs yet: press “Sync now” to run the first one.</p>;
   return (
     <table className="table jobs">
@@ -31,7 +39,7 @@ export function JobHistory({ jobs, openJobId, onOpen }: { jobs: JobRow[]; openJo
             </th>
             <td><time dateTime={job.createdAt}>{new Date(job.createdAt).toLocaleString()}</time></td>
             <td>{job.finishedAt ? duration(Date.parse(job.finishedAt) - Date.parse(job.createdAt)) : 'running'}</td>
-            <td className="num">{count(job.recordsCommitted)}</td>
+            <td className="num">{count(liveRecords?.jobId === job.id ? Math.max(job.recordsCommitted, liveRecords.recordsCommitted) : job.recordsCommitted)}</td>
             <td className="num">{attemptCount(job)}</td>
             <td><StatusBadge state={job.status} /></td>
             <td>{job.failureMessage ? <span className="error-text">{job.failureCode ? `${job.failureCode}: ` : ''}{job.failureMessage}</span> : <span className="muted">—</span>}</td>

@@ -16,7 +16,7 @@ export function ResetStateDialog({ connection, streams, onClose, onDone }: {
   const what = stream === ALL ? 'every stream' : `stream “${stream}”`;
   return (
     <Dialog title="Reset data/state" onClose={onClose}>
-      <label htmlFor="reset-stream">Reset</label>
+      <label htmlFor="reset-stream">Streams to reset</label>
       <select id="reset-stream" value={stream} onChange={(event) => setStream(event.target.value)}>
         <option value={ALL}>All streams</option>
         {streams.map((name) => <option key={name} value={name}>{name}</option>)}

@@ -68,11 +68,13 @@ export function describeSchedule(input: ScheduleInput): string {
     const unit = INTERVAL_UNITS.find((item) => item.value === input.unit)!.label;
     return `Every ${count === 1 ? unit.replace(/s$/, '') : `${count} ${unit}`}, counted from the last run.`;
   }
-  return cronstrue.toString(input.cron.trim(), { use24HourTimeFormat: true, verbose: false });
+  // Cron runs in the server's time zone (croner's default), which the browser cannot know.
+  return `${cronstrue.toString(input.cron.trim(), { use24HourTimeFormat: true, verbose: false })} (server time).`;
 }
 
 /** A stored schedule in words, for read-only places (the connection page's header). */
 export function describeStoredSchedule(schedule: string | null | undefined): string {
   const input = scheduleInput(schedule);
+  if (input.kind === 'manual') return 'Manual only';
   return describeSchedule(input) || (schedule ?? 'manual');
 }

@@ -131,7 +131,8 @@ export function ConnectionPage() {
             <JobChart jobs={history} />
           </Suspense>
         )}
-        <JobHistory jobs={history} openJobId={openJobId} onOpen={(id) => setOpenJobId(id === openJobId ? undefined : id)} />
+        <JobHistory jobs={history} openJobId={openJobId} onOpen={(id) => setOpenJobId(id === openJobId ? undefined : id)}
+          liveRecords={running && live.progress ? { jobId: runningJob.id, recordsCommitted: live.progress.streams.reduce((total, stream) => total + stream.recordsCommitted, 0) } : undefined} />
         {openJobId !== undefined && (
           <LogViewer key={openJobId} jobId={openJobId} running={openJobId === liveJobId && running}
             liveLines={openJobId === liveJobId ? live.logs : []} transport={live.transport} onClose={() => setOpenJobId(undefined)} />
@@ -147,6 +148,7 @@ export function ConnectionPage() {
       <section aria-labelledby="state-title">
         <h2 id="state-title">State</h2>
         {state.isError && <p role="alert" className="error">Could not load the state: {errorText(state.error)}</p>}
+        {state.isPending && <p aria-busy="true" className="muted">Loading the state…</p>}
         {state.data && <StateView state={state.data.state} />}
       </section>
 
