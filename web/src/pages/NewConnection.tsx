@@ -1,7 +1,7 @@
 // Owns creating a connection: pick a source and a destination, discover the source's streams and choose them with
 // their modes, set the schedule, namespace, prefix and schema-change policy, then POST /connections and go to the
 // new connection's page; the API's refusal is shown as it came.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { enc, get } from '../api';
@@ -11,7 +11,7 @@ import { StreamPicker } from '../components/StreamPicker';
 import { SchemaChangePolicySelect } from '../components/SchemaChangePolicySelect';
 import { createConnection, discoverSource, listDestinations, listSources, type Actor } from '../lib/connection-api';
 import { DEFAULT_SCHEDULE_INPUT, scheduleProblem, scheduleString, type ScheduleInput } from '../lib/schedule-input';
-import { choiceProblem, defaultChoice, streamKey, streamsRequest, type DiscoveredStream, type StreamChoice } from '../lib/sync-modes';
+import { choiceProblem, defaultChoice, streamKey, streamsRequest, syncModeOptions, type DiscoveredStream, type StreamChoice } from '../lib/sync-modes';
 
 export function NewConnection() {
   const [, navigate] = useLocation();
@@ -32,6 +32,18 @@ export function NewConnection() {
 
   const destinationActor = destinations.data?.data.find((actor) => actor.name === destination);
   const destinationModes = useDestinationModes(destinationActor);
+
+  // The destination's accepted modes may arrive (or change) after discovery: a mode it does not accept falls back
+  // to the stream's default among those it does.
+  useEffect(() => {
+    if (!streams) return;
+    setChoices((current) => Object.fromEntries(streams.map((stream) => {
+      const key = streamKey(stream);
+      const choice = current[key] ?? defaultChoice(stream, destinationModes);
+      const offered = syncModeOptions(stream, destinationModes).some((option) => option.value === choice.mode);
+      return [key, offered ? choice : { ...choice, mode: defaultChoice(stream, destinationModes).mode }];
+    })));
+  }, [destinationModes, streams]);
 
   const discover = useMutation({
     mutationFn: () => discoverSource(source),
