@@ -6,7 +6,7 @@ import {
   restoreStoredSecrets,
   takeStoredSecrets,
   uiSchemaFor,
-  withStoredSecretsOptional,
+  formSchemaFor,
 } from '../../web/src/actors/spec-form.js';
 
 const spec = {
@@ -118,7 +118,7 @@ describe('stored secrets in the edit form', () => {
 
   it('are no longer required, so an empty input validates', () => {
     const { stored } = takeStoredSecrets(storedConfig, spec);
-    const relaxed = withStoredSecretsOptional(spec, stored) as typeof spec;
+    const relaxed = formSchemaFor(spec, stored) as typeof spec;
     expect(relaxed.required).toEqual(['host']);
     expect(relaxed.properties.replication.oneOf[1]!.required).toEqual(['method']);
     expect(spec.required).toEqual(['host', 'password']);

@@ -6,6 +6,9 @@ import { onUnauthorized } from './api';
 import { Overview } from './pages/Overview';
 import { SignIn } from './pages/SignIn';
 import { NotFound } from './pages/NotFound';
+import { ActorList } from './actors/ActorList';
+import { NewActor } from './actors/NewActor';
+import { ActorPage } from './actors/ActorPage';
 
 const SECTIONS = [
   { href: '/', label: 'Connections' },
@@ -33,6 +36,12 @@ export function App() {
       <main className="content">
         <Switch>
           <Route path="/" component={Overview} />
+          <Route path="/sources">{() => <ActorList kind="source" />}</Route>
+          <Route path="/sources/new">{() => <NewActor kind="source" />}</Route>
+          <Route path="/sources/:name">{(params) => <ActorPage key={params.name} kind="source" name={params.name} />}</Route>
+          <Route path="/destinations">{() => <ActorList kind="destination" />}</Route>
+          <Route path="/destinations/new">{() => <NewActor kind="destination" />}</Route>
+          <Route path="/destinations/:name">{(params) => <ActorPage key={params.name} kind="destination" name={params.name} />}</Route>
           <Route component={NotFound} />
         </Switch>
       </main>

@@ -45,7 +45,11 @@ export interface Job {
 
 export interface Actor {
   id: number;
+  kind: 'source' | 'destination';
   name: string;
   connector: string;
+  /** Secret fields hold the mask "**********", never the stored value. */
   config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
 }

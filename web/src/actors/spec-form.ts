@@ -145,9 +145,13 @@ export function restoreStoredSecrets(formData: unknown, stored: FieldPath[], sch
   return config;
 }
 
-/** The schema with stored secrets no longer required: an empty input there means "keep the stored value". */
-export function withStoredSecretsOptional(schema: unknown, stored: FieldPath[]): JsonSchema {
+/**
+ * The schema the form validates against: stored secrets no longer required (an empty input there means "keep the
+ * stored value"), and without `$schema`, whose draft the form's validator may not know.
+ */
+export function formSchemaFor(schema: unknown, stored: FieldPath[] = []): JsonSchema {
   const copy = isObject(schema) ? structuredClone(schema) : {};
+  delete copy['$schema'];
   const keys = new Set(stored.map(pathKey));
   relax(copy, [], keys);
   return copy;
