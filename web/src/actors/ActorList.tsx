@@ -25,8 +25,8 @@ export function ActorList({ kind }: { kind: ActorKind }) {
       {actors.isError && <p role="alert" className="error">Could not load {words.title.toLowerCase()}: {actors.error.message}</p>}
       {actors.data && actors.data.data.length === 0 && (
         <div className="empty">
-          <h2>No {words.title.toLowerCase()} yet</h2>
           <p>
+            <strong>No {words.title.toLowerCase()} yet.</strong>{' '}
             {kind === 'source' ? 'A source is where data comes from.' : 'A destination is where data goes.'}{' '}
             <Link href={`${words.path}/new`}>Add one</Link> from the connector catalog (try <em>{EXAMPLE[kind]}</em>).
           </p>

@@ -3,7 +3,10 @@
 // which a password input would strip).
 import type { Ref } from 'react';
 import Form from '@rjsf/core';
-import { ariaDescribedByIds, errorId, type FieldErrorProps, type RJSFValidationError, type WidgetProps } from '@rjsf/utils';
+import {
+  ariaDescribedByIds, errorId, getTemplate, getUiOptions, toPath,
+  type FieldErrorProps, type FieldTemplateProps, type IconButtonProps, type MultiSchemaFieldTemplateProps, type RJSFValidationError, type WidgetProps,
+} from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import type { JsonSchema, UiSchema } from './spec-form';
 
@@ -40,10 +43,12 @@ export function ConfigForm({ schema, uiSchema, formData, onChange, liveValidate,
       liveValidate={liveValidate ? 'onChange' : false}
       showErrorList={false}
       noHtml5Validate
-      focusOnFirstError
+      focusOnFirstError={focusField}
+      // The errors are shown at their fields; without a handler RJSF also logs them to the console.
+      onError={() => undefined}
       disabled={disabled}
       transformErrors={friendlyErrors}
-      templates={{ FieldErrorTemplate: FieldErrors }}
+      templates={{ FieldTemplate: Field, FieldErrorTemplate: FieldErrors, MultiSchemaFieldTemplate: VariantChoice, ButtonTemplates: BUTTONS }}
       widgets={{ secretTextarea: SecretTextarea }}
     >
       <></>
@@ -51,8 +56,38 @@ export function ConfigForm({ schema, uiSchema, formData, onChange, liveValidate,
   );
 }
 
+// RJSF's own focusing reads form.elements, which the <div> it renders in (tagName) does not have.
+function focusField(error: RJSFValidationError): void {
+  const id = ['root', ...toPath(error.property ?? '').filter((key) => key !== '')].join('_');
+  const field = document.getElementById(id) ?? document.querySelector<HTMLElement>(`[id^="${id}"]`);
+  field?.focus();
+}
+
 function friendlyErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
-  return errors.map((error) => (error.name === 'required' ? { ...error, message: 'Required' } : error));
+  return errors.map((error) => {
+    if (error.name === 'required') return { ...error, message: 'Required' };
+    if (error.name === 'oneOf' || error.name === 'anyOf') return { ...error, message: 'Does not fit the chosen option: see its fields' };
+    return error;
+  });
+}
+
+// RJSF's field layout, with the required mark drawn by CSS so that the label of "Host" reads "Host", not "Host*".
+function Field(props: FieldTemplateProps) {
+  const { id, label, children, errors, help, description, hidden, required, displayLabel, registry, uiSchema } = props;
+  const uiOptions = getUiOptions(uiSchema);
+  const WrapIfAdditionalTemplate = getTemplate('WrapIfAdditionalTemplate', registry, uiOptions);
+  if (hidden) return <div className="hidden">{children}</div>;
+  return (
+    <WrapIfAdditionalTemplate {...props}>
+      {displayLabel && uiOptions.widget !== 'checkbox' && label && (
+        <label htmlFor={id} className={required ? 'required' : undefined}>{label}</label>
+      )}
+      {displayLabel && description ? description : null}
+      {children}
+      {errors}
+      {help}
+    </WrapIfAdditionalTemplate>
+  );
 }
 
 function FieldErrors({ errors = [], fieldPathId }: FieldErrorProps) {
@@ -86,3 +121,33 @@ function SecretTextarea({ id, htmlName, value, placeholder, required, disabled, 
     />
   );
 }
+
+// The selector of a oneOf/anyOf group, labelled by the group's title (the default template leaves it unlabelled).
+function VariantChoice({ schema, selector, optionSchemaField }: MultiSchemaFieldTemplateProps) {
+  return (
+    <div className="variant-group">
+      {selector && (
+        <label className="variant-choice">
+          {schema.title ?? 'Variant'}
+          {selector}
+        </label>
+      )}
+      {optionSchemaField}
+    </div>
+  );
+}
+
+// Array and additional-property buttons with words: the default ones draw Bootstrap icons this page does not have.
+function textButton(label: string) {
+  return function TextButton({ iconType: _iconType, icon: _icon, className: _className, uiSchema: _uiSchema, registry: _registry, ...button }: IconButtonProps) {
+    return <button type="button" className="small-button" {...button}>{label}</button>;
+  };
+}
+
+const BUTTONS = {
+  AddButton: textButton('Add item'),
+  RemoveButton: textButton('Remove'),
+  MoveUpButton: textButton('Move up'),
+  MoveDownButton: textButton('Move down'),
+  CopyButton: textButton('Copy'),
+};
