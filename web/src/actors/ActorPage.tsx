@@ -33,7 +33,6 @@ function ActorDetails({ kind, actor }: { kind: ActorKind; actor: Actor }) {
     onSuccess: (updated) => {
       queries.invalidateQueries({ queryKey: actorKeys.list(kind) });
       if (updated.name !== actor.name) {
-        queries.removeQueries({ queryKey: actorKeys.one(kind, actor.name) });
         navigate(actorPath(kind, updated.name), { replace: true, ...withOutcome({ tone: 'ok', title: 'Saved' }) });
         return;
       }
@@ -102,7 +101,7 @@ function DeleteActor({ kind, actor }: { kind: ActorKind; actor: Actor }) {
   const remove = useMutation({
     mutationFn: () => deleteActor(kind, actor.name),
     onSuccess: () => {
-      queries.removeQueries({ queryKey: actorKeys.one(kind, actor.name) });
+      // The query of the deleted actor is left to expire: removing it while this page shows would refetch it (404).
       queries.invalidateQueries({ queryKey: actorKeys.list(kind) });
       navigate(words.path, withOutcome({ tone: 'ok', title: `Deleted ${words.one} ${actor.name}` }));
     },
