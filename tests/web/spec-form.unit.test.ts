@@ -4,6 +4,7 @@ import {
   MASK,
   STORED_SECRET_PLACEHOLDER,
   restoreStoredSecrets,
+  titleFromKey,
   takeStoredSecrets,
   uiSchemaFor,
   formSchemaFor,
@@ -15,7 +16,7 @@ const spec = {
   properties: {
     password: { type: 'string', airbyte_secret: true, order: 2 },
     note: { type: 'string' },
-    host: { type: 'string', order: 0 },
+    host: { type: 'string', title: 'Host name', order: 0 },
     port: { type: 'integer', default: 5432, order: 1 },
     internal_id: { type: 'string', airbyte_hidden: true },
     ssl: {
@@ -55,16 +56,16 @@ describe('the uiSchema built from a connector spec', () => {
   });
 
   it('renders secrets as password inputs, multiline ones as a masked text area, and hides airbyte_hidden fields', () => {
-    expect(ui['password']).toEqual({ 'ui:widget': 'password', 'ui:autocomplete': 'new-password' });
+    expect(ui['password']).toEqual({ 'ui:widget': 'password', 'ui:autocomplete': 'new-password', 'ui:title': 'Password' });
     expect((ui['ssl'] as Record<string, unknown>)['ca_certificate']).toMatchObject({ 'ui:widget': 'secretTextarea' });
-    expect(ui['internal_id']).toEqual({ 'ui:widget': 'hidden' });
-    expect(ui['tokens']).toEqual({ items: { 'ui:widget': 'password', 'ui:autocomplete': 'new-password' } });
+    expect(ui['internal_id']).toMatchObject({ 'ui:widget': 'hidden' });
+    expect(ui['tokens']).toMatchObject({ items: { 'ui:widget': 'password', 'ui:autocomplete': 'new-password' } });
   });
 
   it('gives each oneOf variant its own order, hides the field that tells variants apart, and masks its secrets', () => {
     const variants = (ui['replication'] as { oneOf: Record<string, unknown>[] }).oneOf;
     expect(variants).toHaveLength(2);
-    expect(variants[0]).toEqual({ 'ui:order': ['method', '*'], method: { 'ui:widget': 'hidden' } });
+    expect(variants[0]).toEqual({ 'ui:order': ['method', '*'], method: { 'ui:widget': 'hidden', 'ui:title': 'Method' } });
     expect(variants[1]).toMatchObject({
       'ui:order': ['method', 'slot', 'slot_password', '*'],
       method: { 'ui:widget': 'hidden' },
@@ -72,9 +73,12 @@ describe('the uiSchema built from a connector spec', () => {
     });
   });
 
-  it('leaves plain fields to the default widgets', () => {
+  it('leaves plain fields to the default widgets, labelled by their title or else by their key in words', () => {
     expect(ui['host']).toBeUndefined();
-    expect(ui['port']).toBeUndefined();
+    expect(ui['port']).toEqual({ 'ui:title': 'Port' });
+    expect(ui['internal_id']).toMatchObject({ 'ui:title': 'Internal id' });
+    expect(titleFromKey('destination_path')).toBe('Destination path');
+    expect(titleFromKey('recordsPerState')).toBe('Records per state');
   });
 });
 

@@ -1,11 +1,14 @@
 // Owns editing one actor's name and config: the form built from the connector's spec, stored secrets shown as
 // empty inputs that keep their value unless typed over, and the validation that runs before anything is sent.
 // The page around it decides what Save and Test do.
-import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Actor } from '../types';
 import type { ActorDraft, ActorKind, ConnectorSpecification } from './actor-api';
-import { ConfigForm, type ConfigFormHandle } from './ConfigForm';
+import type { ConfigFormHandle } from './ConfigForm';
 import { formSchemaFor, restoreStoredSecrets, takeStoredSecrets, uiSchemaFor } from './spec-form';
+
+// The form library and its validator are most of the dashboard's weight: loaded when a form is first shown.
+const ConfigForm = lazy(() => import('./ConfigForm').then((module) => ({ default: module.ConfigForm })));
 
 export interface EditorControls {
   /** Shows every invalid field and returns undefined, or returns what to send. */
@@ -77,18 +80,20 @@ export function ActorEditor({ kind, connector, spec, actor, busy, onSave, onDirt
         <p id="actor-name-help" className="help">Connections and the CLI refer to this {kind} by its name.</p>
         {nameMissing && <div id="actor-name-error" role="alert" className="field-error"><p>Required</p></div>}
       </div>
-      <ConfigForm
-        formRef={formRef}
-        schema={schema}
-        uiSchema={uiSchema}
-        formData={formData}
-        onChange={(data, fieldId) => {
-          setFormData(data);
-          if (fieldId !== undefined) setTouched(true);
-        }}
-        liveValidate={attempted}
-        disabled={busy}
-      />
+      <Suspense fallback={<p aria-busy="true">Loading the form…</p>}>
+        <ConfigForm
+          formRef={formRef}
+          schema={schema}
+          uiSchema={uiSchema}
+          formData={formData}
+          onChange={(data, fieldId) => {
+            setFormData(data);
+            if (fieldId !== undefined) setTouched(true);
+          }}
+          liveValidate={attempted}
+          disabled={busy}
+        />
+      </Suspense>
       <div className="form-actions">{actions({ validDraft, dirty })}</div>
     </form>
   );

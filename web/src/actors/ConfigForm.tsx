@@ -12,7 +12,8 @@ import type { JsonSchema, UiSchema } from './spec-form';
 
 // Airbyte specs carry keywords ajv does not know (airbyte_secret, order, airbyte_hidden, group, always_show,
 // multiline…): strict mode off lets them through as annotations instead of failing the whole schema.
-const validator = customizeValidator({ ajvOptionsOverrides: { strict: false } });
+// `format: "path"` (a local path, used by built-in connectors) is a format of ours: any string is one.
+const validator = customizeValidator({ ajvOptionsOverrides: { strict: false }, customFormats: { path: () => true } });
 
 export type ConfigFormHandle = Form<Record<string, unknown>>;
 
@@ -123,12 +124,12 @@ function SecretTextarea({ id, htmlName, value, placeholder, required, disabled, 
 }
 
 // The selector of a oneOf/anyOf group, labelled by the group's title (the default template leaves it unlabelled).
-function VariantChoice({ schema, selector, optionSchemaField }: MultiSchemaFieldTemplateProps) {
+function VariantChoice({ schema, uiSchema, selector, optionSchemaField }: MultiSchemaFieldTemplateProps) {
   return (
     <div className="variant-group">
       {selector && (
         <label className="variant-choice">
-          {schema.title ?? 'Variant'}
+          {getUiOptions(uiSchema).title ?? schema.title ?? 'Variant'}
           {selector}
         </label>
       )}

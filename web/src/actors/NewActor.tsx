@@ -50,8 +50,8 @@ function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string 
     onSuccess: (actor, { check, intent }) => {
       queries.invalidateQueries({ queryKey: actorKeys.list(kind) });
       const title = intent === 'test' ? 'Check SUCCEEDED' : check ? 'Saved; the check SUCCEEDED' : 'Saved without a check';
-      const message = intent === 'test' ? `The ${words.one} passed its check and is saved as ${actor.name}.` : undefined;
-      navigate(actorPath(kind, actor.name), withOutcome({ tone: 'ok', title, message }));
+      const hint = intent === 'test' ? `The ${words.one} passed its check and is saved as ${actor.name}.` : undefined;
+      navigate(actorPath(kind, actor.name), withOutcome({ tone: 'ok', title, hint }));
     },
     onError: (error, { intent }) => {
       const checkFailed = error instanceof ApiError && error.code === CHECK_FAILED;

@@ -37,6 +37,8 @@ function nodeUi(schema: unknown, path: FieldPath, stored: Set<string>, ofVariant
     if (keys.length > 0) ui['ui:order'] = [...orderedKeys(properties), '*'];
     for (const key of keys) {
       const child = nodeUi(properties[key], [...path, key], stored, isVariant);
+      const property = properties[key];
+      if (isObject(property) && typeof property['title'] !== 'string') child['ui:title'] = titleFromKey(key);
       if (Object.keys(child).length > 0) ui[key] = child;
     }
   }
@@ -64,6 +66,12 @@ export function orderedKeys(properties: Record<string, unknown>): string[] {
     .map((key, index) => ({ key, index, order: orderOf(key) }))
     .sort((a, b) => a.order - b.order || a.index - b.index)
     .map((entry) => entry.key);
+}
+
+/** The label of a field whose spec gives no title: "destination_path" reads "Destination path". */
+export function titleFromKey(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 // The field telling oneOf variants apart (`"const": "CDC"` or a one-value enum) is chosen by the variant selector.
