@@ -44,7 +44,7 @@ export interface Job {
 }
 
 export interface Actor {
-  id: number;
+  id: string;
   kind: 'source' | 'destination';
   name: string;
   connector: string;

@@ -31,7 +31,7 @@ function ActorDetails({ kind, actor }: { kind: ActorKind; actor: Actor }) {
     mutationFn: (draft: ActorDraft) => updateActor(kind, actor.name, { name: draft.name, config: draft.config }),
     onMutate: () => setOutcome(undefined),
     onSuccess: (updated) => {
-      queries.invalidateQueries({ queryKey: actorKeys.list(kind) });
+      queries.invalidateQueries({ queryKey: actorKeys.list(kind), exact: true });
       if (updated.name !== actor.name) {
         navigate(actorPath(kind, updated.name), { replace: true, ...withOutcome({ tone: 'ok', title: 'Saved' }) });
         return;
@@ -102,7 +102,7 @@ function DeleteActor({ kind, actor }: { kind: ActorKind; actor: Actor }) {
     mutationFn: () => deleteActor(kind, actor.name),
     onSuccess: () => {
       // The query of the deleted actor is left to expire: removing it while this page shows would refetch it (404).
-      queries.invalidateQueries({ queryKey: actorKeys.list(kind) });
+      queries.invalidateQueries({ queryKey: actorKeys.list(kind), exact: true });
       navigate(words.path, withOutcome({ tone: 'ok', title: `Deleted ${words.one} ${actor.name}` }));
     },
   });

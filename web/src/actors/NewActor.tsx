@@ -48,7 +48,7 @@ function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string 
     mutationFn: ({ draft, check }: { draft: ActorDraft; check: boolean; intent: Intent }) => createActor(kind, draft, check),
     onMutate: () => setOutcome(undefined),
     onSuccess: (actor, { check, intent }) => {
-      queries.invalidateQueries({ queryKey: actorKeys.list(kind) });
+      queries.invalidateQueries({ queryKey: actorKeys.list(kind), exact: true });
       const title = intent === 'test' ? 'Check SUCCEEDED' : check ? 'Saved; the check SUCCEEDED' : 'Saved without a check';
       const hint = intent === 'test' ? `The ${words.one} passed its check and is saved as ${actor.name}.` : undefined;
       navigate(actorPath(kind, actor.name), withOutcome({ tone: 'ok', title, hint }));

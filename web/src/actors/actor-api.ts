@@ -27,6 +27,7 @@ export const CHECK_FAILED = 'connector.check_failed';
 
 const base = (kind: ActorKind): string => `/${kind}s`;
 
+// The list's key prefixes every actor's key: invalidate the list with `exact: true`, or every actor refetches too.
 export const actorKeys = {
   list: (kind: ActorKind) => ['actors', kind] as const,
   one: (kind: ActorKind, name: string) => ['actors', kind, name] as const,
