@@ -1,6 +1,6 @@
 // Owns how the result of an action reads: a check that SUCCEEDED or FAILED with the connector's own message, a
 // save that worked or was refused with the API's message and hint; and carrying one such result to the next page.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError } from '../api';
 
 export interface Outcome {
@@ -34,5 +34,11 @@ export function failure(title: string, error: unknown, hint?: string): Outcome {
 export const withOutcome = (outcome: Outcome): { state: { outcome: Outcome } } => ({ state: { outcome } });
 
 export function useArrivalOutcome(): [Outcome | undefined, (outcome: Outcome | undefined) => void] {
-  return useState<Outcome | undefined>(() => (history.state as { outcome?: Outcome } | null)?.outcome);
+  const state = useState<Outcome | undefined>(() => (history.state as { outcome?: Outcome } | null)?.outcome);
+  // Shown once: a reload of the page does not announce it again.
+  useEffect(() => {
+    const current = history.state as { outcome?: Outcome } | null;
+    if (current?.outcome) history.replaceState({ ...current, outcome: undefined }, '');
+  }, []);
+  return state;
 }
