@@ -8,6 +8,9 @@ import { SignIn } from './pages/SignIn';
 import { NotFound } from './pages/NotFound';
 import { NewConnection } from './pages/NewConnection';
 import { ConnectionPage } from './pages/ConnectionPage';
+import { ActorList } from './actors/ActorList';
+import { NewActor } from './actors/NewActor';
+import { ActorPage } from './actors/ActorPage';
 
 const SECTIONS = [
   { href: '/', label: 'Connections' },
@@ -37,6 +40,12 @@ export function App() {
           <Route path="/" component={Overview} />
           <Route path="/connections/new" component={NewConnection} />
           <Route path="/connections/:name" component={ConnectionPage} />
+          <Route path="/sources">{() => <ActorList kind="source" />}</Route>
+          <Route path="/sources/new">{() => <NewActor kind="source" />}</Route>
+          <Route path="/sources/:name">{(params) => <ActorPage key={params.name} kind="source" name={params.name} />}</Route>
+          <Route path="/destinations">{() => <ActorList kind="destination" />}</Route>
+          <Route path="/destinations/new">{() => <NewActor kind="destination" />}</Route>
+          <Route path="/destinations/:name">{(params) => <ActorPage key={params.name} kind="destination" name={params.name} />}</Route>
           <Route component={NotFound} />
         </Switch>
       </main>

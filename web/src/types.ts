@@ -44,8 +44,12 @@ export interface Job {
 }
 
 export interface Actor {
-  id: number;
+  id: string;
+  kind: 'source' | 'destination';
   name: string;
   connector: string;
+  /** Secret fields hold the mask "**********", never the stored value. */
   config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
 }
