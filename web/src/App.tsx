@@ -11,6 +11,8 @@ import { ConnectionPage } from './pages/ConnectionPage';
 import { ActorList } from './actors/ActorList';
 import { NewActor } from './actors/NewActor';
 import { ActorPage } from './actors/ActorPage';
+import { SettingsPage } from './settings/SettingsPage';
+import { SignOut } from './components/SignOut';
 
 const SECTIONS = [
   { href: '/', label: 'Connections' },
@@ -34,6 +36,7 @@ export function App() {
             </li>
           ))}
         </ul>
+        <SignOut />
       </nav>
       <main className="content">
         <Switch>
@@ -46,6 +49,7 @@ export function App() {
           <Route path="/destinations">{() => <ActorList kind="destination" />}</Route>
           <Route path="/destinations/new">{() => <NewActor kind="destination" />}</Route>
           <Route path="/destinations/:name">{(params) => <ActorPage key={params.name} kind="destination" name={params.name} />}</Route>
+          <Route path="/settings" component={SettingsPage} />
           <Route component={NotFound} />
         </Switch>
       </main>
