@@ -9,20 +9,19 @@ import { ShownOnce } from './ShownOnce';
 import { createToken, isoOf, listTokens, revokeToken, settingsKeys, type ApiToken, type Instant } from './settings-api';
 
 export function ApiTokens() {
-  const headingId = useId();
   const tokens = useQuery({ queryKey: settingsKeys.tokens, queryFn: listTokens });
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | undefined>();
 
   return (
-    <section className="settings-section" aria-labelledby={headingId}>
+    <section className="settings-section">
       <header className="panel-header">
-        <h2 id={headingId}>API tokens</h2>
+        <h2>API tokens</h2>
         {!creating && <button type="button" className="primary" onClick={() => { setCreating(true); setCreated(undefined); }}>Create token</button>}
       </header>
       <p className="muted">A token lets a script, a CI job or another machine use the REST API, or sign in to this dashboard.</p>
       {created && (
-        <ShownOnce title={`Token ${created.name} created`} label="API token" value={created.token} onDone={() => setCreated(undefined)}>
+        <ShownOnce title={`Token ${created.name} created`} label="API token" copyName="Copy API token" value={created.token} onDone={() => setCreated(undefined)}>
           <p>Send it with every request in the <code>Authorization</code> header:</p>
           <pre className="json">{`curl -H "Authorization: Bearer ${created.token}" ${location.origin}/api/v1/connections`}</pre>
           <p>Or sign in to this dashboard with it.</p>
@@ -124,9 +123,10 @@ function RevokeToken({ token, onClose }: { token: ApiToken; onClose: () => void 
   const queries = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => revokeToken(token.name),
-    onSuccess: () => {
+    // The dialog stays until the list has been read again, so the row is gone when it closes.
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: settingsKeys.tokens });
       onClose();
-      queries.invalidateQueries({ queryKey: settingsKeys.tokens });
     },
   });
   return (

@@ -1,23 +1,27 @@
 // Owns the box that shows a secret the server gives out only once (a webhook's signing secret, an API token): the
 // value in a read-only field to select or copy, a copy button, and the warning that it is not shown again.
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 interface Props {
   /** The box's heading, e.g. "Token for ci-deploy created". */
   title: string;
-  /** Names the value, e.g. "API token"; the copy button reads "Copy <label>". */
+  /** Names the value, e.g. "API token". */
   label: string;
+  /** What the copy button says, e.g. "Copy API token". */
+  copyName: string;
   value: string;
   /** How to use the value. */
   children: ReactNode;
   onDone: () => void;
 }
 
-export function ShownOnce({ title, label, value, children, onDone }: Props) {
+export function ShownOnce({ title, label, copyName, value, children, onDone }: Props) {
   const titleId = useId();
   const fieldId = useId();
   const field = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'failed' | undefined>();
+  // The form that asked for it is gone: focus moves to the value (selected, ready to copy) rather than to the page.
+  useEffect(() => field.current?.focus(), []);
 
   const copy = async () => {
     try {
@@ -37,7 +41,7 @@ export function ShownOnce({ title, label, value, children, onDone }: Props) {
       <div className="shown-once-value">
         <input id={fieldId} ref={field} className="mono" readOnly value={value} spellCheck={false} autoComplete="off"
           onFocus={(event) => event.currentTarget.select()} />
-        <button type="button" onClick={copy}>Copy {label.toLowerCase()}</button>
+        <button type="button" onClick={copy}>{copyName}</button>
       </div>
       <p role="status" className="small">
         {copied === 'yes' && <span className="ok-text">Copied to the clipboard.</span>}

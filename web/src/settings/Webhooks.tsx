@@ -12,22 +12,21 @@ import {
 } from './settings-api';
 
 export function Webhooks() {
-  const headingId = useId();
   const webhooks = useQuery({ queryKey: settingsKeys.webhooks, queryFn: listWebhooks });
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<{ name: string; secret: string } | undefined>();
 
   return (
-    <section className="settings-section" aria-labelledby={headingId}>
+    <section className="settings-section">
       <header className="panel-header">
-        <h2 id={headingId}>Notification webhooks</h2>
+        <h2>Notification webhooks</h2>
         {!adding && <button type="button" className="primary" onClick={() => { setAdding(true); setCreated(undefined); }}>Add webhook</button>}
       </header>
       <p className="muted">
         Sluice sends a signed JSON POST to each webhook's URL when one of its events happens, for example a failed sync.
       </p>
       {created && (
-        <ShownOnce title={`Webhook ${created.name} added`} label="Signing secret" value={created.secret} onDone={() => setCreated(undefined)}>
+        <ShownOnce title={`Webhook ${created.name} added`} label="Signing secret" copyName="Copy signing secret" value={created.secret} onDone={() => setCreated(undefined)}>
           <p>
             Use it to check that a notification comes from this Sluice. Each one is signed the{' '}
             <a href="https://www.standardwebhooks.com/" target="_blank" rel="noreferrer">Standard Webhooks</a> way: the{' '}
@@ -170,9 +169,10 @@ function RemoveWebhook({ webhook, onClose }: { webhook: Webhook; onClose: () => 
   const queries = useQueryClient();
   const remove = useMutation({
     mutationFn: () => deleteWebhook(webhook.name),
-    onSuccess: () => {
+    // The dialog stays until the list has been read again, so the row is gone when it closes.
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: settingsKeys.webhooks });
       onClose();
-      queries.invalidateQueries({ queryKey: settingsKeys.webhooks });
     },
   });
   return (
