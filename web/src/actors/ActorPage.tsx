@@ -1,0 +1,127 @@
+// Owns one stored source or destination: its config form prefilled (secrets stay on the server: they arrive masked
+// and go back masked unless retyped), Save (PATCH), Test (the connector's check with the saved config), and Delete,
+// which the API refuses while a connection uses the actor.
+import { useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useLocation } from 'wouter';
+import { ago } from '../format';
+import type { Actor } from '../types';
+import { actorKeys, checkActor, deleteActor, getActor, getSpec, updateActor, type ActorDraft, type ActorKind } from './actor-api';
+import { ActorEditor } from './ActorEditor';
+import { actorPath, KIND_WORDS } from './kind';
+import { failure, OutcomeNotice, useArrivalOutcome, withOutcome } from './Outcome';
+
+export function ActorPage({ kind, name }: { kind: ActorKind; name: string }) {
+  const words = KIND_WORDS[kind];
+  const actor = useQuery({ queryKey: actorKeys.one(kind, name), queryFn: () => getActor(kind, name) });
+  if (actor.isPending) return <p aria-busy="true">Loading {words.one} {name}…</p>;
+  if (actor.isError) return <p role="alert" className="error">Could not load {words.one} {name}: {actor.error.message}</p>;
+  return <ActorDetails kind={kind} actor={actor.data} />;
+}
+
+function ActorDetails({ kind, actor }: { kind: ActorKind; actor: Actor }) {
+  const words = KIND_WORDS[kind];
+  const queries = useQueryClient();
+  const [, navigate] = useLocation();
+  const [outcome, setOutcome] = useArrivalOutcome();
+  const [dirty, setDirty] = useState(false);
+  const spec = useQuery({ queryKey: ['spec', actor.connector], queryFn: () => getSpec(actor.connector), staleTime: 60_000 });
+
+  const save = useMutation({
+    mutationFn: (draft: ActorDraft) => updateActor(kind, actor.name, { name: draft.name, config: draft.config }),
+    onMutate: () => setOutcome(undefined),
+    onSuccess: (updated) => {
+      queries.invalidateQueries({ queryKey: actorKeys.list(kind), exact: true });
+      if (updated.name !== actor.name) {
+        navigate(actorPath(kind, updated.name), { replace: true, ...withOutcome({ tone: 'ok', title: 'Saved' }) });
+        return;
+      }
+      queries.setQueryData(actorKeys.one(kind, actor.name), updated);
+      setOutcome({ tone: 'ok', title: 'Saved' });
+    },
+    onError: (error) => setOutcome(failure('Could not save', error)),
+  });
+
+  const check = useMutation({
+    mutationFn: () => checkActor(kind, actor.name),
+    onMutate: () => setOutcome(undefined),
+    onSuccess: (result) => {
+      const untested = dirty ? 'Your unsaved changes were not tested: the check uses the saved configuration.' : undefined;
+      setOutcome(result.status === 'SUCCEEDED'
+        ? { tone: 'ok', title: 'Check SUCCEEDED', message: result.message, hint: untested }
+        : { tone: 'error', title: 'Check FAILED', message: result.message ?? 'The connector gave no reason.', hint: untested });
+    },
+    onError: (error) => setOutcome(failure('Could not run the check', error)),
+  });
+
+  return (
+    <section>
+      <header className="page-header">
+        <div>
+          <h1>{actor.name}</h1>
+          <p className="muted">
+            {words.one} · connector <code>{actor.connector}</code> · created{' '}
+            <time dateTime={actor.createdAt} title={actor.createdAt}>{ago(actor.createdAt)}</time>
+          </p>
+        </div>
+        <div className="button-row">
+          <button type="button" onClick={() => check.mutate()} disabled={check.isPending}>Test</button>
+          <DeleteActor kind={kind} actor={actor} />
+        </div>
+      </header>
+      {check.isPending && <p role="status" className="muted">Running the connector’s check…</p>}
+      <OutcomeNotice outcome={outcome} />
+      {spec.isPending && <p aria-busy="true">Loading the connector's specification…</p>}
+      {spec.isError && (
+        <p role="alert" className="error">Could not load the specification of {actor.connector}, so the config cannot be edited here: {spec.error.message}</p>
+      )}
+      {spec.data && (
+        <ActorEditor
+          // A fresh form after every save: stored secrets are masked again and typed ones are gone from the page.
+          key={actor.updatedAt}
+          kind={kind}
+          connector={actor.connector}
+          spec={spec.data}
+          actor={actor}
+          busy={save.isPending}
+          onSave={(draft) => save.mutate(draft)}
+          onDirtyChange={setDirty}
+          actions={() => <button type="submit" disabled={save.isPending}>Save</button>}
+        />
+      )}
+    </section>
+  );
+}
+
+function DeleteActor({ kind, actor }: { kind: ActorKind; actor: Actor }) {
+  const words = KIND_WORDS[kind];
+  const dialog = useRef<HTMLDialogElement>(null);
+  const queries = useQueryClient();
+  const [, navigate] = useLocation();
+  const remove = useMutation({
+    mutationFn: () => deleteActor(kind, actor.name),
+    onSuccess: () => {
+      // The query of the deleted actor is left to expire: removing it while this page shows would refetch it (404).
+      queries.invalidateQueries({ queryKey: actorKeys.list(kind), exact: true });
+      navigate(words.path, withOutcome({ tone: 'ok', title: `Deleted ${words.one} ${actor.name}` }));
+    },
+  });
+  const close = () => {
+    remove.reset();
+    dialog.current?.close();
+  };
+  return (
+    <>
+      <button type="button" className="danger" onClick={() => dialog.current?.showModal()}>Delete</button>
+      <dialog ref={dialog} aria-labelledby="delete-title" className="confirm" onClose={() => remove.reset()}>
+        <h2 id="delete-title">Delete {words.one} {actor.name}?</h2>
+        <p>Its configuration, stored secrets included, is removed. This cannot be undone.</p>
+        {remove.isError && <OutcomeNotice outcome={failure(`Could not delete ${actor.name}`, remove.error)} />}
+        <div className="button-row">
+          <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>Confirm deletion</button>
+          <button type="button" onClick={close}>Cancel</button>
+        </div>
+      </dialog>
+    </>
+  );
+}

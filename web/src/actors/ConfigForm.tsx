@@ -1,0 +1,154 @@
+// Owns rendering a connector's config form with RJSF: the validator that accepts Airbyte's own keywords, errors
+// shown under their field as alerts, and the masked text area for multiline secrets (PEM keys keep their newlines,
+// which a password input would strip).
+import type { Ref } from 'react';
+import Form from '@rjsf/core';
+import {
+  ariaDescribedByIds, errorId, getTemplate, getUiOptions, toPath,
+  type FieldErrorProps, type FieldTemplateProps, type IconButtonProps, type MultiSchemaFieldTemplateProps, type RJSFValidationError, type WidgetProps,
+} from '@rjsf/utils';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import type { JsonSchema, UiSchema } from './spec-form';
+
+// Airbyte specs carry keywords ajv does not know (airbyte_secret, order, airbyte_hidden, group, always_show,
+// multiline…): strict mode off lets them through as annotations instead of failing the whole schema.
+// `format: "path"` (a local path, used by built-in connectors) is a format of ours: any string is one.
+const validator = customizeValidator({ ajvOptionsOverrides: { strict: false }, customFormats: { path: () => true } });
+
+export type ConfigFormHandle = Form<Record<string, unknown>>;
+
+interface ConfigFormProps {
+  schema: JsonSchema;
+  uiSchema: UiSchema;
+  formData: Record<string, unknown>;
+  /** `fieldId` is set when the user changed a field (not when the form filled in defaults). */
+  onChange: (formData: Record<string, unknown>, fieldId?: string) => void;
+  /** Validate as the user types: set once a save or a test was refused. */
+  liveValidate: boolean;
+  disabled?: boolean;
+  formRef: Ref<ConfigFormHandle>;
+}
+
+export function ConfigForm({ schema, uiSchema, formData, onChange, liveValidate, disabled, formRef }: ConfigFormProps) {
+  return (
+    <Form<Record<string, unknown>>
+      ref={formRef}
+      // Rendered inside the page's own <form>, which owns submitting.
+      tagName="div"
+      className="config-form"
+      schema={schema}
+      uiSchema={uiSchema}
+      formData={formData}
+      validator={validator}
+      onChange={(event, fieldId) => onChange(event.formData ?? {}, fieldId)}
+      liveValidate={liveValidate ? 'onChange' : false}
+      showErrorList={false}
+      noHtml5Validate
+      focusOnFirstError={focusField}
+      // The errors are shown at their fields; without a handler RJSF also logs them to the console.
+      onError={() => undefined}
+      disabled={disabled}
+      transformErrors={friendlyErrors}
+      templates={{ FieldTemplate: Field, FieldErrorTemplate: FieldErrors, MultiSchemaFieldTemplate: VariantChoice, ButtonTemplates: BUTTONS }}
+      widgets={{ secretTextarea: SecretTextarea }}
+    >
+      <></>
+    </Form>
+  );
+}
+
+// RJSF's own focusing reads form.elements, which the <div> it renders in (tagName) does not have.
+function focusField(error: RJSFValidationError): void {
+  const id = ['root', ...toPath(error.property ?? '').filter((key) => key !== '')].join('_');
+  const field = document.getElementById(id) ?? document.querySelector<HTMLElement>(`[id^="${id}"]`);
+  field?.focus();
+}
+
+function friendlyErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+  return errors.map((error) => {
+    if (error.name === 'required') return { ...error, message: 'Required' };
+    if (error.name === 'oneOf' || error.name === 'anyOf') return { ...error, message: 'Does not fit the chosen option: see its fields' };
+    return error;
+  });
+}
+
+// RJSF's field layout, with the required mark drawn by CSS so that the label of "Host" reads "Host", not "Host*".
+function Field(props: FieldTemplateProps) {
+  const { id, label, children, errors, help, description, hidden, required, displayLabel, registry, uiSchema } = props;
+  const uiOptions = getUiOptions(uiSchema);
+  const WrapIfAdditionalTemplate = getTemplate('WrapIfAdditionalTemplate', registry, uiOptions);
+  if (hidden) return <div className="hidden">{children}</div>;
+  return (
+    <WrapIfAdditionalTemplate {...props}>
+      {displayLabel && uiOptions.widget !== 'checkbox' && label && (
+        <label htmlFor={id} className={required ? 'required' : undefined}>{label}</label>
+      )}
+      {displayLabel && description ? description : null}
+      {children}
+      {errors}
+      {help}
+    </WrapIfAdditionalTemplate>
+  );
+}
+
+function FieldErrors({ errors = [], fieldPathId }: FieldErrorProps) {
+  const shown = errors.filter((error) => !!error);
+  if (shown.length === 0) return null;
+  return (
+    <div id={errorId(fieldPathId)} role="alert" className="field-error">
+      {shown.map((error, index) => <p key={index}>{error}</p>)}
+    </div>
+  );
+}
+
+function SecretTextarea({ id, htmlName, value, placeholder, required, disabled, readonly, onChange, onBlur, onFocus, options }: WidgetProps) {
+  return (
+    <textarea
+      id={id}
+      name={htmlName || id}
+      className="secret-text"
+      value={typeof value === 'string' ? value : ''}
+      placeholder={placeholder}
+      required={required}
+      disabled={disabled}
+      readOnly={readonly}
+      rows={4}
+      spellCheck={false}
+      autoComplete="off"
+      onChange={(event) => onChange(event.target.value === '' ? options.emptyValue : event.target.value)}
+      onBlur={(event) => onBlur(id, event.target.value)}
+      onFocus={(event) => onFocus(id, event.target.value)}
+      aria-describedby={ariaDescribedByIds(id)}
+    />
+  );
+}
+
+// The selector of a oneOf/anyOf group, labelled by the group's title (the default template leaves it unlabelled).
+function VariantChoice({ schema, uiSchema, selector, optionSchemaField }: MultiSchemaFieldTemplateProps) {
+  return (
+    <div className="variant-group">
+      {selector && (
+        <label className="variant-choice">
+          {getUiOptions(uiSchema).title ?? schema.title ?? 'Variant'}
+          {selector}
+        </label>
+      )}
+      {optionSchemaField}
+    </div>
+  );
+}
+
+// Array and additional-property buttons with words: the default ones draw Bootstrap icons this page does not have.
+function textButton(label: string) {
+  return function TextButton({ iconType: _iconType, icon: _icon, className: _className, uiSchema: _uiSchema, registry: _registry, ...button }: IconButtonProps) {
+    return <button type="button" className="small-button" {...button}>{label}</button>;
+  };
+}
+
+const BUTTONS = {
+  AddButton: textButton('Add item'),
+  RemoveButton: textButton('Remove'),
+  MoveUpButton: textButton('Move up'),
+  MoveDownButton: textButton('Move down'),
+  CopyButton: textButton('Copy'),
+};

@@ -1,0 +1,109 @@
+// Owns creating a source or destination: pick a connector (kept in the URL, so Back returns to the catalog), fill
+// the form its spec describes, then Test or Save. The API has no check without saving: both create the actor, and
+// the server refuses to create it when the connector's check fails (422, the connector's own message).
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useLocation, useSearch } from 'wouter';
+import { ApiError, enc } from '../api';
+import { CHECK_FAILED, actorKeys, createActor, getSpec, type ActorDraft, type ActorKind } from './actor-api';
+import { ActorEditor } from './ActorEditor';
+import { ConnectorPicker } from './ConnectorPicker';
+import { actorPath, KIND_WORDS } from './kind';
+import { failure, OutcomeNotice, withOutcome, type Outcome } from './Outcome';
+
+export function NewActor({ kind }: { kind: ActorKind }) {
+  const words = KIND_WORDS[kind];
+  const connector = new URLSearchParams(useSearch()).get('connector');
+  const [, navigate] = useLocation();
+  return (
+    <section>
+      <header className="page-header">
+        <div>
+          <h1>New {words.one}</h1>
+          {connector && (
+            <p className="muted">
+              Connector <code>{connector}</code> · <Link href={`${words.path}/new`}>Choose another connector</Link>
+            </p>
+          )}
+        </div>
+      </header>
+      {connector === null
+        ? <ConnectorPicker kind={kind} onPick={(ref) => navigate(`${words.path}/new?connector=${enc(ref)}`)} />
+        : <NewActorForm key={connector} kind={kind} connector={connector} />}
+    </section>
+  );
+}
+
+type Intent = 'test' | 'save';
+
+function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string }) {
+  const words = KIND_WORDS[kind];
+  const queries = useQueryClient();
+  const [, navigate] = useLocation();
+  const spec = useQuery({ queryKey: ['spec', connector], queryFn: () => getSpec(connector), staleTime: 60_000 });
+  const [skipCheck, setSkipCheck] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>();
+
+  const create = useMutation({
+    mutationFn: ({ draft, check }: { draft: ActorDraft; check: boolean; intent: Intent }) => createActor(kind, draft, check),
+    onMutate: () => setOutcome(undefined),
+    onSuccess: (actor, { check, intent }) => {
+      queries.invalidateQueries({ queryKey: actorKeys.list(kind), exact: true });
+      const title = intent === 'test' ? 'Check SUCCEEDED' : check ? 'Saved; the check SUCCEEDED' : 'Saved without a check';
+      const hint = intent === 'test' ? `The ${words.one} passed its check and is saved as ${actor.name}.` : undefined;
+      navigate(actorPath(kind, actor.name), withOutcome({ tone: 'ok', title, hint }));
+    },
+    onError: (error, { intent }) => {
+      const checkFailed = error instanceof ApiError && error.code === CHECK_FAILED;
+      if (checkFailed) {
+        const hint = intent === 'save' ? 'Fix the configuration, or tick “Skip the connection check” to save it anyway.' : undefined;
+        setOutcome(failure(`Check FAILED: the ${words.one} was not saved`, error, hint));
+      } else setOutcome(failure(intent === 'test' ? 'Could not test' : 'Could not save', error));
+    },
+  });
+
+  if (spec.isPending) return <p aria-busy="true">Loading the connector's specification…</p>;
+  if (spec.isError) return <p role="alert" className="error">Could not load the specification of {connector}: {spec.error.message}</p>;
+
+  return (
+    <>
+      {spec.data.documentationUrl && (
+        <p><a href={spec.data.documentationUrl} target="_blank" rel="noreferrer">Documentation of {connector}</a></p>
+      )}
+      <ActorEditor
+        kind={kind}
+        connector={connector}
+        spec={spec.data}
+        busy={create.isPending}
+        onSave={(draft) => create.mutate({ draft, check: !skipCheck, intent: 'save' })}
+        actions={({ validDraft }) => (
+          <>
+            <label className="inline-check">
+              <input type="checkbox" checked={skipCheck} onChange={(event) => setSkipCheck(event.target.checked)} />
+              Skip the connection check when saving
+            </label>
+            <div className="button-row">
+              <button
+                type="button"
+                disabled={create.isPending}
+                onClick={() => {
+                  const draft = validDraft();
+                  if (draft) create.mutate({ draft, check: true, intent: 'test' });
+                }}
+              >
+                Test
+              </button>
+              <button type="submit" disabled={create.isPending}>Save</button>
+              {create.isPending && (
+                <span role="status" className="muted">
+                  {create.variables.check ? 'Running the connector’s check…' : 'Saving…'}
+                </span>
+              )}
+            </div>
+            <OutcomeNotice outcome={outcome} />
+          </>
+        )}
+      />
+    </>
+  );
+}
