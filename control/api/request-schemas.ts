@@ -76,3 +76,10 @@ export const createWebhookBody = Type.Object({
   url: Type.String({ pattern: '^https?://' }),
   events: Type.Optional(Type.Array(stringEnum(WEBHOOK_EVENTS))),
 }, { additionalProperties: false });
+export const connectorQuery = Type.Object({
+  connector: Type.String({ minLength: 1, description: 'a built-in name, docker:IMAGE[:TAG], or a path or command when the server allows them' }),
+});
+/** `?check=false` saves a source or destination without running the connector's check. */
+export const saveActorQuery = Type.Object({
+  check: Type.Optional(Type.Boolean({ default: true, description: "run the connector's check before saving (a FAILED check refuses the save)" })),
+});

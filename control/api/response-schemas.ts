@@ -50,6 +50,64 @@ export const CheckResult = Type.Object({
   message: Type.Optional(Type.String()),
 }, { additionalProperties: false });
 
+export const ConnectionCheck = Type.Object({
+  source: CheckResult,
+  destination: CheckResult,
+}, { additionalProperties: false });
+
+export const ConnectorList = Type.Object({
+  data: Type.Array(Type.Object({
+    name: Type.String(),
+    kind: stringEnum(['source', 'destination']),
+    description: Type.String(),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false });
+
+/** An Airbyte ConnectorSpecification, as the connector sent it (its inside is the connector's). */
+export const ConnectorSpec = Type.Unsafe<Record<string, unknown>>({
+  type: 'object',
+  required: ['connectionSpecification'],
+  properties: {
+    connectionSpecification: { type: 'object', description: "the JSON Schema of the connector's config" },
+    documentationUrl: { type: 'string' },
+    supported_destination_sync_modes: { type: 'array', items: { type: 'string' } },
+  },
+  description: 'the Airbyte ConnectorSpecification',
+});
+
+/** An Airbyte catalog as the source discovered it. */
+export const Discovered = Type.Object({
+  catalog: Type.Unsafe<Record<string, unknown>>({
+    type: 'object',
+    required: ['streams'],
+    properties: {
+      streams: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'json_schema', 'supported_sync_modes'],
+          properties: {
+            name: { type: 'string' },
+            namespace: { type: 'string' },
+            json_schema: { type: 'object' },
+            supported_sync_modes: { type: 'array', items: { type: 'string', enum: ['full_refresh', 'incremental'] } },
+            source_defined_cursor: { type: 'boolean' },
+            default_cursor_field: { type: 'array', items: { type: 'string' } },
+            source_defined_primary_key: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    description: 'the AirbyteCatalog',
+  }),
+}, { additionalProperties: false });
+
+export const WebhookTest = Type.Object({
+  delivered: Type.Boolean({ description: 'the receiver answered 2xx' }),
+  status: Type.Optional(Type.Integer({ description: "the receiver's HTTP status, if it answered" })),
+  error: Type.Optional(Type.String({ description: 'why it was not delivered' })),
+}, { additionalProperties: false });
+
 const StreamSummary = Type.Object({
   name: Type.String(),
   namespace: Type.Optional(Type.String()),

@@ -1,11 +1,13 @@
 // Owns notifications: each event (job started, succeeded, failed or cancelled, schema changed) is POSTed as JSON
 // to every webhook subscribed to it, signed with the webhook's secret (Standard Webhooks headers), retried with
 // exponential backoff on a network error, a timeout or a 5xx/429 answer; a 4xx answer is final. Deliveries run
-// in the background; `flush` waits for those under way (the CLI exits after). Secrets are never logged.
+// in the background; `flush` waits for those under way (the CLI exits after). `pingWebhook` sends one test event
+// now and reports how it went. Secrets are never logged.
 import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { WebhookTarget } from '../store/webhook-repo.js';
 import { describeError } from '../../runtime/errors.js';
+import { MASK } from '../../runtime/secrets.js';
 import { newMessageId, signatureHeaders } from './webhook-signature.js';
 import type { Connection, Job, WebhookEvent } from '../store/records.js';
 import type { JobEvent } from '../jobs/job-runner.js';
@@ -71,22 +73,14 @@ export class Notifier {
   }
 
   async #deliver(hook: WebhookTarget, event: string, body: string): Promise<void> {
-    const { name, url, secret } = hook;
+    const { name, secret } = hook;
     if (secret === null) this.logger.warn({ webhook: name, event }, `webhook ${name} has no signing secret (made before signatures); its payloads are unsigned: recreate it`);
     const messageId = newMessageId();
     const attempts = this.options.attempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let reason: string;
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json', 'user-agent': 'sluice', 'x-sluice-event': event,
-            ...(secret === null ? {} : signatureHeaders(secret, messageId, body)),
-          },
-          body,
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-        });
+        const response = await postSigned(hook, event, body, messageId, this.options.timeoutMs ?? 10_000);
         // The answer's body is not used, only read to free the connection: failing to read it changes nothing about
         // the delivery (its status has arrived), so it is only noted.
         await response.arrayBuffer().catch((error: unknown) => {
@@ -108,6 +102,42 @@ export class Notifier {
       }
       await new Promise((resolve) => setTimeout(resolve, (this.options.backoffMs ?? 1000) * 2 ** (attempt - 1)));
     }
+  }
+}
+
+/** One POST of `body` to a webhook, signed with its secret (unless it has none), within `timeoutMs`; no retry. */
+function postSigned(hook: WebhookTarget, event: string, body: string, messageId: string, timeoutMs: number): Promise<Response> {
+  return fetch(hook.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json', 'user-agent': 'sluice', 'x-sluice-event': event,
+      ...(hook.secret === null ? {} : signatureHeaders(hook.secret, messageId, body)),
+    },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+export interface PingResult {
+  delivered: boolean;
+  /** The HTTP status the receiver answered with, if it answered. */
+  status?: number;
+  error?: string;
+}
+
+/**
+ * Sends a signed `ping` event to one webhook now, once (no retry), and says how it went: delivered on a 2xx answer.
+ * The error text never holds the signing secret, whatever the failure quotes.
+ */
+export async function pingWebhook(hook: WebhookTarget, timeoutMs = 5_000): Promise<PingResult> {
+  const body = JSON.stringify({ event: 'ping', sentAt: new Date().toISOString(), webhook: { id: hook.id, name: hook.name } });
+  try {
+    const response = await postSigned(hook, 'ping', body, newMessageId(), timeoutMs);
+    await response.arrayBuffer().catch(() => undefined);
+    return response.ok ? { delivered: true, status: response.status } : { delivered: false, status: response.status, error: `HTTP ${response.status}` };
+  } catch (error) {
+    const reason = causeOf(error);
+    return { delivered: false, error: hook.secret === null ? reason : reason.split(hook.secret).join(MASK) };
   }
 }
 
