@@ -1,5 +1,6 @@
 // Owns the commands that `sluice source` and `sluice destination` share: create, list, show, update, delete and
-// check an actor kept in the workspace. Configs are printed with their secrets masked.
+// check an actor kept in the workspace. Configs are printed with their secrets masked. Create and update run the
+// connector's check before saving, unless --no-check.
 import { Command } from 'commander';
 import type { ActorKind } from '../control/store/records.js';
 import { checkActor, createActor, deleteActor, findActor, listActors, publicActor, updateActor } from '../control/services/actor-service.js';
@@ -14,21 +15,24 @@ interface ConfigOptions extends WorkspaceOptions {
   connector?: string;
   name?: string;
   json?: boolean;
+  /** False with --no-check. */
+  check?: boolean;
 }
 
 export function actorCommand(kind: ActorKind): Command {
   const group = new Command(kind).description(`manage the ${kind}s kept in the workspace`);
   withWorkspace(group.command('create'))
-    .description(`define a ${kind}: its connector and config (checked against the connector's spec)`)
+    .description(`define a ${kind}: its connector and config (checked against the connector's spec, then by the connector's check)`)
     .argument('<name>', `${kind} name`)
     .requiredOption('--connector <ref>', 'built-in name, path, command, or docker:IMAGE[:TAG]')
     .option('--config <file>', 'connector config (JSON)')
     .option('--config-json <json>', 'connector config as inline JSON')
+    .option('--no-check', "save without running the connector's check")
     .option('--json', 'print the result as JSON')
     .action(async (name: string, options: ConfigOptions, command: Command) => {
       const config = (await readConfigOption(options)) ?? {};
       await withStore(options, async (store) => {
-        const actor = await createActor(store, kind, { name, connector: options.connector!, config }, loggerFor(command));
+        const actor = await createActor(store, kind, { name, connector: options.connector!, config }, loggerFor(command), { check: options.check !== false });
         if (options.json) printJson(publicActor(actor));
         else printLines([`created ${kind} ${actor.name} (${actor.connector})`]);
       });
@@ -56,6 +60,7 @@ export function actorCommand(kind: ActorKind): Command {
     .option('--config <file>', 'new connector config (JSON)')
     .option('--config-json <json>', 'new connector config as inline JSON')
     .option('--name <new>', 'new name')
+    .option('--no-check', "save without running the connector's check (run when the config or connector changes)")
     .option('--json', 'print the result as JSON')
     .action(async (name: string, options: ConfigOptions, command: Command) => {
       const config = await readConfigOption(options);
@@ -63,7 +68,7 @@ export function actorCommand(kind: ActorKind): Command {
         throw new SluiceError('cli.usage', `nothing to update: give --config, --config-json, --connector or --name`);
       }
       await withStore(options, async (store) => {
-        const actor = await updateActor(store, kind, name, { config, connector: options.connector, name: options.name }, loggerFor(command));
+        const actor = await updateActor(store, kind, name, { config, connector: options.connector, name: options.name }, loggerFor(command), { check: options.check !== false });
         if (options.json) printJson(publicActor(actor));
         else printLines([`updated ${kind} ${actor.name}`]);
       });

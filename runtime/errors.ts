@@ -33,6 +33,8 @@ export const errorCodes = {
   'cli.usage': { exit: 'badInput', http: 400 },
   'connector.not_found': { exit: 'badInput', http: 422 },
   'connector.not_executable': { exit: 'badInput', http: 422 },
+  /** The connector's check said FAILED while saving a source or destination: the config (host, password…) is wrong. */
+  'connector.check_failed': { exit: 'badInput', http: 422 },
   'connector.image_not_found': { exit: 'environment', http: 422 },
   'connector.spawn_failed': { exit: 'environment', http: 502 },
   'connector.failed': { exit: 'runtime', http: 502 },

@@ -1,11 +1,11 @@
 // Owns the API routes of sources and destinations: list (paged), create, show, update, delete, check. Configs
 // are always returned with their secrets masked; a connector that is a path or a command is refused unless the
-// server allows custom connectors.
+// server allows custom connectors. Saving runs the connector's check unless `?check=false`.
 import type { ActorKind } from '../store/records.js';
 import { checkActor, createActor, deleteActor, findActor, listActors, publicActor, updateActor } from '../services/actor-service.js';
 import { checkConnectorAllowed } from './connector-policy.js';
 import { field, page, pagination } from './request-body.js';
-import { createActorBody, nameParams, noBody, pageQuery, updateActorBody } from './request-schemas.js';
+import { createActorBody, nameParams, noBody, pageQuery, saveActorQuery, updateActorBody } from './request-schemas.js';
 import { Actor, CheckResult, NoContent, Page, withErrors } from './response-schemas.js';
 import { API, route, type Route } from './route.js';
 
@@ -17,22 +17,24 @@ export function actorRoutes(kind: ActorKind): Route[] {
       const at = pagination(query);
       return { body: page((await listActors(store, kind, { limit: at.limit + 1, offset: at.offset })).map(publicActor), at) };
     } }),
-    route({ method: 'POST', path: base, tag, summary: `Create a ${kind}; its config is checked against the connector's spec`, schema: { body: createActorBody, response: withErrors({ 201: Actor }) },
-      handle: async ({ store, logger, connectors }, { body }) => {
+    route({ method: 'POST', path: base, tag, summary: `Create a ${kind}; its config is checked against the connector's spec, then by the connector's check (unless ?check=false)`,
+      schema: { querystring: saveActorQuery, body: createActorBody, response: withErrors({ 201: Actor }) },
+      handle: async ({ store, logger, connectors }, { body, query }) => {
         checkConnectorAllowed(field<string>(body, 'connector', 'string', true)!, 'connector', connectors);
         const actor = await createActor(store, kind, {
           name: field<string>(body, 'name', 'string', true)!, connector: field<string>(body, 'connector', 'string', true)!, config: field(body, 'config', 'object') ?? {},
-        }, logger);
+        }, logger, { check: query.check !== false });
         return { status: 201, body: publicActor(actor) };
       } }),
     route({ method: 'GET', path: `${base}/{name}`, tag, summary: `Show a ${kind}`, schema: { params: nameParams, response: withErrors({ 200: Actor }) }, handle: async ({ store }, { params }) => ({ body: publicActor(await findActor(store, kind, params['name']!)) }) }),
-    route({ method: 'PATCH', path: `${base}/{name}`, tag, summary: `Change a ${kind} (a masked secret keeps its stored value)`, schema: { params: nameParams, body: updateActorBody, response: withErrors({ 200: Actor }) },
-      handle: async ({ store, logger, connectors }, { params, body }) => {
+    route({ method: 'PATCH', path: `${base}/{name}`, tag, summary: `Change a ${kind} (a masked secret keeps its stored value); a new config or connector is checked (unless ?check=false)`,
+      schema: { params: nameParams, querystring: saveActorQuery, body: updateActorBody, response: withErrors({ 200: Actor }) },
+      handle: async ({ store, logger, connectors }, { params, body, query }) => {
         const connector = field<string>(body, 'connector', 'string');
         if (connector !== undefined) checkConnectorAllowed(connector, 'connector', connectors);
         return { body: publicActor(await updateActor(store, kind, params['name']!, {
           name: field<string>(body, 'name', 'string'), connector: field<string>(body, 'connector', 'string'), config: field(body, 'config', 'object'),
-        }, logger)) };
+        }, logger, { check: query.check !== false })) };
       } }),
     route({ method: 'DELETE', path: `${base}/{name}`, tag, summary: `Delete a ${kind} no connection uses`, schema: { params: nameParams, response: withErrors({ 204: NoContent }) }, handle: async ({ store }, { params }) => {
       await deleteActor(store, kind, params['name']!);

@@ -2,7 +2,9 @@
 // create and update time: the config is validated against it and its airbyte_secret paths are stored with the
 // actor, so secrets are encrypted at rest and masked in everything shown. An update that sends the mask back
 // for a secret keeps the stored value (so `show` → edit → `update` round-trips). Relative file paths in the
-// config (spec fields with `format: "path"`) are made absolute before it is stored (config-paths.ts).
+// config (spec fields with `format: "path"`) are made absolute before it is stored (config-paths.ts). Asked to
+// (`check: true`; the CLI and the API do so unless told not to), saving also runs the connector's check, and a
+// FAILED check refuses the save with connector.check_failed carrying the connector's own (redacted) message.
 import { SluiceError } from '../../runtime/errors.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import { MASK, maskConfig, secretPaths } from '../../runtime/secrets.js';
@@ -32,6 +34,8 @@ export interface PublicActor {
 export interface ActorOptions {
   /** The directory relative paths in the config mean: where the user is, or the apply file's directory. */
   baseDir?: string;
+  /** Run the connector's check before saving (an update only when its config or connector changes). */
+  check?: boolean;
 }
 
 /** A definition checked against its connector's spec: the config with its paths made absolute, and its secret paths. */
@@ -82,13 +86,15 @@ export async function updateActor(
   const config = patch.config === undefined ? actor.config : keepMaskedSecrets(patch.config, actor);
   const definition = { name, connector: patch.connector ?? actor.connector, config };
   // A stored config's paths are already absolute: only a new config is resolved, against where it comes from.
-  const prepared = await prepareActor(kind, definition, logger, patch.config === undefined ? { baseDir: undefined, keepPaths: true } : options);
+  const check = options.check === true && (patch.config !== undefined || (patch.connector !== undefined && patch.connector !== actor.connector));
+  const prepared = await prepareActor(kind, definition, logger, patch.config === undefined ? { baseDir: undefined, keepPaths: true, check } : { ...options, check });
   return store.actors.update(actor, { ...definition, ...prepared });
 }
 
 /**
  * Checks a definition against its connector's spec without storing anything: relative paths made absolute
- * against `baseDir` (default: the working directory), the config validated, its secret paths found.
+ * against `baseDir` (default: the working directory), the config validated, its secret paths found; with `check`,
+ * the connector's check run too.
  */
 export async function prepareActor(
   kind: ActorKind,
@@ -100,7 +106,16 @@ export async function prepareActor(
   const spec = await client.spec();
   const fields = options.keepPaths || !resolvesLocalPaths(definition.connector) ? [] : pathFields(spec.connectionSpecification);
   const config = resolveConfigPaths(definition.config, fields, options.baseDir ?? process.cwd());
-  await client.prepareConfig(config, `${kind} ${definition.name} config`);
+  const label = `${kind} ${definition.name} config`;
+  await client.prepareConfig(config, label);
+  if (options.check) {
+    const status = await client.check(config, label);
+    if (status.status !== 'SUCCEEDED') {
+      throw new SluiceError('connector.check_failed', status.message ?? `${kind} ${definition.name}: the connector's check failed without saying why`, {
+        hint: 'fix the config, or save it unchecked (API: ?check=false, CLI: --no-check)',
+      });
+    }
+  }
   return { config, secretPaths: secretPaths(spec.connectionSpecification) };
 }
 
