@@ -47,6 +47,7 @@ function describeIssue(error: ErrorObject | undefined, subject: string): string 
 
 /** `limit 0: expected an integer from 1 to 500`: the parameter, the value sent, and what its schema allows. */
 function describeQueryIssue(error: ErrorObject | undefined, query: unknown): string {
+  if (error?.keyword === 'required') return `the query needs "${String((error.params as Record<string, unknown>)['missingProperty'])}"`;
   const name = fieldName(error?.instancePath ?? '');
   if (!error || name === '') return 'the query is not valid';
   const sent = (query as Record<string, unknown>)[name.split('.')[0]!];

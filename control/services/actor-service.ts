@@ -112,7 +112,7 @@ export async function prepareActor(
     const status = await client.check(config, label);
     if (status.status !== 'SUCCEEDED') {
       throw new SluiceError('connector.check_failed', status.message ?? `${kind} ${definition.name}: the connector's check failed without saying why`, {
-        hint: 'fix the config, or save it unchecked (API: ?check=false, CLI: --no-check)',
+        hint: 'fix the config, or save it unchecked: ?check=false in the API, --no-check on the CLI',
       });
     }
   }

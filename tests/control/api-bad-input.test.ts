@@ -103,7 +103,9 @@ describe('bad input to the REST API', () => {
     expect(missing).toEqual({ status: 422, body: { error: { code: 'connector.not_found', message: 'connector /nonexistent/connector: /nonexistent/connector does not exist' } } });
     const image = await call('POST', '/sources', { name: 'img', connector: 'docker:sluice-test/does-not-exist:0', config: {} });
     expect([image.status, image.body.error.code]).toEqual([422, 'connector.image_not_found']);
-    expect((await call('POST', '/sources', { name: 'broken', connector: fixture('exits-nonzero.mjs'), config: {} })).status).toBe(201);
+    const checked = await call('POST', '/sources', { name: 'broken', connector: fixture('exits-nonzero.mjs'), config: {} });
+    expect([checked.status, checked.body.error.code]).toEqual([502, 'connector.failed']);
+    expect((await call('POST', '/sources?check=false', { name: 'broken', connector: fixture('exits-nonzero.mjs'), config: {} })).status).toBe(201);
     const check = await call('POST', '/sources/broken/check');
     expect(check).toEqual({ status: 502, body: { error: { code: 'connector.failed', message: expect.stringContaining('upstream exploded') } } });
     const discover = await call('POST', '/connections', { name: 'broken-to-void', source: 'broken', destination: 'void' });

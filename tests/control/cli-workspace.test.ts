@@ -147,14 +147,14 @@ describe('secrets in the workspace', () => {
     const ws = workspace();
     const secret = 'hunter2-topsecret';
     const connector = fixture('leaks-secret.mjs');
-    const created = await ws.run(['source', 'create', 'leaky', '--connector', connector, '--config-json', JSON.stringify({ user: 'ann', password: secret })]);
+    const created = await ws.run(['source', 'create', 'leaky', '--connector', connector, '--no-check', '--config-json', JSON.stringify({ user: 'ann', password: secret })]);
     expect(created.exitCode).toBe(0);
     const shown = await ws.json(['source', 'show', 'leaky']).catch(async () => JSON.parse((await ws.run(['source', 'show', 'leaky'])).stdout));
     expect(shown.config).toEqual({ user: 'ann', password: '**********' });
     const list = await ws.run(['source', 'list', '--json']);
     const check = await ws.run(['source', 'check', 'leaky']);
     expect(check.stdout).toBe('FAILED: wrong password **********');
-    const update = await ws.run(['source', 'update', 'leaky', '--config-json', JSON.stringify({ user: 'bob', password: '**********' })]);
+    const update = await ws.run(['source', 'update', 'leaky', '--no-check', '--config-json', JSON.stringify({ user: 'bob', password: '**********' })]);
     expect(update.stdout).toBe('updated source leaky');
     for (const output of [created.stdout, created.stderr, list.stdout, check.stdout, check.stderr, update.stdout, update.stderr]) expect(output).not.toContain(secret);
     const home = ws.env['SLUICE_HOME']!;
@@ -170,7 +170,7 @@ describe('secrets in the workspace', () => {
     const ws = workspace();
     const secret = 'hunter2-in-the-logs';
     const out = join(ws.env['SLUICE_HOME']!, 'out');
-    expect((await ws.run(['source', 'create', 'leaky', '--connector', fixture('leaks-secret.mjs'), '--config-json', JSON.stringify({ user: 'ann', password: secret })])).exitCode).toBe(0);
+    expect((await ws.run(['source', 'create', 'leaky', '--connector', fixture('leaks-secret.mjs'), '--no-check', '--config-json', JSON.stringify({ user: 'ann', password: secret })])).exitCode).toBe(0);
     expect((await ws.run(['destination', 'create', 'files', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: out })])).exitCode).toBe(0);
     const catalog = join(ws.env['SLUICE_HOME']!, 'catalog.json');
     writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: 'things', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }] }));
