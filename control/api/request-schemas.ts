@@ -76,3 +76,4 @@ export const createWebhookBody = Type.Object({
   url: Type.String({ pattern: '^https?://' }),
   events: Type.Optional(Type.Array(stringEnum(WEBHOOK_EVENTS))),
 }, { additionalProperties: false });
+export const signInBody = Type.Object({ token: Type.String({ description: 'an API token (sluice token create NAME)' }) }, { additionalProperties: false });

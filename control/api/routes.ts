@@ -9,6 +9,7 @@ import { actorRoutes } from './actor-routes.js';
 import { connectionRoutes } from './connection-routes.js';
 import { jobRoutes, webhookRoutes } from './job-routes.js';
 import { tokenRoutes } from './token-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { applyDocumentSchema } from './apply-schema.js';
 import { ApplyResult, Health, withErrors } from './response-schemas.js';
 import { API, route, type Route } from './route.js';
@@ -39,6 +40,7 @@ export function apiRoutes(): Route[] {
     ...jobRoutes(),
     ...webhookRoutes(),
     ...tokenRoutes(),
+    ...sessionRoutes(),
     route({ method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)',
       schema: { body: applyDocumentSchema(workspaceApplySchema()), response: withErrors({ 200: ApplyResult }) }, rawBody: true, handle: async ({ store, logger, connectors }, { rawBody }) => {
         const document = parseDefinitions(rawBody, 'request body', NO_SERVER_ENVIRONMENT);

@@ -204,12 +204,14 @@ describe('the API contract', () => {
 });
 
 describe('the dashboard with --require-token', () => {
-  it('is refused without a token, like the API', async () => {
+  it('serves the page shell (no data) so that the sign-in form can show, and refuses the API without a session', async () => {
     const ws = workspace();
     const server = await startServe(ws.env, ['--require-token']);
     try {
       const page = await fetch(`${server.url}/`);
-      expect([page.status, (await page.json()).error.code]).toEqual([401, 'api.unauthorized']);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      const health = await fetch(`${server.url}/api/v1/health`);
+      expect([health.status, (await health.json()).error.code]).toEqual([401, 'api.unauthorized']);
     } finally {
       await server.stop();
     }
