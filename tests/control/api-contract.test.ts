@@ -209,6 +209,17 @@ describe('the API contract', () => {
     expect(await call('GET', '/jobs/999/events')).toEqual({ status: 404, body: { error: { code: 'job.not_found', message: 'no job 999', hint: 'see: sluice jobs' } } });
   });
 
+  it("streams a job's log lines with the connector's secrets masked, as they are stored", async () => {
+    await call('POST', '/sources', { name: 'careless', connector: fixture('leaks-secret.mjs'), config: { user: 'ann', password: 'sse-secret-4711' } });
+    await call('POST', '/connections', { name: 'careless-to-void', source: 'careless', destination: 'void' });
+    const id = (await call('POST', '/connections/careless-to-void/sync')).body.job.id;
+    const stream = await readEvents(`${base}/jobs/${id}/events`);
+    const logged = stream.events.filter((event) => event.event === 'log');
+    expect(logged.length).toBeGreaterThan(2);
+    expect(JSON.stringify(stream.events)).not.toContain('sse-secret-4711');
+    expect(logged.some((event) => JSON.stringify(event.data).includes('**********'))).toBe(true);
+  });
+
   it('serves the dashboard page at / behind the same request guard', async () => {
     const port = new URL(server.url).port;
     const page = await rawGet(`${server.url}/`, { host: `localhost:${port}` });
