@@ -1,5 +1,5 @@
 // Owns the REST API's route table: health, the routes of each concern (actor-routes, connection-routes,
-// job-routes, token-routes), and apply/export of definitions. Secrets never leave: actors are always returned
+// job-routes, token-routes, session-routes), and apply/export of definitions. Secrets never leave: actors are always returned
 // masked, a token only once, when it is created, and an applied document cannot pull in the server's environment.
 import { applyDocument, exportDocument, parseDefinitions } from '../services/definitions.js';
 import { SluiceError } from '../../runtime/errors.js';
