@@ -1,5 +1,6 @@
 // Owns `sluice jobs [<connection>]`: the job history, newest first, with status, counts, timings and the
-// failure of each job.
+// failure of each job. A running job shows its live counts (its runner writes them with each heartbeat, whichever
+// process runs it): records committed, and read so far.
 import { Command } from 'commander';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
@@ -17,7 +18,7 @@ export function jobsCommand(): Command {
       await withStore(options, async (store) => {
         const jobs = await listJobs(store, { connection, limit: Math.floor(positiveNumber(options.limit, '--limit')) });
         if (options.json) {
-          printJson(await Promise.all(jobs.map(async ({ job, connection: name }) => ({ ...publicJob(job, name), attempts: await jobAttempts(store, job) }))));
+          printJson(await Promise.all(jobs.map(async ({ job, connection: name }) => ({ ...publicJob(job, name), attemptHistory: await jobAttempts(store, job) }))));
           return;
         }
         printLines(
@@ -26,7 +27,7 @@ export function jobsCommand(): Command {
             jobs.map(({ job, connection: name }) => [
               String(job.id), name ?? job.connectionId, job.status, job.trigger, formatTime(job.createdAt),
               job.finishedAt === null ? '' : `${((job.finishedAt - job.createdAt) / 1000).toFixed(1)} s`, String(job.attempts),
-              String(job.recordsCommitted), job.failureCode ? `${job.failureCode}: ${job.failureMessage}` : '',
+              job.status === 'running' ? `${job.recordsCommitted} (${job.recordsEmitted} read)` : String(job.recordsCommitted), job.failureCode ? `${job.failureCode}: ${job.failureMessage}` : '',
             ]),
           ),
         );

@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { SluiceError, describeError, isSluiceError } from '../../runtime/errors.js';
 import { stringifyExactJson } from '../../protocol/exact-json.js';
 import { authenticate, type AuthOptions } from './auth.js';
+import { sessionFromCookies } from './session-cookie.js';
 import { guardRequest, acceptedMediaType, type GuardOptions } from './request-guard.js';
 import { errorResponse } from './http-error.js';
 import { MAX_BODY_BYTES, parseJsonBody } from './request-body.js';
@@ -109,6 +110,8 @@ function register(app: FastifyInstance, route: Route, deps: ApiDeps): void {
         query: (request.query ?? {}) as Record<string, unknown>,
         body: request.body,
         rawBody: typeof request.body === 'string' ? request.body : '',
+        session: sessionFromCookies(request.headers.cookie),
+        secure: request.protocol === 'https',
         closed: () => closed,
       });
       if (result.headers) reply.headers(result.headers);
@@ -125,7 +128,7 @@ async function admit(request: FastifyRequest, options: ApiAppOptions): Promise<v
   const url = targetUrl(request.url);
   const refused = guardRequest({ method: request.method, path: url.pathname, headers: request.headers }, options.guard);
   if (refused) throw refused;
-  await authenticate(request.raw, options.store, options.auth);
+  await authenticate({ method: request.method, path: url.pathname, headers: request.headers, remoteAddress: request.raw.socket.remoteAddress }, options.store, options.auth);
 }
 
 function sendError(reply: FastifyReply, error: unknown, options: ApiAppOptions): void {

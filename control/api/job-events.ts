@@ -1,12 +1,14 @@
-// Owns the server-sent events of a job (GET /api/v1/jobs/{id}/events), for the dashboard: while the job runs, a
-// `progress` event every half second with its live numbers (records emitted and committed, per stream, from the
-// attempt under way when this process runs it, from the job's row when another process does), then one `end`
-// event with the job as it ended, and the stream closes. A job that has already ended gets its `end` at once.
+// Owns the server-sent events of a job (GET /api/v1/jobs/{id}/events), for the dashboard: `status` with the running
+// job first, then while it runs every half second each new line of its log as a `log` event (the line as stored,
+// secrets already masked) and a `progress` event with its live numbers (per stream, from the attempt under way when
+// this process runs it, from the job's row when another process does); once it has ended, the rest of its log,
+// `status` and one `end` event with the job as it ended, and the stream closes. A job that has already ended gets
+// its log, status and end at once.
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../store/records.js';
-import type { StreamStats } from '../../runtime/sync/sync-stats.js';
-import { findJob } from '../services/job-service.js';
+import { findJob, jobLogSince } from '../services/job-service.js';
+import { jobProgress, withLiveTotals } from '../services/job-progress.js';
 import { publicJob } from '../services/job-view.js';
 import { stringifyExactJson } from '../../protocol/exact-json.js';
 import type { ApiDeps } from './route.js';
@@ -17,30 +19,38 @@ export function jobEventStream({ store, scheduler }: ApiDeps, job: Job, closed: 
   async function* events(): AsyncGenerator<string> {
     // A comment first, so that the client sees the stream open at once.
     yield `: job ${job.id}\n\n`;
+    let offset = 0;
+    let announced = false;
+    const newLogLines = function* (current: Job): Generator<string> {
+      const log = jobLogSince(current, offset);
+      offset = log.offset;
+      for (const line of log.lines) yield event('log', line);
+    };
     for (let current = job; ; ) {
-      if (current.status !== 'running') {
-        yield event('end', publicJob(current));
+      const live = withLiveTotals(current, scheduler.liveStats(current.id));
+      if (live.status !== 'running') {
+        // The log is complete once the job has ended (its runner closes it first).
+        yield* newLogLines(live);
+        yield event('status', publicJob(live));
+        yield event('end', publicJob(live));
         return;
       }
-      yield event('progress', progressOf(current, scheduler.liveStats(current.id)?.streams.values()));
+      if (!announced) yield event('status', publicJob(live));
+      announced = true;
+      yield* newLogLines(live);
+      yield event('progress', {
+        job: live.id,
+        status: live.status,
+        recordsEmitted: live.recordsEmitted,
+        recordsCommitted: live.recordsCommitted,
+        ...jobProgress(live, scheduler.liveStats(live.id)),
+      });
       await sleep(PROGRESS_EVERY_MS);
       if (closed()) return;
       current = await findJob(store, String(job.id));
     }
   }
   return Readable.from(events(), { objectMode: false });
-}
-
-function progressOf(job: Job, live: Iterable<StreamStats> | undefined) {
-  const streams = live ? [...live].map((stats) => ({ ...stats })) : [];
-  const sum = (field: 'recordsEmitted' | 'recordsCommitted') => streams.reduce((total, stats) => total + stats[field], 0);
-  return {
-    job: job.id,
-    status: job.status,
-    recordsEmitted: live ? sum('recordsEmitted') : job.recordsEmitted,
-    recordsCommitted: live ? sum('recordsCommitted') : job.recordsCommitted,
-    streams,
-  };
 }
 
 function event(name: string, data: unknown): string {

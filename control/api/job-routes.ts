@@ -18,9 +18,9 @@ export function jobRoutes(): Route[] {
       const jobs = await listJobs(store, { connection: query.connection, limit: at.limit + 1, offset: at.offset });
       return { body: page(jobs.map(({ job, connection: name }) => publicJob(job, name)), at) };
     } }),
-    route({ method: 'GET', path: `${base}/{id}`, tag, summary: 'A job with its attempts and summary', schema: { params: idParams, response: withErrors({ 200: JobDetail }) }, handle: async ({ store }, { params }) => {
-      const { job, attempts, summary } = await jobDetail(store, params['id']!);
-      return { body: { ...publicJob(job), attempts, summary: summary ?? null } };
+    route({ method: 'GET', path: `${base}/{id}`, tag, summary: 'A job with its attempts (`attemptHistory`), summary, and while it runs its live `progress`', schema: { params: idParams, response: withErrors({ 200: JobDetail }) }, handle: async ({ store, scheduler }, { params }) => {
+      const { job, attempts, summary, progress } = await jobDetail(store, params['id']!, (id) => scheduler.liveStats(id));
+      return { body: { ...publicJob(job), attemptHistory: attempts, summary: summary ?? null, ...(progress ? { progress } : {}) } };
     } }),
     route({ method: 'POST', path: `${base}/{id}/cancel`, tag, summary: 'Cancel a running job; the destination commits what it received', schema: { params: idParams, body: noBody, response: withErrors({ 202: Job }) }, handle: async ({ store, scheduler }, { params }) => {
       return { status: 202, body: publicJob(await cancelJob(store, scheduler, params['id']!)) };
@@ -31,12 +31,12 @@ export function jobRoutes(): Route[] {
     } }),
     route({
       method: 'GET', path: `${base}/{id}/events`, tag,
-      summary: "Server-sent events of a job: `progress` (its live numbers, each data line a JobProgress) every half second while it runs, then `end` (the job) and the stream closes",
+      summary: "Server-sent events of a job: `status` (the job), then while it runs `log` (each new line of its log, masked) and `progress` (its live numbers, each data line a JobProgress) every half second; once it has ended the rest of its log, `status` and `end` (the job), and the stream closes",
       schema: {
         params: idParams,
         response: {
           200: Type.Unsafe<string>({
-            description: 'Events: `progress` (data: a JobProgress, see components) while the job runs, then `end` (data: a Job)',
+            description: 'Events: `status` (data: a Job), `log` (data: a log line object), `progress` (data: a JobProgress, see components) while the job runs, then `end` (data: a Job)',
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           }),
           '4xx': ErrorBody,

@@ -23,9 +23,11 @@ export function openApiOptions(version: string): SwaggerOptions {
         version,
         description: 'Sources, destinations, connections, jobs, webhooks and API tokens. Secrets are never returned (a token or a webhook signing secret only once, when it is created). Requests that change state send application/json (apply: also application/yaml); a foreign Origin or Host is refused with 403; bodies with unknown fields are refused with 400. Every error answers with the Error body.',
       },
-      security: [{ bearer: [] }, {}],
+      security: [{ bearer: [] }, { session: [] }, {}],
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from `sluice token create`; loopback clients may omit it unless the server requires tokens' } },
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from `sluice token create`; loopback clients may omit it unless the server requires tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sluice_session', description: 'the session cookie POST /api/v1/session sets (the dashboard); a request that changes state with it must carry an Origin of this server or Sec-Fetch-Site: same-origin' },
+        },
         schemas: { Error: ErrorBody, JobProgress } as unknown as Record<string, never>,
       },
     },

@@ -83,3 +83,4 @@ export const connectorQuery = Type.Object({
 export const saveActorQuery = Type.Object({
   check: Type.Optional(Type.Boolean({ default: true, description: "run the connector's check before saving (a FAILED check refuses the save)" })),
 });
+export const signInBody = Type.Object({ token: Type.String({ description: 'an API token (sluice token create NAME)' }) }, { additionalProperties: false });

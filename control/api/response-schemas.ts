@@ -117,6 +117,26 @@ const StreamSummary = Type.Object({
   primaryKey: Type.Optional(Type.Array(Type.Array(Type.String()))),
 }, { additionalProperties: false });
 
+const jobFields = {
+  id: Type.Integer(),
+  connectionId: Type.String(),
+  connection: Type.Optional(Type.String({ description: "the connection's name" })),
+  status: jobStatus,
+  trigger: Type.String({ description: 'manual, schedule, api or retry' }),
+  runner: Type.String({ description: 'host:pid of the process that runs it' }),
+  createdAt: isoTime,
+  heartbeatAt: isoTime,
+  finishedAt: isoTimeOrNull,
+  attempts: Type.Integer({ description: 'how many attempts the job has made (GET /jobs/{id} lists them in attemptHistory)' }),
+  recordsEmitted: Type.Integer({ description: 'so far while the job runs (updated with each heartbeat), cumulative over its attempts' }),
+  recordsCommitted: Type.Integer(),
+  bytesCommitted: Type.Integer(),
+  failureCode: stringOrNull(),
+  failureMessage: stringOrNull(),
+  cancelRequested: Type.Boolean(),
+};
+export const Job = Type.Object(jobFields, { additionalProperties: false });
+
 export const Connection = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -131,27 +151,9 @@ export const Connection = Type.Object({
   schemaChangePolicy: stringEnum(SCHEMA_CHANGE_POLICIES),
   createdAt: isoTime,
   updatedAt: isoTime,
+  nextRunAt: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time', description: 'when its schedule next runs it; null without a schedule or while disabled' }),
+  lastJob: Type.Union([Job, Type.Null()], { description: 'its newest job, or null' }),
 }, { additionalProperties: false });
-
-const jobFields = {
-  id: Type.Integer(),
-  connectionId: Type.String(),
-  connection: Type.Optional(Type.String({ description: "the connection's name" })),
-  status: jobStatus,
-  trigger: Type.String({ description: 'manual, schedule, api or retry' }),
-  runner: Type.String({ description: 'host:pid of the process that runs it' }),
-  createdAt: isoTime,
-  heartbeatAt: isoTime,
-  finishedAt: isoTimeOrNull,
-  attempts: Type.Integer(),
-  recordsEmitted: Type.Integer(),
-  recordsCommitted: Type.Integer(),
-  bytesCommitted: Type.Integer(),
-  failureCode: stringOrNull(),
-  failureMessage: stringOrNull(),
-  cancelRequested: Type.Boolean(),
-};
-export const Job = Type.Object(jobFields, { additionalProperties: false });
 
 export const JobAttempt = Type.Object({
   jobId: Type.Integer(),
@@ -198,10 +200,29 @@ export const SyncSummary = Type.Object({
   stateFile: Type.Optional(Type.String()),
 }, { additionalProperties: false });
 
+/** One stream's numbers in a running job, cumulative over its attempts. */
+const StreamProgress = Type.Object({
+  name: Type.String(),
+  recordsEmitted: Type.Integer(),
+  bytesEmitted: Type.Integer(),
+  recordsCommitted: Type.Integer(),
+  bytesCommitted: Type.Integer(),
+  estimate: Type.Optional(Type.Integer({ description: "the source's estimate of the stream's records" })),
+  status: Type.Optional(Type.String({ description: "the stream's status as the source last reported it" })),
+}, { additionalProperties: false });
+
+const progressFields = {
+  streams: Type.Array(StreamProgress),
+  recordsPerSecond: Type.Number({ description: 'records emitted per second since the job (or its first attempt) started' }),
+};
+export const Progress = Type.Object(progressFields, { additionalProperties: false, description: "a running job's live numbers" });
+
 export const JobDetail = Type.Object({
   ...jobFields,
-  attempts: Type.Array(JobAttempt),
-  summary: Type.Union([SyncSummary, Type.Null()], { description: "the last attempt's numbers; null while the job runs" }),
+  attempts: Type.Integer({ description: 'how many attempts the job has made; the attempts themselves are in attemptHistory' }),
+  attemptHistory: Type.Array(JobAttempt),
+  summary: Type.Union([SyncSummary, Type.Null()], { description: "the job's numbers once it ends (all attempts); null while it runs" }),
+  progress: Type.Optional(Progress),
 }, { additionalProperties: false });
 
 export const SyncStarted = Type.Union([
@@ -246,7 +267,7 @@ export const JobProgress = Type.Object({
   status: jobStatus,
   recordsEmitted: Type.Integer(),
   recordsCommitted: Type.Integer(),
-  streams: Type.Array(StreamStats),
+  ...progressFields,
 }, { additionalProperties: false });
 
 export const NoContent = Type.Null({ description: 'No content' });

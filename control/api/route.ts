@@ -24,6 +24,10 @@ export interface RequestContext<P = Record<string, string>, Q = Record<string, u
   body: B;
   /** The body as sent (apply reads YAML or JSON itself); '' for a request without one. */
   rawBody: string;
+  /** The dashboard's session id from the request's cookie, if it carries one. */
+  session: string | undefined;
+  /** The request came over https (a cookie set in answer is then Secure). */
+  secure: boolean;
   /** True once the client has gone away (a stream stops then). */
   closed(): boolean;
 }

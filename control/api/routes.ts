@@ -1,5 +1,5 @@
 // Owns the REST API's route table: health, the routes of each concern (actor-routes, connection-routes,
-// job-routes, token-routes, connector-routes, webhook-test-routes), and apply/export of definitions. Secrets never leave: actors are always returned
+// job-routes, token-routes, connector-routes, webhook-test-routes, session-routes), and apply/export of definitions. Secrets never leave: actors are always returned
 // masked, a token only once, when it is created, and an applied document cannot pull in the server's environment.
 import { applyDocument, exportDocument, parseDefinitions } from '../services/definitions.js';
 import { SluiceError } from '../../runtime/errors.js';
@@ -11,6 +11,7 @@ import { jobRoutes, webhookRoutes } from './job-routes.js';
 import { tokenRoutes } from './token-routes.js';
 import { connectorRoutes } from './connector-routes.js';
 import { webhookTestRoutes } from './webhook-test-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { applyDocumentSchema } from './apply-schema.js';
 import { ApplyResult, Health, withErrors } from './response-schemas.js';
 import { API, route, type Route } from './route.js';
@@ -43,6 +44,7 @@ export function apiRoutes(): Route[] {
     ...webhookTestRoutes(),
     ...connectorRoutes(),
     ...tokenRoutes(),
+    ...sessionRoutes(),
     route({ method: 'POST', path: `${API}/apply`, tag: 'definitions', summary: 'Create or update sources, destinations and connections from a sluice.yaml document (YAML or JSON)',
       schema: { body: applyDocumentSchema(workspaceApplySchema()), response: withErrors({ 200: ApplyResult }) }, rawBody: true, handle: async ({ store, logger, connectors }, { rawBody }) => {
         const document = parseDefinitions(rawBody, 'request body', NO_SERVER_ENVIRONMENT);

@@ -20,6 +20,7 @@ import { clientFor } from '../services/clients.js';
 import { createJobLogger } from '../services/job-log.js';
 import { combineRedactors, noRedaction, SecretMask, secretValues, type Redactor } from '../../runtime/secrets.js';
 import { applySchemaPolicy, type SchemaChangeReport } from '../services/schema-changes.js';
+import { liveCounts } from '../services/job-progress.js';
 
 export interface JobOptions {
   store: Store;
@@ -74,7 +75,14 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const onOuterAbort = (): void => cancel.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) cancel.abort();
+  // The sync's live numbers, once it has started: written to the job's row with each heartbeat, so that every
+  // process sharing the database (`sluice jobs`, another server's API) sees them while the job runs.
+  let stats: SyncStats | undefined;
+  const recordLive = async (): Promise<void> => {
+    if (stats) await store.jobs.updateLive(started.id, liveCounts(stats));
+  };
   const heartbeat = setInterval(() => {
+    recordLive().catch((error: unknown) => logger.warn(`recording the job's live numbers failed: ${describeError(error)}`));
     store.jobs.heartbeat(started.id).then(
       (cancelRequested) => {
         if (cancelRequested && !cancel.signal.aborted) {
@@ -127,7 +135,10 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
       logger,
       sourceIdleTimeoutMs: 3_600_000,
       destinationIdleTimeoutMs: 3_600_000,
-      onStarted: options.onStarted,
+      onStarted: (live) => {
+        stats = live;
+        options.onStarted?.(live);
+      },
       onAttemptStart: (number) => store.jobs.startAttempt(started.id, number),
       onAttemptEnd: async (number, attempt) => {
         totals.attempts = number;
@@ -145,6 +156,8 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     });
     summary = outcome.summary;
     error = outcome.error;
+    // The per-stream counts stay on the job once it ends.
+    await recordLive().catch((caught: unknown) => logger.warn(`recording the job's numbers failed: ${describeError(caught)}`));
   } catch (caught) {
     error = caught;
   } finally {

@@ -10,7 +10,8 @@ import { SCHEMA_CHANGE_POLICIES, type Connection, type ConnectionStatus, type Pa
 import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, type CatalogChoice } from '../../runtime/sync/configured-catalog.js';
 import { findActor } from './actor-service.js';
 import { clientFor } from './clients.js';
-import { normalizeSchedule } from '../jobs/schedule.js';
+import { nextRunAt, normalizeSchedule, parseSchedule } from '../jobs/schedule.js';
+import { publicJob } from './job-view.js';
 import { mergeChoice } from './stream-choice.js';
 
 export interface ConnectionDefinition {
@@ -37,6 +38,10 @@ export interface PublicConnection
   streams: Array<{ name: string; namespace?: string; syncMode: SyncMode; destinationSyncMode: DestinationSyncMode; cursorField?: string[]; primaryKey?: string[][] }>;
   createdAt: string;
   updatedAt: string;
+  /** When its schedule next runs it (ISO); null when it has no schedule or is disabled. */
+  nextRunAt: string | null;
+  /** Its newest job (public shape), or null. */
+  lastJob: Record<string, unknown> | null;
 }
 
 export type StreamSummary = PublicConnection['streams'][number];
@@ -54,7 +59,9 @@ export function streamSummaries(connection: Connection): StreamSummary[] {
 }
 
 export async function publicConnection(store: Store, connection: Connection): Promise<PublicConnection> {
-  const [source, destination] = await Promise.all([store.actors.byId(connection.sourceId), store.actors.byId(connection.destinationId)]);
+  const [source, destination, last] = await Promise.all([
+    store.actors.byId(connection.sourceId), store.actors.byId(connection.destinationId), store.jobs.last(connection.id),
+  ]);
   return {
     id: connection.id,
     name: connection.name,
@@ -69,7 +76,20 @@ export async function publicConnection(store: Store, connection: Connection): Pr
     schemaChangePolicy: connection.schemaChangePolicy,
     createdAt: new Date(connection.createdAt).toISOString(),
     updatedAt: new Date(connection.updatedAt).toISOString(),
+    nextRunAt: nextRunOf(connection, last?.createdAt),
+    lastJob: last ? publicJob(last, connection.name) : null,
   };
+}
+
+/**
+ * When the scheduler will next run the connection, by its rule (control/jobs/scheduler.ts): an interval counts from
+ * the last job (none yet: now), a cron fires at its next time after the last job or now. Null without a schedule,
+ * while disabled, or when a cron never fires again.
+ */
+function nextRunOf(connection: Connection, lastRunAt: number | undefined, now = Date.now()): string | null {
+  if (connection.schedule === null || connection.status !== 'active') return null;
+  const at = nextRunAt(parseSchedule(connection.schedule), lastRunAt, now);
+  return Number.isFinite(at) ? new Date(at).toISOString() : null;
 }
 
 export function listConnections(store: Store, page: Page = {}): Promise<Connection[]> {

@@ -1,6 +1,6 @@
 // Owns a job's log: the sync's pino lines for one job go to a JSON-lines file under the workspace
 // (logs/job-N.log, referenced from the job row), and optionally also to the caller's stream (the CLI's stderr).
-import { readFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import type { LogLevel } from '../../runtime/logger.js';
 import { noRedaction, type Redactor } from '../../runtime/secrets.js';
@@ -46,6 +46,37 @@ export function createJobLogger(path: string, options: { level?: LogLevel; echo?
 export function readJobLog(path: string | null): string[] {
   if (!path || !existsSync(path)) return [];
   return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+}
+
+/**
+ * The complete lines written to the job's log since byte `offset` (a line still being written waits for the next
+ * read), and the offset to read from next time: for following a log while the job runs.
+ */
+export function readJobLogFrom(path: string | null, offset: number): { lines: string[]; offset: number } {
+  if (!path || !existsSync(path)) return { lines: [], offset };
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return { lines: [], offset };
+    const buffer = Buffer.alloc(size - offset);
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    const end = buffer.lastIndexOf(0x0a, read - 1);
+    if (end < 0) return { lines: [], offset };
+    const lines = buffer.subarray(0, end).toString('utf8').split('\n').filter((line) => line.trim() !== '');
+    return { lines, offset: offset + end + 1 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A stored log line as an object: the pino JSON line, or `{msg}` for a line that is not JSON. */
+export function parseLogLine(line: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { msg: line };
+  } catch {
+    return { msg: line };
+  }
 }
 
 /** The file keeps at least info, so `sluice logs` has the story even when the terminal was quiet. */

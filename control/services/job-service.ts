@@ -7,7 +7,12 @@ import type { Scheduler } from '../jobs/scheduler.js';
 import type { Store } from '../store/open-store.js';
 import type { Job, JobAttempt, Page } from '../store/records.js';
 import { findConnection } from './connection-service.js';
-import { readJobLog } from './job-log.js';
+import { parseLogLine, readJobLog, readJobLogFrom } from './job-log.js';
+import { jobProgress, withLiveTotals, type JobProgress } from './job-progress.js';
+import type { SyncStats } from '../../runtime/sync/sync-stats.js';
+
+/** The live numbers of a job this process runs (the scheduler's), when it has them. */
+export type LiveStats = (jobId: number) => SyncStats | undefined;
 
 /** A job and the name of its connection (undefined only if the connection is gone). */
 export interface ListedJob {
@@ -37,11 +42,16 @@ export function jobAttempts(store: Store, job: Job): Promise<JobAttempt[]> {
   return store.jobs.attempts(job.id);
 }
 
-/** A job with its attempts and its sync summary (undefined until it ends). */
-export async function jobDetail(store: Store, id: string): Promise<{ job: Job; attempts: JobAttempt[]; summary: unknown }> {
-  const job = await findJob(store, id);
-  const [attempts, summary] = await Promise.all([store.jobs.attempts(job.id), store.jobs.summary(job.id)]);
-  return { job, attempts, summary };
+/**
+ * A job with its attempts and its sync summary (undefined until it ends); while it runs, its live totals and
+ * progress (this process's own numbers when it runs the job, else those its runner last wrote to the row).
+ */
+export async function jobDetail(store: Store, id: string, live: LiveStats = () => undefined): Promise<{ job: Job; attempts: JobAttempt[]; summary: unknown; progress?: JobProgress }> {
+  const found = await findJob(store, id);
+  const [attempts, summary] = await Promise.all([store.jobs.attempts(found.id), store.jobs.summary(found.id)]);
+  const stats = live(found.id);
+  const job = withLiveTotals(found, stats);
+  return { job, attempts, summary, ...(job.status === 'running' ? { progress: jobProgress(job, stats) } : {}) };
 }
 
 /** The connection's newest job, if it has any. */
@@ -53,6 +63,12 @@ export function lastJob(store: Store, connectionId: string): Promise<Job | undef
 export async function jobLog(store: Store, id: string): Promise<{ job: Job; lines: string[] }> {
   const job = await findJob(store, id);
   return { job, lines: readJobLog(job.logPath) };
+}
+
+/** The job's log lines (as objects) written since byte `offset`, and where to read from next (following a running job). */
+export function jobLogSince(job: Job, offset: number): { lines: Array<Record<string, unknown>>; offset: number } {
+  const next = readJobLogFrom(job.logPath, offset);
+  return { lines: next.lines.map(parseLogLine), offset: next.offset };
 }
 
 /** Asks the scheduler to cancel a running job; the destination commits what it received. Returns the job as it is now. */

@@ -3,7 +3,7 @@
 // process sharing the database. The runner's heartbeat tells a live job from one whose process died.
 import { SluiceError } from '../../runtime/errors.js';
 import { isUniqueViolation, type Driver, type Row } from './driver.js';
-import type { Job, JobAttempt, JobStatus, Page } from './records.js';
+import type { Job, JobAttempt, JobStatus, Page, StreamCount } from './records.js';
 
 export interface JobTotals {
   attempts: number;
@@ -50,6 +50,16 @@ export class JobRepo {
   async updateTotals(id: number, totals: JobTotals): Promise<void> {
     await this.db.run('UPDATE jobs SET attempts = ?, records_emitted = ?, records_committed = ?, bytes_committed = ? WHERE id = ?', [
       totals.attempts, totals.recordsEmitted, totals.recordsCommitted, totals.bytesCommitted, id,
+    ]);
+  }
+
+  /**
+   * A running job's live numbers (cumulative over its attempts), so that other processes see them; a job that has
+   * ended keeps the numbers its end recorded.
+   */
+  async updateLive(id: number, live: { recordsEmitted: number; recordsCommitted: number; bytesCommitted: number; streams: StreamCount[] }): Promise<void> {
+    await this.db.run("UPDATE jobs SET records_emitted = ?, records_committed = ?, bytes_committed = ?, stream_counts = ? WHERE id = ? AND status = 'running'", [
+      live.recordsEmitted, live.recordsCommitted, live.bytesCommitted, JSON.stringify(live.streams), id,
     ]);
   }
 
@@ -144,5 +154,6 @@ function jobFromRow(row: Row): Job {
     failureMessage: (row['failure_message'] as string | null) ?? null,
     cancelRequested: Number(row['cancel_requested']) === 1,
     logPath: (row['log_path'] as string | null) ?? null,
+    streamCounts: row['stream_counts'] == null ? null : (JSON.parse(String(row['stream_counts'])) as StreamCount[]),
   };
 }

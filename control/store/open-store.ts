@@ -12,6 +12,7 @@ import { JobRepo } from './job-repo.js';
 import { migrate } from './migrate.js';
 import { databaseSchema, preparePostgresSchema } from './postgres-schema.js';
 import { SecretBox } from './secret-box.js';
+import { SessionRepo } from './session-repo.js';
 import { loadSecretKey } from './secret-key.js';
 import { StateRepo } from './state-repo.js';
 import { TokenRepo } from './token-repo.js';
@@ -28,6 +29,7 @@ export class Store {
   readonly jobs: JobRepo;
   readonly state: StateRepo;
   readonly tokens: TokenRepo;
+  readonly sessions: SessionRepo;
   readonly webhooks: WebhookRepo;
 
   constructor(
@@ -40,6 +42,7 @@ export class Store {
     this.jobs = new JobRepo(db);
     this.state = new StateRepo(db);
     this.tokens = new TokenRepo(db);
+    this.sessions = new SessionRepo(db);
     this.webhooks = new WebhookRepo(db, box);
   }
 

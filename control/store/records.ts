@@ -66,6 +66,19 @@ export interface Job {
   failureMessage: string | null;
   cancelRequested: boolean;
   logPath: string | null;
+  /** Per-stream counts, written while the job runs (every heartbeat) and kept once it ends; null before the first. */
+  streamCounts: StreamCount[] | null;
+}
+
+/** One stream's numbers in a job, cumulative over its attempts. */
+export interface StreamCount {
+  name: string;
+  recordsEmitted: number;
+  bytesEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+  estimate?: number;
+  status?: string;
 }
 
 export interface JobAttempt {

@@ -128,7 +128,8 @@ describe('the API contract', () => {
     await record('POST', '/connections', '/connections', { name: 'big-to-files', source: 'big', destination: 'files' });
     // Checked before it gets a schedule: the scheduler would start a job while both connectors run.
     await record('POST', '/connections/{name}/check', '/connections/big-to-files/check');
-    await record('GET', '/connections', '/connections');
+    const fresh = await record('GET', '/connections', '/connections');
+    expect(fresh.body.data[0]).toMatchObject({ name: 'big-to-files', schedule: null, nextRunAt: null, lastJob: null });
     await record('GET', '/connections/{name}', '/connections/big-to-files');
     await record('PATCH', '/connections/{name}', '/connections/big-to-files', { schedule: 'every 1h' });
     await record('POST', '/connections/{name}/disable', '/connections/big-to-files/disable');
@@ -137,7 +138,11 @@ describe('the API contract', () => {
     const id = started.body.job.id as number;
     await eventually(() => call('GET', `/jobs/${id}`), (result) => result.body.status !== 'running', 30_000, 'the job to end');
     const job = await record('GET', '/jobs/{id}', `/jobs/${id}`);
-    expect(job.body.status).toBe('succeeded');
+    expect(job.body).toMatchObject({ status: 'succeeded', attempts: 1, attemptHistory: [{ number: 1, status: 'succeeded' }] });
+    // A connection shows its newest job, and when its schedule (every 1h, counted from that job) next runs it.
+    const connection = await record('GET', '/connections/{name}', '/connections/big-to-files');
+    expect(connection.body.lastJob).toMatchObject({ id, status: 'succeeded', connection: 'big-to-files' });
+    expect(connection.body.nextRunAt).toBe(new Date(Date.parse(job.body.createdAt) + 3_600_000).toISOString());
     await record('GET', '/jobs', '/jobs');
     await record('GET', '/connections/{name}/jobs', '/connections/big-to-files/jobs');
     await record('GET', '/jobs/{id}/logs', `/jobs/${id}/logs`);
@@ -193,13 +198,35 @@ describe('the API contract', () => {
     const emitted = progress.map((event) => event.data.recordsEmitted);
     expect(emitted).toEqual([...emitted].sort((a, b) => a - b));
     expect(emitted.at(-1)).toBeGreaterThan(0);
-    expect(progress.at(-1)!.data.streams.map((stats: any) => stats.stream)).toEqual(['items']);
-    expect(stream.events.at(-1)).toEqual({ event: 'end', data: expect.objectContaining({ id, status: 'succeeded', recordsCommitted: 40 }) });
+    expect(progress.at(-1)!.data.streams.map((stats: any) => stats.name)).toEqual(['items']);
+    expect(progress.at(-1)!.data.recordsPerSecond).toBeGreaterThan(0);
+    expect(stream.events[0]).toEqual({ event: 'status', data: expect.objectContaining({ id, status: 'running' }) });
+    expect(stream.events.slice(-2)).toEqual([
+      { event: 'status', data: expect.objectContaining({ id, status: 'succeeded', recordsCommitted: 40 }) },
+      { event: 'end', data: expect.objectContaining({ id, status: 'succeeded', recordsCommitted: 40 }) },
+    ]);
     expect(stream.events.filter((event) => event.event === 'end')).toHaveLength(1);
-    // A job that has ended gets its end at once.
+    // Each line of the job's log once, in order, as stored (the same lines GET /jobs/{id}/logs serves).
+    const logged = stream.events.filter((event) => event.event === 'log').map((event) => event.data);
+    const stored = (await call('GET', `/jobs/${id}/logs`)).body.lines;
+    expect(logged).toEqual(stored);
+    expect(logged.map((line: any) => line.msg)).toEqual(expect.arrayContaining([`job ${id} started for connection slow-to-void`, `job ${id} succeeded`]));
+    // A job that has ended gets its log, status and end at once.
     const again = await readEvents(`${base}/jobs/${id}/events`);
-    expect(again.events).toEqual([{ event: 'end', data: expect.objectContaining({ id, status: 'succeeded' }) }]);
+    expect(again.events.map((event) => event.event)).toEqual([...stored.map(() => 'log'), 'status', 'end']);
+    expect(again.events.at(-1)).toEqual({ event: 'end', data: expect.objectContaining({ id, status: 'succeeded' }) });
     expect(await call('GET', '/jobs/999/events')).toEqual({ status: 404, body: { error: { code: 'job.not_found', message: 'no job 999', hint: 'see: sluice jobs' } } });
+  });
+
+  it("streams a job's log lines with the connector's secrets masked, as they are stored", async () => {
+    await call('POST', '/sources', { name: 'careless', connector: fixture('leaks-secret.mjs'), config: { user: 'ann', password: 'sse-secret-4711' } });
+    await call('POST', '/connections', { name: 'careless-to-void', source: 'careless', destination: 'void' });
+    const id = (await call('POST', '/connections/careless-to-void/sync')).body.job.id;
+    const stream = await readEvents(`${base}/jobs/${id}/events`);
+    const logged = stream.events.filter((event) => event.event === 'log');
+    expect(logged.length).toBeGreaterThan(2);
+    expect(JSON.stringify(stream.events)).not.toContain('sse-secret-4711');
+    expect(logged.some((event) => JSON.stringify(event.data).includes('**********'))).toBe(true);
   });
 
   it('serves the dashboard page at / behind the same request guard', async () => {
@@ -213,12 +240,14 @@ describe('the API contract', () => {
 });
 
 describe('the dashboard with --require-token', () => {
-  it('is refused without a token, like the API', async () => {
+  it('serves the page shell (no data) so that the sign-in form can show, and refuses the API without a session', async () => {
     const ws = workspace();
     const server = await startServe(ws.env, ['--require-token']);
     try {
       const page = await fetch(`${server.url}/`);
-      expect([page.status, (await page.json()).error.code]).toEqual([401, 'api.unauthorized']);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      const health = await fetch(`${server.url}/api/v1/health`);
+      expect([health.status, (await health.json()).error.code]).toEqual([401, 'api.unauthorized']);
     } finally {
       await server.stop();
     }

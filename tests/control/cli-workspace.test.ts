@@ -35,9 +35,9 @@ function syncedFlow(label: string, env: () => Record<string, string>): void {
     expect(state.map((message: any) => message.stream.stream_descriptor.name)).toEqual(['users', 'purchases']);
 
     const jobs = await ws.json(['jobs', 'faker-to-files']);
-    expect(jobs.map((job: any) => [job.id, job.status, job.trigger, job.recordsCommitted, job.attempts.length])).toEqual([
-      [2, 'succeeded', 'manual', 0, 1],
-      [1, 'succeeded', 'manual', 120, 1],
+    expect(jobs.map((job: any) => [job.id, job.status, job.trigger, job.recordsCommitted, job.attempts, job.attemptHistory.length])).toEqual([
+      [2, 'succeeded', 'manual', 0, 1, 1],
+      [1, 'succeeded', 'manual', 120, 1, 1],
     ]);
     const table = await ws.run(['jobs']);
     expect(table.stdout.split('\n')[0]).toMatch(/^JOB\s+CONNECTION\s+STATUS\s+TRIGGER\s+STARTED\s+DURATION\s+ATTEMPTS\s+RECORDS\s+FAILURE$/);

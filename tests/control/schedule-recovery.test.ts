@@ -1,6 +1,5 @@
 // Schedules (intervals and cron), orphaned-job recovery by heartbeat, and who the API lets in: in process.
 import { describe, expect, it } from 'vitest';
-import type { IncomingMessage } from 'node:http';
 import { nextRunAt, normalizeSchedule, parseSchedule } from '../../control/jobs/schedule.js';
 import { recoverOrphanedJobs } from '../../control/jobs/recovery.js';
 import { runnerId } from '../../control/jobs/job-runner.js';
@@ -83,7 +82,7 @@ describe('orphaned jobs of this very process', () => {
 
 describe('API authentication', () => {
   const request = (remoteAddress: string, authorization?: string) =>
-    ({ headers: authorization ? { authorization } : {}, socket: { remoteAddress } }) as unknown as IncomingMessage;
+    ({ method: 'GET', path: '/api/v1/sources', headers: authorization ? { authorization } : {}, remoteAddress });
 
   it('lets loopback clients in without a token, refuses others, and checks any token given', async () => {
     const store = await openStore({ workspace: tempDir(), env: { SLUICE_SECRET_KEY: KEY } });

@@ -73,7 +73,7 @@ function apiContract(label: string, env: () => Record<string, string>): void {
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('job.already_running');
       const job = await eventually(() => call('GET', `/jobs/${id}`), (result) => result.body.status !== 'running', 30_000, 'the job to end');
-      expect(job.body).toMatchObject({ status: 'succeeded', recordsCommitted: 30, attempts: [{ number: 1, status: 'succeeded', recordsCommitted: 30 }] });
+      expect(job.body).toMatchObject({ status: 'succeeded', recordsCommitted: 30, attempts: 1, attemptHistory: [{ number: 1, status: 'succeeded', recordsCommitted: 30 }] });
       expect(job.body.summary).toMatchObject({ status: 'succeeded', recordsCommitted: 30, stateFile: 'connection faker-to-files' });
       expect(rows(out, 'users')).toHaveLength(30);
       const logs = await call('GET', `/jobs/${id}/logs`);

@@ -97,6 +97,31 @@ function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
       const rows = await store.db.all<{ token_hash: string }>('SELECT token_hash FROM api_tokens');
       expect(JSON.stringify(rows)).not.toContain(token);
     });
+
+    it("keeps a session's hash only, and ends the sessions of a revoked token", async () => {
+      const { token, record } = await store.tokens.create('browser');
+      const { session } = await store.sessions.open(record.id, 60_000);
+      expect(await store.sessions.verify(session)).toMatchObject({ name: 'browser' });
+      expect(await store.sessions.verify(`${session}x`)).toBeUndefined();
+      expect(JSON.stringify(await store.db.all('SELECT * FROM api_sessions'))).not.toContain(session);
+      const expired = (await store.sessions.open(record.id, -1)).session;
+      expect(await store.sessions.verify(expired)).toBeUndefined();
+      expect(await store.tokens.revoke('browser')).toBe(true);
+      expect(await store.sessions.verify(session)).toBeUndefined();
+      expect(await store.db.all('SELECT * FROM api_sessions')).toEqual([]);
+      expect(token).toMatch(/^slc_/);
+    });
+
+    it("records a running job's live numbers, and keeps them once it has ended", async () => {
+      const connection = await newConnection(store, 'live-conn');
+      const job = await store.jobs.start(connection, 'manual', 'host:1');
+      const streams = [{ name: 'users', recordsEmitted: 7, bytesEmitted: 70, recordsCommitted: 5, bytesCommitted: 50, estimate: 100, status: 'RUNNING' }];
+      await store.jobs.updateLive(job.id, { recordsEmitted: 7, recordsCommitted: 5, bytesCommitted: 50, streams });
+      expect(await store.jobs.byId(job.id)).toMatchObject({ recordsEmitted: 7, recordsCommitted: 5, bytesCommitted: 50, streamCounts: streams });
+      await store.jobs.finish(job.id, 'succeeded');
+      await store.jobs.updateLive(job.id, { recordsEmitted: 9, recordsCommitted: 9, bytesCommitted: 90, streams: [] });
+      expect(await store.jobs.byId(job.id)).toMatchObject({ recordsEmitted: 7, streamCounts: streams });
+    });
   });
 }
 

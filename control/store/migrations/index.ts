@@ -2,6 +2,8 @@
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-api-and-notifications.js';
 import * as m0003 from './0003-webhook-secrets.js';
+import * as m0004 from './0004-dashboard-sessions.js';
+import * as m0005 from './0005-job-stream-counts.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +15,6 @@ export const migrations: Migration[] = [
   { version: 1, ...m0001 },
   { version: 2, ...m0002 },
   { version: 3, ...m0003 },
+  { version: 4, ...m0004 },
+  { version: 5, ...m0005 },
 ];

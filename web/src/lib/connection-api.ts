@@ -1,18 +1,17 @@
 // Owns the connection pages' view of the REST API: the shapes they read (a job's detail, live progress, log lines,
 // state, a discovered catalog) and the requests they make. Shapes follow notes on the dashboard contract: some
-// fields (progress, attemptCount, lastJob) come from routes being added, so they are optional here.
+// fields (progress, lastJob) come from routes being added, so they are optional here.
 import { enc, get, patch, post, type Page } from '../api';
 import type { Actor, Connection, Job } from '../types';
 import type { DiscoveredStream, StreamOverride } from './sync-modes';
 
 export type { Actor, Connection, Job };
 
-/** A job as listed: `attempts` is a count on older servers, an array on newer ones (with `attemptCount`). */
-export interface JobRow extends Omit<Job, 'attempts' | 'id' | 'connectionId'> {
+/** A job: `attempts` is always the number of attempts; GET /jobs/{id} lists them in `attemptHistory`. */
+export interface JobRow extends Omit<Job, 'id' | 'connectionId'> {
   id: number;
   connectionId: number | string;
-  attempts: number | JobAttempt[];
-  attemptCount?: number;
+  attemptHistory?: JobAttempt[];
   cancelRequested?: boolean;
   progress?: JobProgress;
 }
@@ -22,8 +21,8 @@ export interface JobAttempt {
   status: string;
   recordsEmitted: number;
   recordsCommitted: number;
-  failure?: string | null;
-  failureMessage?: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
 }
 
 export interface StreamProgress {
@@ -78,8 +77,7 @@ export const SCHEMA_CHANGE_POLICIES = [
   { value: 'pause', label: 'Pause: disable the connection; the job fails' },
 ];
 
-export const attemptCount = (job: JobRow): number =>
-  job.attemptCount ?? (Array.isArray(job.attempts) ? job.attempts.length : job.attempts);
+export const attemptCount = (job: JobRow): number => job.attempts;
 
 export const isRunning = (job: { status: string } | null | undefined): boolean => job?.status === 'running';
 
