@@ -1,4 +1,4 @@
-.PHONY: install build test demo bench docker-engine test-images images postgres-logical
+.PHONY: install build test demo bench docker-engine test-images images postgres-logical chromium
 
 # Install the dependencies (this also builds dist/).
 install:
@@ -34,3 +34,8 @@ images: docker-engine
 # Set the local PostgreSQL's wal_level to logical (a restart) for source-postgres CDC; idempotent.
 postgres-logical:
 	scripts/postgres-logical.sh
+
+# Install Debian's Chromium for the dashboard's browser tests (tests/web/), unless it is there (or SLUICE_CHROMIUM names one).
+chromium:
+	@if [ -x "$${SLUICE_CHROMIUM:-/usr/bin/chromium}" ]; then echo "chromium: $${SLUICE_CHROMIUM:-/usr/bin/chromium}"; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi

@@ -54,6 +54,8 @@ export function serveCommand(): Command {
       if (options.requireToken && !(await hasTokens(store))) {
         logger.warn('--require-token is set but no API token exists yet: every request will be refused (create one with: sluice token create NAME)');
       }
+      const dashboardDir = options.dashboardDir ?? defaultDashboardDir();
+      if (dashboardDir === undefined) logger.warn('the dashboard is not built (npm run build builds it into dist/web): serving the API only');
       const notifier = new Notifier(store, logger, { backoffMs: Number(process.env['SLUICE_WEBHOOK_BACKOFF_MS'] ?? 1000) });
       const scheduler = new Scheduler({
         store,
@@ -72,7 +74,7 @@ export function serveCommand(): Command {
         auth: { allowLoopbackWithoutToken: options.requireToken !== true },
         guard: { listenHost: options.host, allowedHosts: options.allowedHost },
         connectors: { allowCustomConnectors: options.allowCustomConnectors === true },
-        dashboardDir: options.dashboardDir ?? defaultDashboardDir(),
+        dashboardDir,
       });
       try {
         await app.listen({ port, host: options.host });

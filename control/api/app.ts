@@ -2,8 +2,9 @@
 // authentication as the first hook of every request (API, dashboard and unrouted alike), before any body is read;
 // each route registered with its schemas (requests checked by schema-validator.ts, the OpenAPI document generated
 // by @fastify/swagger from the same schemas); answers serialized exactly (a state's big integers keep every
-// digit); one error body shape for every failure, Fastify's own included; the dashboard's static files; and a log
-// line per request. It holds no logic of its own: routes call the control services.
+// digit); one error body shape for every failure, Fastify's own included; the dashboard's static files, with its
+// index.html for any other page a browser asks for (the dashboard routes in the page); and a log line per request.
+// It holds no logic of its own: routes call the control services.
 import { existsSync, statSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
@@ -25,8 +26,8 @@ export interface ApiAppOptions extends ApiDeps {
   auth: AuthOptions;
   guard: GuardOptions;
   version: string;
-  /** The dashboard's files, served at `/`. */
-  dashboardDir: string;
+  /** The dashboard's files, served at `/`; undefined: the API only (the dashboard was not built). */
+  dashboardDir: string | undefined;
 }
 
 export async function createApiApp(options: ApiAppOptions): Promise<FastifyInstance> {
@@ -68,8 +69,11 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     options.logger.debug({ method: request.method, path: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'api request');
   });
   app.setErrorHandler((error, _request, reply) => sendError(reply, error, options));
-  app.setNotFoundHandler(async (request) => {
-    throw unrouted.errorFor(request.method, targetUrl(request.url).pathname);
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = targetUrl(request.url).pathname;
+    // The dashboard routes in the browser: a reload of /connections/x gets its page, which then shows that route.
+    if (options.dashboardDir !== undefined && isDashboardPage(request, path)) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    throw unrouted.errorFor(request.method, path);
   });
 
   await app.register(fastifySwagger, openApiOptions(options.version));
@@ -82,7 +86,9 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
     for (const route of routes.filter((item) => item.rawBody)) register(scope, route, options);
   });
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
-  await app.register(fastifyStatic, { root: dashboardRoot(options.dashboardDir), prefix: '/', wildcard: false, index: ['index.html'] });
+  if (options.dashboardDir !== undefined) {
+    await app.register(fastifyStatic, { root: dashboardRoot(options.dashboardDir), prefix: '/', wildcard: false, index: ['index.html'] });
+  }
   await app.ready();
   return app;
 }
@@ -155,6 +161,13 @@ function targetUrl(target: string): URL {
   } catch {
     throw new SluiceError('api.bad_request', `the request target ${target} is not a valid path`);
   }
+}
+
+/** A browser asking for a page (not an asset, not the API): a GET outside /api that accepts HTML. */
+function isDashboardPage(request: FastifyRequest, path: string): boolean {
+  if (request.method !== 'GET' || path === '/api' || path.startsWith('/api/')) return false;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('text/html');
 }
 
 function dashboardRoot(dir: string): string {

@@ -1,7 +1,7 @@
 // Owns the layering rules of the source tree and the import scanner that checks them: which top-level folder may
-// import which (cli → control → runtime → protocol, connectors → protocol, acceptance → runtime → protocol; an
-// arrow may skip layers downward, never point upward or sideways), the kit importing nothing but protocol/, and the
-// dev-only `vitest` kept out of production code. Used by layers.unit.test.ts.
+// import which (cli → control → runtime → protocol, connectors → protocol, acceptance → runtime → protocol; web/
+// imports no project code: it talks to the API over HTTP; an arrow may skip layers downward, never point upward or
+// sideways), the kit importing nothing but protocol/, and the dev-only `vitest` kept out of production code. Used by layers.unit.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
@@ -17,6 +17,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // `sluice test-connector` runs the acceptance tests, so the CLI sits above acceptance/ as well as control/.
   cli: ['control', 'acceptance', 'runtime', 'protocol'],
   connectors: ['protocol'],
+  // The dashboard talks to the API over HTTP only: it imports no project code.
+  web: [],
 };
 
 /** The connector kit is a library for connector authors: protocol/ is the only project code it may import. */
@@ -94,7 +96,7 @@ export function checkFile(file: string, source: string): Violation[] {
   return violations;
 }
 
-/** Every .ts file under the layered folders of `root`, as repository-relative paths with `/`. */
+/** Every .ts and .tsx file under the layered folders of `root`, as repository-relative paths with `/`. */
 export function layeredFiles(root: string): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
@@ -102,7 +104,7 @@ export function layeredFiles(root: string): string[] {
       if (entry.name === 'node_modules' || entry.name === 'dist') continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) found.push(relative(root, path).split(sep).join('/'));
+      else if (/\.tsx?$/.test(entry.name)) found.push(relative(root, path).split(sep).join('/'));
     }
   };
   for (const layer of Object.keys(ALLOWED)) walk(resolve(root, layer));

@@ -42,6 +42,8 @@ describe('the import scanner', () => {
     expect(checkFile('connectors/source-faker/main.ts', "import { runSource } from '../kit/index.js';")).toEqual([]);
     expect(checkFile('cli/commands/sync.ts', "import { runSync } from '../../runtime/sync/run-sync.js';")).toEqual([]);
     expect(checkFile('acceptance/suite.ts', "import { it } from 'vitest';")).toEqual([]);
+    expect(checkFile('web/src/pages/Overview.tsx', "import type { Job } from '../../../control/store/types.js';")).toHaveLength(1);
+    expect(checkFile('web/src/pages/Overview.tsx', "import { get } from '../api';")).toEqual([]);
   });
 
   it('keeps databases and HTTP out of the engine', () => {
@@ -61,7 +63,7 @@ describe('the import scanner', () => {
 describe('the source tree', () => {
   it('scans every layered folder', () => {
     const files = layeredFiles(repoRoot);
-    for (const layer of ['protocol/', 'runtime/', 'control/', 'acceptance/', 'cli/', 'connectors/kit/']) {
+    for (const layer of ['protocol/', 'runtime/', 'control/', 'acceptance/', 'cli/', 'connectors/kit/', 'web/src/']) {
       expect(files.some((file) => file.startsWith(layer))).toBe(true);
     }
   });

@@ -131,7 +131,9 @@ describe('the API contract', () => {
     const fresh = await record('GET', '/connections', '/connections');
     expect(fresh.body.data[0]).toMatchObject({ name: 'big-to-files', schedule: null, nextRunAt: null, lastJob: null });
     await record('GET', '/connections/{name}', '/connections/big-to-files');
-    await record('PATCH', '/connections/{name}', '/connections/big-to-files', { schedule: 'every 1h' });
+    // A schedule not due now: an interval is due at once on a connection that never ran, and the scheduler would
+    // start the job before the sync below does.
+    await record('PATCH', '/connections/{name}', '/connections/big-to-files', { schedule: '0 0 1 1 *' });
     await record('POST', '/connections/{name}/disable', '/connections/big-to-files/disable');
     await record('POST', '/connections/{name}/enable', '/connections/big-to-files/enable');
     const started = await record('POST', '/connections/{name}/sync', '/connections/big-to-files/sync');
@@ -237,6 +239,20 @@ describe('the API contract', () => {
     const rebound = await rawGet(`${server.url}/`, { host: `evil.example:${port}` });
     expect([rebound.status, JSON.parse(rebound.text).error.code]).toEqual([403, 'api.forbidden']);
   });
+
+  it('answers a browser reloading a dashboard page with the dashboard, and anything else as before', async () => {
+    const port = new URL(server.url).port;
+    const html = { host: `localhost:${port}`, accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const index = await rawGet(`${server.url}/`, html);
+    const deep = await rawGet(`${server.url}/connections/faker-to-files`, html);
+    expect([deep.status, deep.type, deep.text]).toEqual([200, 'text/html; charset=utf-8', index.text]);
+    const rebound = await rawGet(`${server.url}/connections/x`, { ...html, host: `evil.example:${port}` });
+    expect([rebound.status, JSON.parse(rebound.text).error.code]).toEqual([403, 'api.forbidden']);
+    const api = await rawGet(`${server.url}/api/v1/nowhere`, html);
+    expect([api.status, JSON.parse(api.text).error.code]).toEqual([404, 'api.not_found']);
+    const asset = await rawGet(`${server.url}/assets/missing.js`, { host: `localhost:${port}`, accept: '*/*' });
+    expect([asset.status, JSON.parse(asset.text).error.code]).toEqual([404, 'api.not_found']);
+  });
 });
 
 describe('the dashboard with --require-token', () => {
@@ -248,6 +264,8 @@ describe('the dashboard with --require-token', () => {
       expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
       const health = await fetch(`${server.url}/api/v1/health`);
       expect([health.status, (await health.json()).error.code]).toEqual([401, 'api.unauthorized']);
+      const deep = await fetch(`${server.url}/connections/x`, { headers: { accept: 'text/html' } });
+      expect([deep.status, (await deep.json()).error.code]).toEqual([401, 'api.unauthorized']);
     } finally {
       await server.stop();
     }
