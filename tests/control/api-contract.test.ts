@@ -141,10 +141,10 @@ describe('the API contract', () => {
     await eventually(() => call('GET', `/jobs/${id}`), (result) => result.body.status !== 'running', 30_000, 'the job to end');
     const job = await record('GET', '/jobs/{id}', `/jobs/${id}`);
     expect(job.body).toMatchObject({ status: 'succeeded', attempts: 1, attemptHistory: [{ number: 1, status: 'succeeded' }] });
-    // A connection shows its newest job, and when its schedule (every 1h, counted from that job) next runs it.
+    // A connection shows its newest job, and when its schedule (a cron of New Year's midnight, server time) next runs it.
     const connection = await record('GET', '/connections/{name}', '/connections/big-to-files');
     expect(connection.body.lastJob).toMatchObject({ id, status: 'succeeded', connection: 'big-to-files' });
-    expect(connection.body.nextRunAt).toBe(new Date(Date.parse(job.body.createdAt) + 3_600_000).toISOString());
+    expect(connection.body.nextRunAt).toBe(new Date(new Date().getFullYear() + 1, 0, 1).toISOString());
     await record('GET', '/jobs', '/jobs');
     await record('GET', '/connections/{name}/jobs', '/connections/big-to-files/jobs');
     await record('GET', '/jobs/{id}/logs', `/jobs/${id}/logs`);
@@ -221,7 +221,7 @@ describe('the API contract', () => {
   });
 
   it("streams a job's log lines with the connector's secrets masked, as they are stored", async () => {
-    await call('POST', '/sources', { name: 'careless', connector: fixture('leaks-secret.mjs'), config: { user: 'ann', password: 'sse-secret-4711' } });
+    await call('POST', '/sources?check=false', { name: 'careless', connector: fixture('leaks-secret.mjs'), config: { user: 'ann', password: 'sse-secret-4711' } });
     await call('POST', '/connections', { name: 'careless-to-void', source: 'careless', destination: 'void' });
     const id = (await call('POST', '/connections/careless-to-void/sync')).body.job.id;
     const stream = await readEvents(`${base}/jobs/${id}/events`);
