@@ -1,6 +1,7 @@
 // Owns the API routes of jobs (list, show with attempts and summary, cancel, logs, live events) and of webhooks.
 import { Type } from 'typebox';
 import { cancelJob, findJob, jobDetail, jobLog, listJobs } from '../services/job-service.js';
+import { parseLogLine } from '../services/job-log.js';
 import { publicJob } from '../services/job-view.js';
 import { createWebhook, deleteWebhook, listWebhooks, WEBHOOK_EVENTS } from '../services/webhook-service.js';
 import { field, page, pagination } from './request-body.js';
@@ -27,7 +28,7 @@ export function jobRoutes(): Route[] {
     } }),
     route({ method: 'GET', path: `${base}/{id}/logs`, tag, summary: "The job's log lines (pino JSON objects)", schema: { params: idParams, response: withErrors({ 200: JobLogs }) }, handle: async ({ store }, { params }) => {
       const { job, lines } = await jobLog(store, params['id']!);
-      return { body: { job: job.id, lines: lines.map((line) => parseLine(line)) } };
+      return { body: { job: job.id, lines: lines.map(parseLogLine) } };
     } }),
     route({
       method: 'GET', path: `${base}/{id}/events`, tag,
@@ -69,12 +70,4 @@ export function webhookRoutes(): Route[] {
       return { status: 204 };
     } }),
   ];
-}
-
-function parseLine(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return { msg: line };
-  }
 }
