@@ -1,4 +1,5 @@
-// Owns listing a connection's configured streams: name, sync mode combination, cursor and primary key.
+// Owns listing a connection's configured streams: name, sync mode combination, cursor and primary key. The cursor is
+// shown only for an incremental stream: a full refresh reads everything, whatever cursor the source names.
 import { modeLabel } from '../lib/sync-modes';
 import type { StreamSummary } from '../types';
 
@@ -22,7 +23,7 @@ export function StreamsTable({ streams }: { streams: StreamSummary[] }) {
             <tr key={key}>
               <th scope="row">{key}</th>
               <td>{modeLabel(stream.syncMode, stream.destinationSyncMode)}</td>
-              <td>{stream.cursorField?.length ? <code>{stream.cursorField.join('.')}</code> : <span className="muted">—</span>}</td>
+              <td>{stream.syncMode === 'incremental' && stream.cursorField?.length ? <code>{stream.cursorField.join('.')}</code> : <span className="muted">—</span>}</td>
               <td>{stream.primaryKey?.length ? <code>{stream.primaryKey.map((path) => path.join('.')).join(', ')}</code> : <span className="muted">—</span>}</td>
             </tr>
           );
