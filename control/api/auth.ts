@@ -3,7 +3,7 @@
 // then carries the `sluice_session` cookie instead. A request with neither is accepted only from a loopback
 // address, and only while the server allows it (`sluice serve --require-token` turns that off).
 // What needs no authentication is the minimum to sign in: POST/DELETE /api/v1/session and the dashboard's shell
-// (index.html and /assets/*), which hold no data (docs/decisions/2026-12-02-dashboard-sessions.md).
+// (index.html, also as the answer to a browser's page address, and /assets/*), which hold no data (docs/decisions/2026-12-02-dashboard-sessions.md).
 // A state-changing request authenticated by the cookie must also show it comes from this server's own pages: an
 // Origin header (the request guard has checked it is this server's) or `Sec-Fetch-Site: same-origin`.
 import { SluiceError } from '../../runtime/errors.js';
@@ -58,12 +58,19 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
-/** Signing in and out, and the dashboard's shell: nothing in them is data. */
-function isPublic({ method, path }: AuthRequest): boolean {
+/**
+ * Signing in and out, and the dashboard's shell: nothing in them is data. A browser's request for a page of the
+ * dashboard (any address outside the API, asking for HTML: /connections/x from a bookmark) gets the same shell, which
+ * then shows the sign-in page, instead of a bare 401.
+ */
+function isPublic({ method, path, headers }: AuthRequest): boolean {
   if (path === `${API}/session`) return method === 'POST' || method === 'DELETE';
   if (method !== 'GET' && method !== 'HEAD') return false;
-  return path === '/' || path === '/index.html' || (path.startsWith('/assets/') && !path.includes('..'));
+  if (path === '/' || path === '/index.html' || (path.startsWith('/assets/') && !path.includes('..'))) return true;
+  return !isApiPath(path) && (single(headers['accept']) ?? '').includes('text/html');
 }
+
+const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
 
 /**
  * A browser sends the cookie with any request to this server, including one a page of another site makes it send;

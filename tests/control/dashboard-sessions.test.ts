@@ -32,6 +32,9 @@ describe('dashboard sessions under --require-token', () => {
     const page = await fetch(`${server.url}/`);
     expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
     expect(await page.text()).toContain('<title>Sluice</title>');
+    // A browser opening a page's address (a bookmark) gets the same shell, which then asks for the token.
+    const bookmark = await fetch(`${server.url}/connections/anything`, { headers: { accept: 'text/html' } });
+    expect([bookmark.status, await bookmark.text()]).toEqual([200, await (await fetch(`${server.url}/`)).text()]);
     for (const path of ['/health', '/connections', '/jobs', '/jobs/1/logs', '/jobs/1/events', '/tokens', '/openapi.json']) {
       const answer = await api(base, 'GET', path);
       expect([path, answer.status, answer.body.error.code]).toEqual([path, 401, 'api.unauthorized']);

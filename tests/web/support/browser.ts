@@ -35,17 +35,26 @@ export interface Dashboard {
   server: RunningServer;
   /** The page of the current test, opened on `path` of the dashboard. */
   open(path: string): Promise<Page>;
-  /** A call to the server's API (to set things up as the CLI or a script would). */
-  call(method: string, path: string, body?: unknown): Promise<ApiResult>;
+  /** A call to the server's API (to set things up as the CLI or a script would), with `headers` if given. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
   /** Saves a full-page screenshot of `page` as tests/web/screenshots/NAME.png (also done after each test). */
   screenshot(page: Page, name: string): Promise<void>;
+}
+
+export interface DashboardOptions {
+  /**
+   * Console errors that are expected, not defects: e.g. Chromium's own line for each 401 answer while signed out
+   * under --require-token. Only exact matches are let through.
+   */
+  expectedConsoleErrors?: RegExp[];
 }
 
 /**
  * Starts `sluice serve` (with `serveArgs`) and Chromium for the file's tests; each test opens its own pages, which are
  * checked for console and page errors, screenshotted and closed after it.
  */
-export function useDashboard(serveArgs: string[] = []): Dashboard {
+export function useDashboard(serveArgs: string[] = [], options: DashboardOptions = {}): Dashboard {
+  const expected = options.expectedConsoleErrors ?? [];
   let context: BrowserContext;
   let profile: string;
   let pages: Page[] = [];
@@ -85,14 +94,14 @@ export function useDashboard(serveArgs: string[] = []): Dashboard {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} (${page.url()})`);
+      if (message.type() === 'error' && !expected.some((pattern) => pattern.test(message.text()))) errors.push(`console: ${message.text()} (${page.url()})`);
     });
     page.on('pageerror', (error) => errors.push(`page error: ${error.message} (${page.url()})`));
     pages.push(page);
     await page.goto(`${dashboard.server.url}${path}`);
     return page;
   };
-  dashboard.call = (method, path, body) => api(`${dashboard.server.url}/api/v1`, method, path, body);
+  dashboard.call = (method, path, body, headers) => api(`${dashboard.server.url}/api/v1`, method, path, body, headers);
   dashboard.screenshot = async (page, name) => {
     await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
   };
