@@ -91,6 +91,7 @@ describe.runIf(!chromiumMissing)('a new connection in the dashboard', () => {
         { name: 'products', syncMode: 'full_refresh', destinationSyncMode: 'append', primaryKey: [['id']] },
       ],
     });
+    await expectVisible(page.getByText('In the destination: namespace as the source says, stream names prefixed with faker_.'));
     const configured = page.getByRole('table', { name: 'Streams synced by this connection' });
     // A full refresh reads everything: no cursor is shown for it.
     expect((await configured.getByRole('row').allInnerTexts()).slice(1)).toEqual([
@@ -170,6 +171,7 @@ describe.runIf(!chromiumMissing)('a new connection in the dashboard', () => {
     await expectVisible(page.getByRole('button', { name: 'Enable', exact: true }));
     const stored = (await dash.call('GET', '/connections/faker-to-warehouse')).body;
     expect([stored.schedule, stored.status, stored.schemaChangePolicy]).toEqual(['every 15m', 'inactive', 'pause']);
+    await dash.screenshot(page, 'connection-settings-saved');
 
     await page.getByRole('link', { name: 'Connections' }).first().click();
     const row = page.getByRole('row', { name: /faker-to-warehouse/ });

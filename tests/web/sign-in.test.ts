@@ -43,7 +43,7 @@ describe.runIf(!chromiumMissing)('signing in to a dashboard that requires a toke
     await deep.getByRole('heading', { name: 'Sign in to Sluice' }).waitFor();
     expect(await deep.content()).not.toContain('source-faker');
 
-    for (const path of ['/connections', '/connections/faker-to-nowhere', '/jobs/1', '/jobs/1/logs', '/sources']) {
+    for (const path of ['/connections', '/connections/faker-to-nowhere', '/jobs/1', '/jobs/1/logs', '/jobs/1/events', '/sources']) {
       expect([path, await statusFromPage(deep, path)]).toEqual([path, 401]);
       expect([path, (await dash.call('GET', path)).status]).toEqual([path, 401]);
     }

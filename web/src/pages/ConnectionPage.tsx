@@ -142,7 +142,7 @@ export function ConnectionPage() {
 
       <section aria-labelledby="streams-title">
         <h2 id="streams-title">Streams</h2>
-        <StreamsTable streams={current.streams} />
+        <StreamsTable streams={current.streams} namespace={current.namespace} prefix={current.streamPrefix} />
       </section>
 
       <section aria-labelledby="state-title">
