@@ -6,7 +6,7 @@ import {
   DEFAULT_SCHEDULE_INPUT, describeSchedule, scheduleInput, scheduleProblem, scheduleString, type ScheduleInput,
 } from '../../web/src/lib/schedule-input.js';
 import {
-  choiceProblem, defaultChoice, needsCursorPicker, needsPrimaryKeyPicker, streamsRequest, syncModeOptions, topLevelFields,
+  choiceProblems, defaultChoice, needsCursorPicker, needsPrimaryKeyPicker, streamsRequest, syncModeOptions, topLevelFields,
   type DiscoveredStream,
 } from '../../web/src/lib/sync-modes.js';
 
@@ -101,10 +101,13 @@ describe('sync mode combinations', () => {
     expect(needsCursorPicker(withKeys, choice)).toBe(false);
     expect(needsPrimaryKeyPicker(withKeys, choice)).toBe(false);
     expect(needsCursorPicker(bare, { ...choice, mode: 'full_refresh:append' })).toBe(false);
-    expect(choiceProblem(bare, choice)).toBe('Pick a cursor field for stream app.events (incremental needs one).');
-    expect(choiceProblem(bare, { ...choice, cursor: 'at' })).toBe('Pick a primary key for stream app.events (dedup needs one).');
-    expect(choiceProblem(bare, { ...choice, cursor: 'at', primaryKey: ['seq'] })).toBeUndefined();
-    expect(choiceProblem(bare, { ...choice, selected: false })).toBeUndefined();
+    expect(choiceProblems(bare, choice)).toEqual([
+      'Pick a cursor field for stream app.events (incremental needs one).',
+      'Pick a primary key for stream app.events (dedup needs one).',
+    ]);
+    expect(choiceProblems(bare, { ...choice, cursor: 'at' })).toEqual(['Pick a primary key for stream app.events (dedup needs one).']);
+    expect(choiceProblems(bare, { ...choice, cursor: 'at', primaryKey: ['seq'] })).toEqual([]);
+    expect(choiceProblems(bare, { ...choice, selected: false })).toEqual([]);
   });
 
   it('turns the choices into the create body: selected streams, each with its mode and picked fields', () => {

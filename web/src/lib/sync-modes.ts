@@ -114,13 +114,14 @@ export const needsCursorPicker = (stream: DiscoveredStream, choice: StreamChoice
 export const needsPrimaryKeyPicker = (stream: DiscoveredStream, choice: StreamChoice): boolean =>
   parseMode(choice.mode).destinationSyncMode === 'append_dedup' && !sourceDefinesPrimaryKey(stream);
 
-/** What keeps a selected stream's choice from being saved, in words; undefined when it is complete. */
-export function choiceProblem(stream: DiscoveredStream, choice: StreamChoice): string | undefined {
-  if (!choice.selected) return undefined;
-  if (choice.mode === '') return `Stream ${streamKey(stream)} supports no sync mode this destination accepts.`;
-  if (needsCursorPicker(stream, choice) && choice.cursor === '') return `Pick a cursor field for stream ${streamKey(stream)} (incremental needs one).`;
-  if (needsPrimaryKeyPicker(stream, choice) && choice.primaryKey.length === 0) return `Pick a primary key for stream ${streamKey(stream)} (dedup needs one).`;
-  return undefined;
+/** Everything that keeps a selected stream's choice from being saved, in words, all at once; [] when it is complete. */
+export function choiceProblems(stream: DiscoveredStream, choice: StreamChoice): string[] {
+  if (!choice.selected) return [];
+  if (choice.mode === '') return [`Stream ${streamKey(stream)} supports no sync mode this destination accepts.`];
+  const problems: string[] = [];
+  if (needsCursorPicker(stream, choice) && choice.cursor === '') problems.push(`Pick a cursor field for stream ${streamKey(stream)} (incremental needs one).`);
+  if (needsPrimaryKeyPicker(stream, choice) && choice.primaryKey.length === 0) problems.push(`Pick a primary key for stream ${streamKey(stream)} (dedup needs one).`);
+  return problems;
 }
 
 /** The create body's `streams` (the selected ones) and `overrides` (each selected stream's mode and fields). */

@@ -11,7 +11,7 @@ import { StreamPicker } from '../components/StreamPicker';
 import { SchemaChangePolicySelect } from '../components/SchemaChangePolicySelect';
 import { createConnection, discoverSource, listDestinations, listSources, type Actor } from '../lib/connection-api';
 import { DEFAULT_SCHEDULE_INPUT, scheduleProblem, scheduleString, type ScheduleInput } from '../lib/schedule-input';
-import { choiceProblem, defaultChoice, streamKey, streamsRequest, syncModeOptions, type DiscoveredStream, type StreamChoice } from '../lib/sync-modes';
+import { choiceProblems, defaultChoice, streamKey, streamsRequest, syncModeOptions, type DiscoveredStream, type StreamChoice } from '../lib/sync-modes';
 
 export function NewConnection() {
   const [, navigate] = useLocation();
@@ -85,7 +85,7 @@ export function NewConnection() {
     ...(!source || !destination ? ['Pick a source and a destination.'] : []),
     ...(streams === undefined ? ['Discover the source’s streams and pick some.'] : []),
     ...(streams !== undefined && !Object.values(choices).some((choice) => choice.selected) ? ['Select at least one stream.'] : []),
-    ...(streams ?? []).flatMap((stream) => choiceProblem(stream, choices[streamKey(stream)]!) ?? []),
+    ...(streams ?? []).flatMap((stream) => choiceProblems(stream, choices[streamKey(stream)]!)),
     ...(scheduleProblem(schedule) ? ['Fix the schedule.'] : []),
   ];
 
