@@ -134,7 +134,7 @@ async function admit(request: FastifyRequest, options: ApiAppOptions): Promise<v
   const url = targetUrl(request.url);
   const refused = guardRequest({ method: request.method, path: url.pathname, headers: request.headers }, options.guard);
   if (refused) throw refused;
-  await authenticate({ method: request.method, path: url.pathname, headers: request.headers, remoteAddress: request.raw.socket.remoteAddress }, options.store, options.auth);
+  await authenticate({ method: request.method, path: url.pathname, headers: request.headers, remoteAddress: request.raw.socket.remoteAddress, unrouted: request.is404 }, options.store, options.auth);
 }
 
 function sendError(reply: FastifyReply, error: unknown, options: ApiAppOptions): void {

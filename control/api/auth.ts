@@ -24,6 +24,8 @@ export interface AuthRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   remoteAddress: string | undefined;
+  /** True when the router matched no route (the request goes to the not-found handler). */
+  unrouted: boolean;
 }
 
 export type Authenticated = { via: 'token' | 'session'; name: string } | { via: 'loopback' | 'public' };
@@ -60,14 +62,15 @@ export function isLoopback(address: string | undefined): boolean {
 
 /**
  * Signing in and out, and the dashboard's shell: nothing in them is data. A browser's request for a page of the
- * dashboard (any address outside the API, asking for HTML: /connections/x from a bookmark) gets the same shell, which
- * then shows the sign-in page, instead of a bare 401.
+ * dashboard (an address no route answers, asking for HTML: /connections/x from a bookmark) gets the same shell, which
+ * then shows the sign-in page, instead of a bare 401. Whether a route answers is the router's word, not a test of the
+ * path's spelling: the router decodes escapes, so /%61pi/v1/connections is the API's route.
  */
-function isPublic({ method, path, headers }: AuthRequest): boolean {
+function isPublic({ method, path, headers, unrouted }: AuthRequest): boolean {
   if (path === `${API}/session`) return method === 'POST' || method === 'DELETE';
   if (method !== 'GET' && method !== 'HEAD') return false;
   if (path === '/' || path === '/index.html' || (path.startsWith('/assets/') && !path.includes('..'))) return true;
-  return !isApiPath(path) && (single(headers['accept']) ?? '').includes('text/html');
+  return unrouted && !isApiPath(path) && (single(headers['accept']) ?? '').includes('text/html');
 }
 
 const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');

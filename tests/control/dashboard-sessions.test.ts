@@ -40,6 +40,11 @@ describe('dashboard sessions under --require-token', () => {
       expect([path, answer.status, answer.body.error.code]).toEqual([path, 401, 'api.unauthorized']);
     }
     expect((await fetch(`${server.url}/anything-else`)).status).toBe(401);
+    // The router decodes escapes in a path: an API route spelled with them is still the API, HTML accepted or not.
+    for (const path of ['/%61pi/v1/connections', '/api/v1/%63onnections', '/%61pi/v1/openapi.json']) {
+      const answer = await fetch(`${server.url}${path}`, { headers: { accept: 'text/html' } });
+      expect([path, answer.status]).toEqual([path, 401]);
+    }
   });
 
   it('signs in with a token, sets an HttpOnly SameSite=Strict cookie, and the API answers to it until sign-out', async () => {

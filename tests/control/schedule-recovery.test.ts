@@ -82,7 +82,7 @@ describe('orphaned jobs of this very process', () => {
 
 describe('API authentication', () => {
   const request = (remoteAddress: string, authorization?: string) =>
-    ({ method: 'GET', path: '/api/v1/sources', headers: authorization ? { authorization } : {}, remoteAddress });
+    ({ method: 'GET', path: '/api/v1/sources', headers: authorization ? { authorization } : {}, remoteAddress, unrouted: false });
 
   it('lets loopback clients in without a token, refuses others, and checks any token given', async () => {
     const store = await openStore({ workspace: tempDir(), env: { SLUICE_SECRET_KEY: KEY } });
