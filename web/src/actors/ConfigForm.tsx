@@ -64,12 +64,30 @@ function focusField(error: RJSFValidationError): void {
   field?.focus();
 }
 
+// Ajv's messages ("must be >= 0") read like code: the common ones are said in words; the rest keep Ajv's.
 function friendlyErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
   return errors.map((error) => {
-    if (error.name === 'required') return { ...error, message: 'Required' };
-    if (error.name === 'oneOf' || error.name === 'anyOf') return { ...error, message: 'Does not fit the chosen option: see its fields' };
-    return error;
+    const message = friendlyMessage(error);
+    return message === undefined ? error : { ...error, message, stack: `${error.property ?? ''} ${message}`.trim() };
   });
+}
+
+function friendlyMessage({ name, params }: RJSFValidationError): string | undefined {
+  const limit: unknown = params?.limit;
+  switch (name) {
+    case 'required': return 'Required';
+    case 'oneOf': case 'anyOf': return 'Does not fit the chosen option: see its fields';
+    case 'type': return params?.type === 'integer' ? 'Must be a whole number' : params?.type === 'number' ? 'Must be a number' : undefined;
+    case 'minimum': return `Must be at least ${limit}`;
+    case 'maximum': return `Must be at most ${limit}`;
+    case 'exclusiveMinimum': return `Must be more than ${limit}`;
+    case 'exclusiveMaximum': return `Must be less than ${limit}`;
+    case 'minLength': return limit === 1 ? 'Must not be empty' : `Must be at least ${limit} characters long`;
+    case 'maxLength': return `Must be at most ${limit} characters long`;
+    case 'enum': return 'Must be one of the listed values';
+    case 'pattern': return `Must match the pattern ${params?.pattern}`;
+    default: return undefined;
+  }
 }
 
 // RJSF's field layout, with the required mark drawn by CSS so that the label of "Host" reads "Host", not "Host*".
