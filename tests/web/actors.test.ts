@@ -127,7 +127,7 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await page.getByLabel('Region').selectOption('us');
     await page.getByLabel('Include archived items').check();
     await page.getByRole('button', { name: 'Add item' }).click();
-    await page.getByRole('group', { name: 'Tags' }).getByRole('textbox').first().fill('retail');
+    await page.getByRole('group', { name: 'Tags' }).getByLabel('Item 1', { exact: true }).fill('retail');
     await page.getByLabel('Timeout in seconds').fill('2.5');
     await page.getByLabel('Tunnel').selectOption('SSH tunnel');
     await page.getByLabel('SSH host').fill('bastion.internal');
@@ -136,6 +136,9 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     const sshPassword = page.getByLabel('SSH password');
     expect(await sshPassword.getAttribute('type')).toBe('password');
     await sshPassword.fill(SSH_PASSWORD);
+    // The chosen option's name is the selector's: not repeated as a heading over its fields.
+    expect(await page.locator('form.actor-editor legend').allInnerTexts()).toEqual(['Every field kind', 'Tags', 'Limits']);
+    expect(await isRequired(page.getByLabel('Item 1', { exact: true }))).toBe(false);
     await dash.screenshot(page, 'new-source-every-field-kind');
     await page.getByRole('button', { name: 'Save' }).click();
     await visible(page.getByRole('status').getByText('Saved; the check SUCCEEDED'));

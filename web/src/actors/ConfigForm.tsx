@@ -92,14 +92,17 @@ function friendlyMessage({ name, params }: RJSFValidationError): string | undefi
 
 // RJSF's field layout, with the required mark drawn by CSS so that the label of "Host" reads "Host", not "Host*".
 function Field(props: FieldTemplateProps) {
-  const { id, label, children, errors, help, description, hidden, required, displayLabel, registry, uiSchema } = props;
+  const { id, label, children, errors, help, description, hidden, required, displayLabel, registry, uiSchema, fieldPathId } = props;
   const uiOptions = getUiOptions(uiSchema);
   const WrapIfAdditionalTemplate = getTemplate('WrapIfAdditionalTemplate', registry, uiOptions);
   if (hidden) return <div className="hidden">{children}</div>;
+  // An array's item: RJSF labels it "Tags-1", required; inside the array's group "Item 1" says it, and it may be empty.
+  const index = fieldPathId.path[fieldPathId.path.length - 1];
+  const item = typeof index === 'number';
   return (
     <WrapIfAdditionalTemplate {...props}>
       {displayLabel && uiOptions.widget !== 'checkbox' && label && (
-        <label htmlFor={id} className={required ? 'required' : undefined}>{label}</label>
+        <label htmlFor={id} className={required && !item ? 'required' : undefined}>{item ? `Item ${index + 1}` : label}</label>
       )}
       {displayLabel && description ? description : null}
       {children}
