@@ -34,6 +34,7 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await visible(faker.getByText('Deterministic fake users, products and purchases; incremental by updated_at.'));
     await catalog.getByRole('button', { name: /source-file/ }).waitFor({ state: 'detached' });
     expect(await catalog.getByRole('listitem').count()).toBe(1);
+    await dash.screenshot(page, 'new-source-catalog-search');
     await page.getByLabel('Search connectors').fill('no such thing');
     await visible(page.getByText('No built-in source matches “no such thing”. A custom connector can be named below.'));
     await page.getByLabel('Search connectors').fill('faker');
@@ -67,6 +68,7 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await page.getByRole('button', { name: 'Test' }).click();
     await visible(page.getByRole('status').getByText('Check SUCCEEDED'));
     await page.getByRole('heading', { name: 'shop-faker' }).waitFor();
+    await dash.screenshot(page, 'source-after-test');
     await page.getByRole('button', { name: 'Save' }).click();
     await visible(page.getByRole('status').getByText('Saved'));
 
@@ -91,6 +93,10 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await page.getByRole('button', { name: 'Test' }).click();
     const failed = page.getByRole('alert').filter({ hasText: 'Check FAILED: the destination was not saved' });
     await visible(failed.getByText(/cannot create \/dev\/null\/out: ENOTDIR/));
+    // What to do next, in the dashboard's terms (the API's hint speaks of ?check=false and --no-check).
+    await visible(failed.getByText('Fix the configuration and press Test again.'));
+    expect(await failed.innerText()).not.toContain('check=false');
+    await dash.screenshot(page, 'new-destination-test-failed');
     expect((await dash.call('GET', '/destinations')).body.data).toEqual([]);
 
     await page.getByLabel('Name').fill('files');
@@ -192,8 +198,10 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     // A key the connector refuses: its own message, and the stored one stays.
     await page.getByLabel('API key').fill('bad-key');
     await page.getByRole('button', { name: 'Save' }).click();
-    const refused = page.getByRole('alert').filter({ hasText: 'Could not save' });
+    const refused = page.getByRole('alert').filter({ hasText: 'Check FAILED: the changes were not saved' });
     await visible(refused.getByText(/the API key is not accepted/));
+    await visible(refused.getByText('Fix the configuration and save again.'));
+    expect(await refused.innerText()).not.toContain('check=false');
     await page.getByRole('button', { name: 'Test' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Check SUCCEEDED' }).getByText(SECOND_KEY_FINGERPRINT));
   });
