@@ -136,6 +136,16 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await page.getByRole('group', { name: 'Tags' }).getByLabel('Item 1', { exact: true }).fill('retail');
     await page.getByLabel('Timeout in seconds').fill('2.5');
     await page.getByLabel('Tunnel').selectOption('SSH tunnel');
+    // Fields of the chosen option and of a nested object are checked at their place, before anything is sent.
+    await page.getByLabel('Page size').fill('0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect(await errorAt(page.getByLabel('SSH host'))).toBe('Required');
+    expect(await errorAt(page.getByLabel('Page size'))).toBe('Must be at least 1');
+    // Only the fields at fault: no vaguer error over the whole option as well.
+    expect(await page.locator('form.actor-editor [role="alert"]').allInnerTexts()).toEqual(['Must be at least 1', 'Required', 'Required']);
+    await dash.screenshot(page, 'new-source-every-field-kind-invalid');
+    expect((await dash.call('GET', '/sources/shop-api')).status).toBe(404);
+    await page.getByLabel('Page size').fill('100');
     await page.getByLabel('SSH host').fill('bastion.internal');
     expect(await page.getByLabel('SSH port').inputValue()).toBe('22');
     await page.getByLabel('SSH user').fill('sluice');

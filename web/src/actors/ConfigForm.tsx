@@ -66,10 +66,18 @@ function focusField(error: RJSFValidationError): void {
 
 // Ajv's messages ("must be >= 0") read like code: the common ones are said in words; the rest keep Ajv's.
 function friendlyErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
-  return errors.map((error) => {
+  return withoutVagueVariantErrors(errors).map((error) => {
     const message = friendlyMessage(error);
     return message === undefined ? error : { ...error, message, stack: `${error.property ?? ''} ${message}`.trim() };
   });
+}
+
+// A oneOf/anyOf group that does not validate gets an error of its own besides those of its fields at fault: shown
+// over the whole group it adds nothing, and marks its valid fields too. It stays when no field says more.
+function withoutVagueVariantErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+  const isVariantError = (error: RJSFValidationError) => error.name === 'oneOf' || error.name === 'anyOf';
+  const inside = (error: RJSFValidationError, group: string) => (error.property ?? '').startsWith(`${group}.`);
+  return errors.filter((error) => !isVariantError(error) || !errors.some((other) => !isVariantError(other) && inside(other, error.property ?? '')));
 }
 
 function friendlyMessage({ name, params }: RJSFValidationError): string | undefined {
