@@ -214,6 +214,17 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     expect(await refused.innerText()).not.toContain('check=false');
     await page.getByRole('button', { name: 'Test' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Check SUCCEEDED' }).getByText(SECOND_KEY_FINGERPRINT));
+
+    // Another option chosen: its fields replace the old option's, whose stored secret goes with them.
+    await page.getByLabel('API key').fill('');
+    await page.getByLabel('Tunnel').selectOption('No tunnel');
+    await page.getByLabel('SSH host').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await visible(page.getByRole('status').getByText('Saved'));
+    const untunnelled = (await dash.call('GET', '/sources/shop-api')).body.config;
+    expect([untunnelled.tunnel, untunnelled.api_key]).toEqual([{ method: 'NONE' }, '**********']);
+    await page.getByRole('button', { name: 'Test' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Check SUCCEEDED' }).getByText(SECOND_KEY_FINGERPRINT));
   });
 
   it('refuses to delete a source a connection uses, saying why, and deletes an unused one after a confirmation', async () => {
