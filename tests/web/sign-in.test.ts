@@ -2,18 +2,17 @@
 // shows the sign-in page and no data; a wrong token is refused with the server's words; the right one signs in and
 // the session (an HttpOnly cookie) survives a reload; without it the API, the logs included, answers 401 while the
 // page works with it; signing out returns to the sign-in page and the old session cookie no longer opens anything.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailability, useDashboard } from './support/browser.js';
 
 const chromiumMissing = chromiumAvailability();
 
-// Chromium logs each 401 answer to the console: expected while signed out, and the only console error allowed here.
-const UNAUTHORIZED_LOAD = /^Failed to load resource: the server responded with a status of 401 \(Unauthorized\)$/;
-
 describe.runIf(!chromiumMissing)('signing in to a dashboard that requires a token', () => {
-  const dash = useDashboard(['--require-token'], { expectedConsoleErrors: [UNAUTHORIZED_LOAD] });
+  const dash = useDashboard(['--require-token']);
   let token: string;
+  // Chromium logs each 401 answer to the console: expected while signed out, and the only console error allowed here.
+  beforeEach(() => dash.expectRefusals(401));
 
   beforeAll(async () => {
     token = (await dash.ws.run(['token', 'create', 'browser'])).stdout.trim();

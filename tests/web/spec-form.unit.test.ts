@@ -62,11 +62,12 @@ describe('the uiSchema built from a connector spec', () => {
     expect(ui['tokens']).toMatchObject({ items: { 'ui:widget': 'password', 'ui:autocomplete': 'new-password' } });
   });
 
-  it('gives each oneOf variant its own order, hides the field that tells variants apart, and masks its secrets', () => {
+  it('gives each oneOf variant its own order, no heading of its own, hides the field that tells variants apart, and masks its secrets', () => {
     const variants = (ui['replication'] as { oneOf: Record<string, unknown>[] }).oneOf;
     expect(variants).toHaveLength(2);
-    expect(variants[0]).toEqual({ 'ui:order': ['method', '*'], method: { 'ui:widget': 'hidden', 'ui:title': 'Method' } });
+    expect(variants[0]).toEqual({ 'ui:label': false, 'ui:order': ['method', '*'], method: { 'ui:widget': 'hidden', 'ui:title': 'Method' } });
     expect(variants[1]).toMatchObject({
+      'ui:label': false,
       'ui:order': ['method', 'slot', 'slot_password', '*'],
       method: { 'ui:widget': 'hidden' },
       slot_password: { 'ui:widget': 'password' },

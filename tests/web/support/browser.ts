@@ -37,28 +37,25 @@ export interface Dashboard {
   open(path: string): Promise<Page>;
   /** A call to the server's API (to set things up as the CLI or a script would), with `headers` if given. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
+  /**
+   * The current test makes the server refuse a request with `status` on purpose (a failed check, a delete refused):
+   * Chromium's own console line for that response ("Failed to load resource: … status of 422") does not fail it.
+   */
+  expectRefusals(...statuses: number[]): void;
   /** Saves a full-page screenshot of `page` as tests/web/screenshots/NAME.png (also done after each test). */
   screenshot(page: Page, name: string): Promise<void>;
-}
-
-export interface DashboardOptions {
-  /**
-   * Console errors that are expected, not defects: e.g. Chromium's own line for each 401 answer while signed out
-   * under --require-token. Only exact matches are let through.
-   */
-  expectedConsoleErrors?: RegExp[];
 }
 
 /**
  * Starts `sluice serve` (with `serveArgs`) and Chromium for the file's tests; each test opens its own pages, which are
  * checked for console and page errors, screenshotted and closed after it.
  */
-export function useDashboard(serveArgs: string[] = [], options: DashboardOptions = {}): Dashboard {
-  const expected = options.expectedConsoleErrors ?? [];
+export function useDashboard(serveArgs: string[] = []): Dashboard {
   let context: BrowserContext;
   let profile: string;
   let pages: Page[] = [];
   let errors: string[] = [];
+  let refusals: number[] = [];
   let testName = '';
   const dashboard = {} as Dashboard;
 
@@ -79,6 +76,7 @@ export function useDashboard(serveArgs: string[] = [], options: DashboardOptions
   beforeEach((context_) => {
     testName = context_.task.name;
     errors = [];
+    refusals = [];
     pages = [];
   });
   afterEach(async () => {
@@ -94,18 +92,24 @@ export function useDashboard(serveArgs: string[] = [], options: DashboardOptions
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('console', (message) => {
-      if (message.type() === 'error' && !expected.some((pattern) => pattern.test(message.text()))) errors.push(`console: ${message.text()} (${page.url()})`);
+      if (message.type() === 'error' && !isExpectedRefusal(message.text(), refusals)) errors.push(`console: ${message.text()} (${page.url()})`);
     });
     page.on('pageerror', (error) => errors.push(`page error: ${error.message} (${page.url()})`));
     pages.push(page);
     await page.goto(`${dashboard.server.url}${path}`);
     return page;
   };
+  dashboard.expectRefusals = (...statuses) => refusals.push(...statuses);
   dashboard.call = (method, path, body, headers) => api(`${dashboard.server.url}/api/v1`, method, path, body, headers);
   dashboard.screenshot = async (page, name) => {
     await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
   };
   return dashboard;
+}
+
+function isExpectedRefusal(text: string, statuses: number[]): boolean {
+  const status = /^Failed to load resource: the server responded with a status of (\d+)/.exec(text)?.[1];
+  return status !== undefined && statuses.includes(Number(status));
 }
 
 function slug(text: string): string {

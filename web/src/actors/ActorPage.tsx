@@ -4,9 +4,10 @@
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLocation } from 'wouter';
+import { ApiError } from '../api';
 import { ago } from '../format';
 import type { Actor } from '../types';
-import { actorKeys, checkActor, deleteActor, getActor, getSpec, updateActor, type ActorDraft, type ActorKind } from './actor-api';
+import { CHECK_FAILED, actorKeys, checkActor, deleteActor, getActor, getSpec, updateActor, type ActorDraft, type ActorKind } from './actor-api';
 import { ActorEditor } from './ActorEditor';
 import { actorPath, KIND_WORDS } from './kind';
 import { failure, OutcomeNotice, useArrivalOutcome, withOutcome } from './Outcome';
@@ -39,7 +40,10 @@ function ActorDetails({ kind, actor }: { kind: ActorKind; actor: Actor }) {
       queries.setQueryData(actorKeys.one(kind, actor.name), updated);
       setOutcome({ tone: 'ok', title: 'Saved' });
     },
-    onError: (error) => setOutcome(failure('Could not save', error)),
+    onError: (error) => setOutcome(error instanceof ApiError && error.code === CHECK_FAILED
+      // The connector's message, and what to do in this page's terms (the API's hint speaks of ?check=false).
+      ? failure('Check FAILED: the changes were not saved', error, 'Fix the configuration and save again.')
+      : failure('Could not save', error)),
   });
 
   const check = useMutation({

@@ -64,24 +64,53 @@ function focusField(error: RJSFValidationError): void {
   field?.focus();
 }
 
+// Ajv's messages ("must be >= 0") read like code: the common ones are said in words; the rest keep Ajv's.
 function friendlyErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
-  return errors.map((error) => {
-    if (error.name === 'required') return { ...error, message: 'Required' };
-    if (error.name === 'oneOf' || error.name === 'anyOf') return { ...error, message: 'Does not fit the chosen option: see its fields' };
-    return error;
+  return withoutVagueVariantErrors(errors).map((error) => {
+    const message = friendlyMessage(error);
+    return message === undefined ? error : { ...error, message, stack: `${error.property ?? ''} ${message}`.trim() };
   });
+}
+
+// A oneOf/anyOf group that does not validate gets an error of its own besides those of its fields at fault: shown
+// over the whole group it adds nothing, and marks its valid fields too. It stays when no field says more.
+function withoutVagueVariantErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+  const isVariantError = (error: RJSFValidationError) => error.name === 'oneOf' || error.name === 'anyOf';
+  const inside = (error: RJSFValidationError, group: string) => (error.property ?? '').startsWith(`${group}.`);
+  return errors.filter((error) => !isVariantError(error) || !errors.some((other) => !isVariantError(other) && inside(other, error.property ?? '')));
+}
+
+function friendlyMessage({ name, params }: RJSFValidationError): string | undefined {
+  const limit: unknown = params?.limit;
+  switch (name) {
+    case 'required': return 'Required';
+    case 'oneOf': case 'anyOf': return 'Does not fit the chosen option: see its fields';
+    case 'type': return params?.type === 'integer' ? 'Must be a whole number' : params?.type === 'number' ? 'Must be a number' : undefined;
+    case 'minimum': return `Must be at least ${limit}`;
+    case 'maximum': return `Must be at most ${limit}`;
+    case 'exclusiveMinimum': return `Must be more than ${limit}`;
+    case 'exclusiveMaximum': return `Must be less than ${limit}`;
+    case 'minLength': return limit === 1 ? 'Must not be empty' : `Must be at least ${limit} characters long`;
+    case 'maxLength': return `Must be at most ${limit} characters long`;
+    case 'enum': return 'Must be one of the listed values';
+    case 'pattern': return `Must match the pattern ${params?.pattern}`;
+    default: return undefined;
+  }
 }
 
 // RJSF's field layout, with the required mark drawn by CSS so that the label of "Host" reads "Host", not "Host*".
 function Field(props: FieldTemplateProps) {
-  const { id, label, children, errors, help, description, hidden, required, displayLabel, registry, uiSchema } = props;
+  const { id, label, children, errors, help, description, hidden, required, displayLabel, registry, uiSchema, fieldPathId } = props;
   const uiOptions = getUiOptions(uiSchema);
   const WrapIfAdditionalTemplate = getTemplate('WrapIfAdditionalTemplate', registry, uiOptions);
   if (hidden) return <div className="hidden">{children}</div>;
+  // An array's item: RJSF labels it "Tags-1", required; inside the array's group "Item 1" says it, and it may be empty.
+  const index = fieldPathId.path[fieldPathId.path.length - 1];
+  const item = typeof index === 'number';
   return (
     <WrapIfAdditionalTemplate {...props}>
       {displayLabel && uiOptions.widget !== 'checkbox' && label && (
-        <label htmlFor={id} className={required ? 'required' : undefined}>{label}</label>
+        <label htmlFor={id} className={required && !item ? 'required' : undefined}>{item ? `Item ${index + 1}` : label}</label>
       )}
       {displayLabel && description ? description : null}
       {children}

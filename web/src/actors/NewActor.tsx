@@ -56,7 +56,8 @@ function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string 
     onError: (error, { intent }) => {
       const checkFailed = error instanceof ApiError && error.code === CHECK_FAILED;
       if (checkFailed) {
-        const hint = intent === 'save' ? 'Fix the configuration, or tick “Skip the connection check” to save it anyway.' : undefined;
+        // The API's own hint (?check=false, --no-check) is for API and CLI users: this page says it in its own terms.
+        const hint = intent === 'save' ? 'Fix the configuration, or tick “Skip the connection check” to save it anyway.' : 'Fix the configuration and press Test again.';
         setOutcome(failure(`Check FAILED: the ${words.one} was not saved`, error, hint));
       } else setOutcome(failure(intent === 'test' ? 'Could not test' : 'Could not save', error));
     },

@@ -30,6 +30,8 @@ function nodeUi(schema: unknown, path: FieldPath, stored: Set<string>, ofVariant
     if (stored.has(pathKey(path))) ui['ui:placeholder'] = STORED_SECRET_PLACEHOLDER;
   } else if (schema['multiline'] === true) ui['ui:widget'] = 'textarea';
   else if (ofVariant && isDiscriminator(schema)) ui['ui:widget'] = 'hidden';
+  // A variant's title is what its selector shows: repeated as a heading over its fields it only adds noise.
+  if (isVariant) ui['ui:label'] = false;
 
   const properties = schema['properties'];
   if (isObject(properties)) {
