@@ -2,10 +2,10 @@
 // are always returned with their secrets masked; a connector that is a path or a command is refused unless the
 // server allows custom connectors. Saving runs the connector's check unless `?check=false`.
 import type { ActorKind } from '../store/records.js';
-import { checkActor, createActor, deleteActor, findActor, listActors, publicActor, updateActor } from '../services/actor-service.js';
+import { checkActor, checkEditedActor, checkNewActor, createActor, deleteActor, findActor, listActors, publicActor, updateActor } from '../services/actor-service.js';
 import { checkConnectorAllowed } from './connector-policy.js';
 import { field, page, pagination } from './request-body.js';
-import { createActorBody, nameParams, noBody, pageQuery, saveActorQuery, updateActorBody } from './request-schemas.js';
+import { checkEditBody, checkNewActorBody, createActorBody, nameParams, pageQuery, saveActorQuery, updateActorBody } from './request-schemas.js';
 import { Actor, CheckResult, NoContent, Page, withErrors } from './response-schemas.js';
 import { API, route, type Route } from './route.js';
 
@@ -40,8 +40,22 @@ export function actorRoutes(kind: ActorKind): Route[] {
       await deleteActor(store, kind, params['name']!);
       return { status: 204 };
     } }),
-    route({ method: 'POST', path: `${base}/{name}/check`, tag, summary: `Run the connector's check with the stored config`, schema: { params: nameParams, body: noBody, response: withErrors({ 200: CheckResult }) }, handle: async ({ store, logger }, { params }) => ({
-      body: await checkActor(store, kind, params['name']!, logger),
-    }) }),
+    route({ method: 'POST', path: `${base}/check`, tag, summary: `Run a connector's check on a ${kind} config without saving it`,
+      schema: { body: checkNewActorBody, response: withErrors({ 200: CheckResult }) },
+      handle: async ({ logger, connectors }, { body }) => {
+        const connector = field<string>(body, 'connector', 'string', true)!;
+        checkConnectorAllowed(connector, 'connector', connectors);
+        return { body: await checkNewActor(kind, { connector, config: field(body, 'config', 'object') ?? {} }, logger) };
+      } }),
+    route({ method: 'POST', path: `${base}/{name}/check`, tag,
+      summary: `Run the connector's check with the stored config, or with the config and connector given (a masked secret keeps its stored value) without saving them`,
+      schema: { params: nameParams, body: checkEditBody, response: withErrors({ 200: CheckResult }) },
+      handle: async ({ store, logger, connectors }, { params, body }) => {
+        const connector = field<string>(body, 'connector', 'string');
+        const config = field<Record<string, unknown>>(body, 'config', 'object');
+        if (connector === undefined && config === undefined) return { body: await checkActor(store, kind, params['name']!, logger) };
+        if (connector !== undefined) checkConnectorAllowed(connector, 'connector', connectors);
+        return { body: await checkEditedActor(store, kind, params['name']!, { connector, config }, logger) };
+      } }),
   ];
 }

@@ -46,6 +46,8 @@ const streamOverride = Type.Object({
 const actorFields = { name, connector: name, config: looseObject };
 export const createActorBody = Type.Object({ name, connector: name, config: Type.Optional(looseObject) }, { additionalProperties: false });
 export const updateActorBody = Type.Partial(Type.Object(actorFields), { additionalProperties: false });
+export const checkNewActorBody = Type.Object({ connector: name, config: Type.Optional(looseObject) }, { additionalProperties: false });
+export const checkEditBody = Type.Object({ connector: Type.Optional(name), config: Type.Optional(looseObject) }, { additionalProperties: false });
 
 const connectionFields = {
   name,

@@ -102,21 +102,72 @@ export async function prepareActor(
   logger: Logger = silentLogger,
   options: ActorOptions & { keepPaths?: boolean } = {},
 ): Promise<PreparedActor> {
-  const client = await clientFor(definition.connector, { logger });
-  const spec = await client.spec();
-  const fields = options.keepPaths || !resolvesLocalPaths(definition.connector) ? [] : pathFields(spec.connectionSpecification);
-  const config = resolveConfigPaths(definition.config, fields, options.baseDir ?? process.cwd());
-  const label = `${kind} ${definition.name} config`;
-  await client.prepareConfig(config, label);
+  const prepared = await validateDefinition(kind, definition, logger, options);
   if (options.check) {
-    const status = await client.check(config, label);
+    const status = await prepared.check();
     if (status.status !== 'SUCCEEDED') {
       throw new SluiceError('connector.check_failed', status.message ?? `${kind} ${definition.name}: the connector's check failed without saying why`, {
         hint: 'fix the config, or save it unchecked: ?check=false in the API, --no-check on the CLI',
       });
     }
   }
-  return { config, secretPaths: secretPaths(spec.connectionSpecification) };
+  return { config: prepared.config, secretPaths: prepared.secretPaths };
+}
+
+export interface CheckResult {
+  status: string;
+  message?: string;
+}
+
+/** Runs the connector's check on a new actor's config without storing anything (the dashboard's "Test" before "Save"). */
+export async function checkNewActor(kind: ActorKind, draft: { connector: string; config: Record<string, unknown> }, logger: Logger = silentLogger): Promise<CheckResult> {
+  const prepared = await validateDefinition(kind, { name: 'draft', ...draft }, logger, {});
+  return checkResult(await prepared.check());
+}
+
+/**
+ * Runs the connector's check on a stored actor with `edit` applied, without storing it: a masked secret in the
+ * edited config keeps its stored value, as saving would.
+ */
+export async function checkEditedActor(
+  store: Store,
+  kind: ActorKind,
+  nameOrId: string,
+  edit: { connector?: string; config?: Record<string, unknown> },
+  logger: Logger = silentLogger,
+): Promise<CheckResult> {
+  const actor = await findActor(store, kind, nameOrId);
+  const config = edit.config === undefined ? actor.config : keepMaskedSecrets(edit.config, actor);
+  const definition = { name: actor.name, connector: edit.connector ?? actor.connector, config };
+  // A stored config's paths are already absolute: only an edited one is resolved.
+  const prepared = await validateDefinition(kind, definition, logger, { keepPaths: edit.config === undefined });
+  return checkResult(await prepared.check());
+}
+
+export async function checkActor(store: Store, kind: ActorKind, nameOrId: string, logger: Logger = silentLogger): Promise<CheckResult> {
+  const actor = await findActor(store, kind, nameOrId);
+  const client = await clientFor(actor.connector, { logger });
+  return checkResult(await client.check(actor.config, `${kind} ${actor.name} config`));
+}
+
+function checkResult(status: { status: string; message?: string | null | undefined }): CheckResult {
+  return { status: status.status, ...(status.message ? { message: status.message } : {}) };
+}
+
+/** The definition against its connector's spec (paths made absolute, config validated), and a way to run its check. */
+async function validateDefinition(
+  kind: ActorKind,
+  definition: ActorDefinition,
+  logger: Logger,
+  options: ActorOptions & { keepPaths?: boolean },
+): Promise<PreparedActor & { check: () => ReturnType<Awaited<ReturnType<typeof clientFor>>['check']> }> {
+  const client = await clientFor(definition.connector, { logger });
+  const spec = await client.spec();
+  const fields = options.keepPaths || !resolvesLocalPaths(definition.connector) ? [] : pathFields(spec.connectionSpecification);
+  const config = resolveConfigPaths(definition.config, fields, options.baseDir ?? process.cwd());
+  const label = `${kind} ${definition.name} config`;
+  await client.prepareConfig(config, label);
+  return { config, secretPaths: secretPaths(spec.connectionSpecification), check: () => client.check(config, label) };
 }
 
 export async function deleteActor(store: Store, kind: ActorKind, nameOrId: string): Promise<Actor> {
@@ -129,13 +180,6 @@ export async function deleteActor(store: Store, kind: ActorKind, nameOrId: strin
   }
   await store.actors.delete(actor.id);
   return actor;
-}
-
-export async function checkActor(store: Store, kind: ActorKind, nameOrId: string, logger: Logger = silentLogger): Promise<{ status: string; message?: string }> {
-  const actor = await findActor(store, kind, nameOrId);
-  const client = await clientFor(actor.connector, { logger });
-  const status = await client.check(actor.config, `${kind} ${actor.name} config`);
-  return { status: status.status, ...(status.message ? { message: status.message } : {}) };
 }
 
 export async function findActor(store: Store, kind: ActorKind, nameOrId: string): Promise<Actor> {

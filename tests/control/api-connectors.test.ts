@@ -141,6 +141,26 @@ describe('checking a connection and testing a webhook', () => {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 
+  it('tests a new config, or a stored one as edited, without saving either', async () => {
+    const before = (await call('GET', '/sources')).body.data.length;
+    expect(await call('POST', '/sources/check', { connector: 'source-postgres', config: DEAD_POSTGRES })).toEqual({ status: 200, body: { status: 'FAILED', message: REFUSED } });
+    expect(await call('POST', '/sources/check', { connector: 'source-faker', config: { count: 3 } })).toEqual({ status: 200, body: { status: 'SUCCEEDED' } });
+    const invalid = await call('POST', '/destinations/check', { connector: 'destination-local-json', config: {} });
+    expect([invalid.status, invalid.body.error.message]).toEqual([400, expect.stringContaining('destination_path')]);
+    expect((await call('GET', '/sources')).body.data.length).toBe(before);
+
+    // A stored secret: the edited config sends it masked, and the check runs with the stored value.
+    const keyed = { api_key: 'good-stored-key', region: 'eu', tunnel: { method: 'NONE' } };
+    expect((await call('POST', '/sources', { name: 'keyed', connector: fixture('every-field-kind.mjs'), config: keyed })).status).toBe(201);
+    const stored = await call('POST', '/sources/keyed/check');
+    expect(stored.body.status).toBe('SUCCEEDED');
+    expect(await call('POST', '/sources/keyed/check', { config: { ...keyed, api_key: '**********', region: 'us' } })).toEqual(stored);
+    expect(await call('POST', '/sources/keyed/check', { config: { ...keyed, api_key: 'bad-key' } })).toEqual({ status: 200, body: { status: 'FAILED', message: 'the API key is not accepted' } });
+    expect((await call('POST', '/sources/keyed/check')).body).toEqual(stored.body);
+    expect((await call('GET', '/sources/keyed')).body.config.region).toBe('eu');
+    expect((await call('POST', '/sources/nowhere/check', { config: {} })).body.error.code).toBe('source.not_found');
+  });
+
   it('checks both ends of a connection: each its own status and message, secrets masked', async () => {
     const out = join(ws.dir, 'out');
     expect((await call('POST', '/sources', { name: 'faker', connector: 'source-faker', config: { count: 3 } })).status).toBe(201);
