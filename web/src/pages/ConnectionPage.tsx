@@ -81,7 +81,8 @@ export function ConnectionPage() {
     );
   }
   const current = connection.data;
-  const history = jobs.data?.data ?? [];
+  // The running job's row as its events last told it (a new attempt shows at once, not at the list's next refetch).
+  const history = (jobs.data?.data ?? []).map((job) => (live.job?.id === job.id && isRunning(job) ? { ...job, attempts: Math.max(job.attempts, live.job.attempts) } : job));
   const lastJob = runningJob ?? history[0] ?? current.lastJob ?? undefined;
   const enabled = current.status === 'active';
   const actionError = sync.error ?? cancel.error ?? toggle.error;
