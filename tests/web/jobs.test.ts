@@ -58,6 +58,8 @@ describe.runIf(!chromiumMissing)('watching jobs on the dashboard', () => {
     await log.getByText('holding at 10 records').waitFor();
     await expect.poll(() => progressCells(items), { timeout: 15_000 }).toEqual({ read: '10', committed: '10', estimate: expect.stringMatching(/^50% of ~20/) });
     expect(await log.locator('.log-line').count()).toBeGreaterThan(linesAtFive);
+    // The state committed so far shows too, without a reload.
+    await page.getByRole('region', { name: 'State of items' }).getByText('"cursor": 10').waitFor();
     await dash.screenshot(page, 'job-running-live');
 
     await page.getByRole('button', { name: 'Cancel sync' }).click();
