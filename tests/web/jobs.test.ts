@@ -67,6 +67,9 @@ describe.runIf(!chromiumMissing)('watching jobs on the dashboard', () => {
     await page.getByRole('heading', { name: 'Job 1 is running' }).waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'Log of job 1', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Sync now' }).isEnabled()).toBe(true);
+    // Someone asked for the cancel: its reason is shown, but not as an error.
+    expect(await row.getByRole('cell').last().innerText()).toBe('job.cancelled: the job was cancelled; what the destination acknowledged is committed');
+    expect(await row.locator('.error-text').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Cancel sync' }).count()).toBe(0);
     expect((await dash.call('GET', '/jobs')).body.data.filter((listed: { status: string }) => listed.status === 'running')).toEqual([]);
     expect((await dash.call('GET', '/jobs/1')).body).toMatchObject({ status: 'cancelled', recordsCommitted: 10 });
@@ -94,7 +97,13 @@ describe.runIf(!chromiumMissing)('watching jobs on the dashboard', () => {
     await row.getByText(/records · failed/).waitFor();
     expect(await row.getByRole('cell').nth(2).innerText()).toBe('failed');
     expect(await row.getAttribute('class')).toContain('row-failed');
+    expect((await row.locator('.error-text').innerText()).trim()).toBe('(connector.failed)');
     expect(await page.content()).not.toContain(SECRET);
+    // Beside it the cancelled job of the first test is not an error.
+    const cancelled = page.getByRole('row', { name: /slow-to-files/ });
+    await cancelled.getByText(/10 records · cancelled/).waitFor();
+    expect((await cancelled.getAttribute('class')) ?? '').not.toContain('row-failed');
+    expect(await cancelled.locator('.error-text').count()).toBe(0);
   });
 
   it('draws the records and duration of each job in a chart once several jobs have run', async () => {
