@@ -5,7 +5,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { JobRow } from '../lib/connection-api';
 
-const HEIGHT = 180;
+// Plot, x axis and legend: about 140 px are left for the lines.
+const HEIGHT = 240;
 
 /** Both y axes start at zero, so that the heights compare (a job of 30 records is not drawn at twice one of 28). */
 const fromZero = (_chart: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.15 : 1];
