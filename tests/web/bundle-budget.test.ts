@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/cli.js';
 import { chromiumAvailability, useDashboard } from './support/browser.js';
 
@@ -16,6 +16,16 @@ const chromiumMissing = chromiumAvailability();
 
 describe.runIf(!chromiumMissing)('the built dashboard', () => {
   const dash = useDashboard();
+
+  beforeAll(async () => {
+    // A connection, so that the overview draws its table (not the first-steps page).
+    const created = [
+      await dash.call('POST', '/sources', { name: 'faker', connector: 'source-faker', config: { count: 5 } }),
+      await dash.call('POST', '/destinations', { name: 'void', connector: 'destination-dev-null', config: {} }),
+      await dash.call('POST', '/connections', { name: 'faker-to-void', source: 'faker', destination: 'void', streams: ['users'] }),
+    ];
+    expect(created.map((result) => result.status)).toEqual([201, 201, 201]);
+  });
 
   it('loads the overview with under 350 KB of scripts and styles, gzipped', async () => {
     const html = readFileSync(join(webDir, 'index.html'), 'utf8');
@@ -29,7 +39,7 @@ describe.runIf(!chromiumMissing)('the built dashboard', () => {
       if (/^\/assets\/.+\.(js|css)$/.test(path)) requested.add(path);
     });
     await page.reload();
-    await page.getByRole('heading', { name: 'Move your first data' }).waitFor();
+    await page.getByRole('row', { name: /faker-to-void/ }).waitFor();
     await page.waitForLoadState('networkidle');
 
     const loaded = [...new Set([...referenced, ...requested])].sort();
