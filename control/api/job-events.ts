@@ -1,9 +1,9 @@
 // Owns the server-sent events of a job (GET /api/v1/jobs/{id}/events), for the dashboard: `status` with the running
-// job first, then while it runs every half second each new line of its log as a `log` event (the line as stored,
-// secrets already masked) and a `progress` event with its live numbers (per stream, from the attempt under way when
-// this process runs it, from the job's row when another process does); once it has ended, the rest of its log,
-// `status` and one `end` event with the job as it ended, and the stream closes. A job that has already ended gets
-// its log, status and end at once.
+// job first (and again when it starts another attempt or is asked to cancel), then while it runs every half second
+// each new line of its log as a `log` event (the line as stored, secrets already masked) and a `progress` event with
+// its live numbers (per stream, from the attempt under way when this process runs it, from the job's row when another
+// process does); once it has ended, the rest of its log, `status` and one `end` event with the job as it ended, and
+// the stream closes. A job that has already ended gets its log, status and end at once.
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../store/records.js';
@@ -20,7 +20,7 @@ export function jobEventStream({ store, scheduler }: ApiDeps, job: Job, closed: 
     // A comment first, so that the client sees the stream open at once.
     yield `: job ${job.id}\n\n`;
     let offset = 0;
-    let announced = false;
+    let announced = '';
     const newLogLines = function* (current: Job): Generator<string> {
       const log = jobLogSince(current, offset);
       offset = log.offset;
@@ -35,8 +35,10 @@ export function jobEventStream({ store, scheduler }: ApiDeps, job: Job, closed: 
         yield event('end', publicJob(live));
         return;
       }
-      if (!announced) yield event('status', publicJob(live));
-      announced = true;
+      // `status` again whenever what the job's row says beyond its counts changes: a new attempt, a cancel request.
+      const shown = `${live.attempts}|${String(live.cancelRequested)}`;
+      if (shown !== announced) yield event('status', publicJob(live));
+      announced = shown;
       yield* newLogLines(live);
       yield event('progress', {
         job: live.id,

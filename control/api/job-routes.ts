@@ -32,7 +32,7 @@ export function jobRoutes(): Route[] {
     } }),
     route({
       method: 'GET', path: `${base}/{id}/events`, tag,
-      summary: "Server-sent events of a job: `status` (the job), then while it runs `log` (each new line of its log, masked) and `progress` (its live numbers, each data line a JobProgress) every half second; once it has ended the rest of its log, `status` and `end` (the job), and the stream closes",
+      summary: "Server-sent events of a job: `status` (the job; again when it starts another attempt or is asked to cancel), then while it runs `log` (each new line of its log, masked) and `progress` (its live numbers, each data line a JobProgress) every half second; once it has ended the rest of its log, `status` and `end` (the job), and the stream closes",
       schema: {
         params: idParams,
         response: {

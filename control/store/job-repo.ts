@@ -72,8 +72,10 @@ export class JobRepo {
     return changed > 0;
   }
 
+  /** Records attempt `number` as under way; the job's `attempts` counts it from now on (a running job has made one). */
   async startAttempt(jobId: number, number: number): Promise<void> {
     await this.db.run("INSERT INTO job_attempts (job_id, number, status, started_at) VALUES (?, ?, 'running', ?)", [jobId, number, Date.now()]);
+    await this.db.run('UPDATE jobs SET attempts = ? WHERE id = ?', [number, jobId]);
   }
 
   async finishAttempt(

@@ -32,7 +32,7 @@ describe('a running job', () => {
     expect(detail.body.progress.streams[0].recordsEmitted).toBeGreaterThan(0);
     expect(detail.body.progress.recordsPerSecond).toBeGreaterThan(0);
     const listed = await eventually(() => call('GET', '/jobs'), (result) => result.body.data[0].recordsEmitted > 0, 10_000, 'the list to show live counts');
-    expect(listed.body.data[0]).toMatchObject({ id, status: 'running', attempts: 0 });
+    expect(listed.body.data[0]).toMatchObject({ id, status: 'running', attempts: 1 });
     const jobs = await eventually(() => ws.json(['jobs']), (list) => list[0].status === 'running' && list[0].recordsEmitted > 0, 10_000, '`sluice jobs` to show live counts');
     expect(jobs[0]).toMatchObject({ id, status: 'running' });
     const table = await ws.run(['jobs']);

@@ -5,7 +5,11 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { JobRow } from '../lib/connection-api';
 
-const HEIGHT = 180;
+// Plot, x axis and legend: about 140 px are left for the lines.
+const HEIGHT = 240;
+
+/** Both y axes start at zero, so that the heights compare (a job of 30 records is not drawn at twice one of 28). */
+const fromZero = (_chart: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.15 : 1];
 
 export default function JobChart({ jobs }: { jobs: JobRow[] }) {
   const box = useRef<HTMLDivElement>(null);
@@ -14,8 +18,11 @@ export default function JobChart({ jobs }: { jobs: JobRow[] }) {
   useEffect(() => {
     const element = box.current;
     if (!element || finished.length === 0) return;
+    // One point per job, at its number: jobs a few seconds or a few days apart are spaced alike, and the x axis
+    // labels only job numbers (a time axis labelled milliseconds for jobs run in a row, days for a daily schedule).
+    const ids = finished.map((job) => job.id);
     const data: uPlot.AlignedData = [
-      finished.map((job) => Date.parse(job.createdAt) / 1000),
+      ids,
       finished.map((job) => job.recordsCommitted),
       finished.map((job) => (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000),
     ];
@@ -24,14 +31,18 @@ export default function JobChart({ jobs }: { jobs: JobRow[] }) {
       height: HEIGHT,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, records: { auto: true }, seconds: { auto: true } },
+      scales: {
+        x: { time: false, range: (_chart, min, max) => [min - 0.5, max + 0.5] },
+        records: { range: fromZero },
+        seconds: { range: fromZero },
+      },
       series: [
-        {},
-        { label: 'Records committed', scale: 'records', stroke: '#2563eb', width: 2, points: { show: true, size: 5 } },
-        { label: 'Duration (s)', scale: 'seconds', stroke: '#a15c07', width: 2, dash: [5, 4], points: { show: true, size: 5 } },
+        { label: 'Job' },
+        { label: 'Records committed', scale: 'records', stroke: '#2563eb', width: 2, points: { show: true, size: 6 } },
+        { label: 'Duration (s)', scale: 'seconds', stroke: '#a15c07', width: 2, dash: [5, 4], points: { show: true, size: 6 } },
       ],
       axes: [
-        {},
+        { label: 'job', splits: () => ids, values: (_chart, splits) => splits.map((id) => `#${id}`), grid: { show: false } },
         { scale: 'records', label: 'records', size: 60 },
         { scale: 'seconds', label: 'seconds', side: 1, size: 50, grid: { show: false } },
       ],

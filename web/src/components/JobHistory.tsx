@@ -1,5 +1,5 @@
 // Owns the table of a connection's jobs, newest first: when each started, how long it took, records committed,
-// attempts, status and why it failed. A row opens the job's log.
+// attempts, status and why it failed (in red unless someone cancelled it). A row opens the job's log.
 import { count, duration } from '../format';
 import { attemptCount, type JobRow } from '../lib/connection-api';
 import { StatusBadge } from './StatusBadge';
@@ -42,7 +42,7 @@ export function JobHistory({ jobs, openJobId, onOpen, liveRecords }: Props) {
             <td className="num">{count(liveRecords?.jobId === job.id ? Math.max(job.recordsCommitted, liveRecords.recordsCommitted) : job.recordsCommitted)}</td>
             <td className="num">{attemptCount(job)}</td>
             <td><StatusBadge state={job.status} /></td>
-            <td>{job.failureMessage ? <span className="error-text">{job.failureCode ? `${job.failureCode}: ` : ''}{job.failureMessage}</span> : <span className="muted">—</span>}</td>
+            <td>{job.failureMessage ? <span className={job.status === 'cancelled' ? 'muted' : 'error-text'}>{job.failureCode ? `${job.failureCode}: ` : ''}{job.failureMessage}</span> : <span className="muted">—</span>}</td>
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,5 @@
-// Owns a connection's one-word state as shown everywhere: running wins, then a failed last job, then paused or
-// disabled, else enabled.
+// Owns a connection's one-word state as shown everywhere: running wins, then paused or disabled (what the operator
+// chose), then a failed last job, else enabled.
 import type { Connection, Job } from '../types';
 
 export type ConnectionState = 'running' | 'failed' | 'paused' | 'disabled' | 'enabled';

@@ -1,7 +1,7 @@
 // Owns a connection's page: source → destination with its state, the actions (sync now, cancel the running job,
 // reset state, enable/disable), the running job's live progress, the job history with its chart and log viewer,
 // the streams with their modes, the stored state, and the editable settings.
-import { Suspense, lazy, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'wouter';
 import { ApiError } from '../api';
@@ -51,6 +51,11 @@ export function ConnectionPage() {
   });
   const runningJob: JobRow | undefined = live.job?.id === liveJobId && live.job ? live.job : runningRow;
   const running = runningJob !== undefined && isRunning(runningJob);
+  // Records are committed with the states that cover them: when the count grows, so has the stored state.
+  const liveCommitted = live.progress?.streams.reduce((total, stream) => total + stream.recordsCommitted, 0) ?? 0;
+  useEffect(() => {
+    if (liveCommitted > 0) void queries.invalidateQueries({ queryKey: ['connection-state', name] });
+  }, [liveCommitted, name, queries]);
 
   const sync = useMutation({
     mutationFn: () => syncNow(name),
@@ -81,7 +86,8 @@ export function ConnectionPage() {
     );
   }
   const current = connection.data;
-  const history = jobs.data?.data ?? [];
+  // The running job's row as its events last told it (a new attempt shows at once, not at the list's next refetch).
+  const history = (jobs.data?.data ?? []).map((job) => (live.job?.id === job.id && isRunning(job) ? { ...job, attempts: Math.max(job.attempts, live.job.attempts) } : job));
   const lastJob = runningJob ?? history[0] ?? current.lastJob ?? undefined;
   const enabled = current.status === 'active';
   const actionError = sync.error ?? cancel.error ?? toggle.error;
@@ -132,7 +138,7 @@ export function ConnectionPage() {
           </Suspense>
         )}
         <JobHistory jobs={history} openJobId={openJobId} onOpen={(id) => setOpenJobId(id === openJobId ? undefined : id)}
-          liveRecords={running && live.progress ? { jobId: runningJob.id, recordsCommitted: live.progress.streams.reduce((total, stream) => total + stream.recordsCommitted, 0) } : undefined} />
+          liveRecords={running && live.progress ? { jobId: runningJob.id, recordsCommitted: liveCommitted } : undefined} />
         {openJobId !== undefined && (
           <LogViewer key={openJobId} jobId={openJobId} running={openJobId === liveJobId && running}
             liveLines={openJobId === liveJobId ? live.logs : []} transport={live.transport} onClose={() => setOpenJobId(undefined)} />

@@ -62,7 +62,8 @@ function LastSync({ job }: { job: Job }) {
   return (
     <span title={job.failureMessage ?? undefined}>
       {ago(job.createdAt)} · {took} · {count(job.recordsCommitted)} records · {job.status}
-      {job.failureCode && <span className="error-text"> ({job.failureCode})</span>}
+      {/* A cancel was asked for: its code is said, but not as an error. */}
+      {job.failureCode && <span className={job.status === 'cancelled' ? 'muted' : 'error-text'}> ({job.failureCode})</span>}
     </span>
   );
 }
