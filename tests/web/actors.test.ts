@@ -66,11 +66,13 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await page.getByLabel('Records per state').fill('10');
     expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('button', { name: 'Test' }).click();
-    await visible(page.getByRole('status').getByText('Check SUCCEEDED'));
-    await page.getByRole('heading', { name: 'shop-faker' }).waitFor();
+    const tested = page.getByRole('status').filter({ hasText: 'Check SUCCEEDED' });
+    await visible(tested.getByText('Not saved yet: press Save to keep this source.'));
     await dash.screenshot(page, 'source-after-test');
+    expect((await dash.call('GET', '/sources/shop-faker')).status).toBe(404);
     await page.getByRole('button', { name: 'Save' }).click();
-    await visible(page.getByRole('status').getByText('Saved'));
+    await page.getByRole('heading', { name: 'shop-faker' }).waitFor();
+    await visible(page.getByRole('status').getByText('Saved; the check SUCCEEDED'));
 
     await page.getByRole('link', { name: 'Sources' }).first().click();
     const row = page.getByRole('row', { name: /shop-faker/ });
@@ -91,7 +93,7 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     // A directory inside a regular file cannot be created, whoever runs the server.
     await path.fill('/dev/null/out');
     await page.getByRole('button', { name: 'Test' }).click();
-    const failed = page.getByRole('alert').filter({ hasText: 'Check FAILED: the destination was not saved' });
+    const failed = page.getByRole('alert').filter({ hasText: 'Check FAILED' });
     await visible(failed.getByText(/cannot create \/dev\/null\/out: ENOTDIR/));
     // What to do next, in the dashboard's terms (the API's hint speaks of ?check=false and --no-check).
     await visible(failed.getByText('Fix the configuration and press Test again.'));
@@ -103,6 +105,8 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await path.fill(join(dash.ws.dir, 'out'));
     await page.getByRole('button', { name: 'Test' }).click();
     await visible(page.getByRole('status').getByText('Check SUCCEEDED'));
+    expect((await dash.call('GET', '/destinations/files')).status).toBe(404);
+    await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'files' }).waitFor();
     await page.getByRole('link', { name: 'Destinations' }).first().click();
     await visible(page.getByRole('row', { name: /files/ }).getByText('destination-local-json'));
@@ -196,6 +200,16 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     const kept = (await dash.call('GET', '/sources/shop-api')).body.config;
     expect([kept.region, kept.api_key, kept.tunnel.password]).toEqual(['ap', '**********', '**********']);
 
+    // Tested before saving: the key typed is the one checked, and nothing is saved.
+    await page.getByLabel('API key').fill('bad-key');
+    await page.getByRole('button', { name: 'Test' }).click();
+    const untested = page.getByRole('alert').filter({ hasText: 'Check FAILED' });
+    await visible(untested.getByText('the API key is not accepted'));
+    await visible(untested.getByText('Tested with your unsaved changes, which are not saved.'));
+    await page.getByLabel('API key').fill('');
+    await page.getByRole('button', { name: 'Test' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Check SUCCEEDED' }).getByText(FIRST_KEY_FINGERPRINT));
+
     // Replaced: the new key is the one used.
     await page.getByLabel('API key').fill(SECOND_KEY);
     await page.getByRole('button', { name: 'Save' }).click();
@@ -212,11 +226,11 @@ describe.runIf(!chromiumMissing)('sources and destinations', () => {
     await visible(refused.getByText(/the API key is not accepted/));
     await visible(refused.getByText('Fix the configuration and save again.'));
     expect(await refused.innerText()).not.toContain('check=false');
+    await page.getByLabel('API key').fill('');
     await page.getByRole('button', { name: 'Test' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Check SUCCEEDED' }).getByText(SECOND_KEY_FINGERPRINT));
 
     // Another option chosen: its fields replace the old option's, whose stored secret goes with them.
-    await page.getByLabel('API key').fill('');
     await page.getByLabel('Tunnel').selectOption('No tunnel');
     await page.getByLabel('SSH host').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Save' }).click();

@@ -1,6 +1,6 @@
 // Owns one stored source or destination: its config form prefilled (secrets stay on the server: they arrive masked
-// and go back masked unless retyped), Save (PATCH), Test (the connector's check with the saved config), and Delete,
-// which the API refuses while a connection uses the actor.
+// and go back masked unless retyped), Save (PATCH), Test (the connector's check with the form's config, unsaved
+// changes included, nothing saved), and Delete, which the API refuses while a connection uses the actor.
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLocation } from 'wouter';
@@ -10,7 +10,7 @@ import type { Actor } from '../types';
 import { CHECK_FAILED, actorKeys, checkActor, deleteActor, getActor, getSpec, updateActor, type ActorDraft, type ActorKind } from './actor-api';
 import { ActorEditor } from './ActorEditor';
 import { actorPath, KIND_WORDS } from './kind';
-import { failure, OutcomeNotice, useArrivalOutcome, withOutcome } from './Outcome';
+import { checkOutcome, failure, OutcomeNotice, useArrivalOutcome, withOutcome } from './Outcome';
 
 export function ActorPage({ kind, name }: { kind: ActorKind; name: string }) {
   const words = KIND_WORDS[kind];
@@ -47,14 +47,13 @@ function ActorDetails({ kind, actor }: { kind: ActorKind; actor: Actor }) {
   });
 
   const check = useMutation({
-    mutationFn: () => checkActor(kind, actor.name),
+    // Unsaved changes are what the person wants to know about: they are tested, not saved.
+    mutationFn: (draft: ActorDraft | undefined) => checkActor(kind, actor.name, draft?.config),
     onMutate: () => setOutcome(undefined),
-    onSuccess: (result) => {
-      const untested = dirty ? 'Your unsaved changes were not tested: the check uses the saved configuration.' : undefined;
-      setOutcome(result.status === 'SUCCEEDED'
-        ? { tone: 'ok', title: 'Check SUCCEEDED', message: result.message, hint: untested }
-        : { tone: 'error', title: 'Check FAILED', message: result.message ?? 'The connector gave no reason.', hint: untested });
-    },
+    onSuccess: (result, draft) => setOutcome(checkOutcome(result, draft === undefined ? {} : {
+      succeeded: 'Tested with your unsaved changes: press Save to keep them.',
+      failed: 'Tested with your unsaved changes, which are not saved.',
+    })),
     onError: (error) => setOutcome(failure('Could not run the check', error)),
   });
 
@@ -69,7 +68,6 @@ function ActorDetails({ kind, actor }: { kind: ActorKind; actor: Actor }) {
           </p>
         </div>
         <div className="button-row">
-          <button type="button" onClick={() => check.mutate()} disabled={check.isPending}>Test</button>
           <DeleteActor kind={kind} actor={actor} />
         </div>
       </header>
@@ -90,7 +88,22 @@ function ActorDetails({ kind, actor }: { kind: ActorKind; actor: Actor }) {
           busy={save.isPending}
           onSave={(draft) => save.mutate(draft)}
           onDirtyChange={setDirty}
-          actions={() => <button type="submit" disabled={save.isPending}>Save</button>}
+          actions={({ validDraft }) => (
+            <div className="button-row">
+              <button
+                type="button"
+                disabled={check.isPending}
+                onClick={() => {
+                  if (!dirty) return check.mutate(undefined);
+                  const draft = validDraft();
+                  if (draft) check.mutate(draft);
+                }}
+              >
+                Test
+              </button>
+              <button type="submit" disabled={save.isPending}>Save</button>
+            </div>
+          )}
         />
       )}
     </section>

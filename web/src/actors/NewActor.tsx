@@ -1,15 +1,15 @@
 // Owns creating a source or destination: pick a connector (kept in the URL, so Back returns to the catalog), fill
-// the form its spec describes, then Test or Save. The API has no check without saving: both create the actor, and
-// the server refuses to create it when the connector's check fails (422, the connector's own message).
+// the form its spec describes, then Test (the connector's check on the form's config, nothing saved) or Save (the
+// server runs the check again and refuses to create the actor when it fails: 422, the connector's own message).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useSearch } from 'wouter';
 import { ApiError, enc } from '../api';
-import { CHECK_FAILED, actorKeys, createActor, getSpec, type ActorDraft, type ActorKind } from './actor-api';
+import { CHECK_FAILED, actorKeys, checkNewActor, createActor, getSpec, type ActorDraft, type ActorKind } from './actor-api';
 import { ActorEditor } from './ActorEditor';
 import { ConnectorPicker } from './ConnectorPicker';
 import { actorPath, KIND_WORDS } from './kind';
-import { failure, OutcomeNotice, withOutcome, type Outcome } from './Outcome';
+import { checkOutcome, failure, OutcomeNotice, withOutcome, type Outcome } from './Outcome';
 
 export function NewActor({ kind }: { kind: ActorKind }) {
   const words = KIND_WORDS[kind];
@@ -34,8 +34,6 @@ export function NewActor({ kind }: { kind: ActorKind }) {
   );
 }
 
-type Intent = 'test' | 'save';
-
 function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string }) {
   const words = KIND_WORDS[kind];
   const queries = useQueryClient();
@@ -45,23 +43,28 @@ function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string 
   const [outcome, setOutcome] = useState<Outcome>();
 
   const create = useMutation({
-    mutationFn: ({ draft, check }: { draft: ActorDraft; check: boolean; intent: Intent }) => createActor(kind, draft, check),
+    mutationFn: ({ draft, check }: { draft: ActorDraft; check: boolean }) => createActor(kind, draft, check),
     onMutate: () => setOutcome(undefined),
-    onSuccess: (actor, { check, intent }) => {
+    onSuccess: (actor, { check }) => {
       queries.invalidateQueries({ queryKey: actorKeys.list(kind), exact: true });
-      const title = intent === 'test' ? 'Check SUCCEEDED' : check ? 'Saved; the check SUCCEEDED' : 'Saved without a check';
-      const hint = intent === 'test' ? `The ${words.one} passed its check and is saved as ${actor.name}.` : undefined;
-      navigate(actorPath(kind, actor.name), withOutcome({ tone: 'ok', title, hint }));
+      navigate(actorPath(kind, actor.name), withOutcome({ tone: 'ok', title: check ? 'Saved; the check SUCCEEDED' : 'Saved without a check' }));
     },
-    onError: (error, { intent }) => {
-      const checkFailed = error instanceof ApiError && error.code === CHECK_FAILED;
-      if (checkFailed) {
-        // The API's own hint (?check=false, --no-check) is for API and CLI users: this page says it in its own terms.
-        const hint = intent === 'save' ? 'Fix the configuration, or tick “Skip the connection check” to save it anyway.' : 'Fix the configuration and press Test again.';
-        setOutcome(failure(`Check FAILED: the ${words.one} was not saved`, error, hint));
-      } else setOutcome(failure(intent === 'test' ? 'Could not test' : 'Could not save', error));
-    },
+    onError: (error) => setOutcome(error instanceof ApiError && error.code === CHECK_FAILED
+      // The API's own hint (?check=false, --no-check) is for API and CLI users: this page says it in its own terms.
+      ? failure(`Check FAILED: the ${words.one} was not saved`, error, 'Fix the configuration, or tick “Skip the connection check” to save it anyway.')
+      : failure('Could not save', error)),
   });
+
+  const test = useMutation({
+    mutationFn: (draft: ActorDraft) => checkNewActor(kind, draft),
+    onMutate: () => setOutcome(undefined),
+    onSuccess: (result) => setOutcome(checkOutcome(result, {
+      succeeded: `Not saved yet: press Save to keep this ${words.one}.`,
+      failed: 'Fix the configuration and press Test again.',
+    })),
+    onError: (error) => setOutcome(failure('Could not test', error)),
+  });
+  const busy = create.isPending || test.isPending;
 
   if (spec.isPending) return <p aria-busy="true">Loading the connector's specification…</p>;
   if (spec.isError) return <p role="alert" className="error">Could not load the specification of {connector}: {spec.error.message}</p>;
@@ -75,8 +78,8 @@ function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string 
         kind={kind}
         connector={connector}
         spec={spec.data}
-        busy={create.isPending}
-        onSave={(draft) => create.mutate({ draft, check: !skipCheck, intent: 'save' })}
+        busy={busy}
+        onSave={(draft) => create.mutate({ draft, check: !skipCheck })}
         actions={({ validDraft }) => (
           <>
             <label className="inline-check">
@@ -86,18 +89,18 @@ function NewActorForm({ kind, connector }: { kind: ActorKind; connector: string 
             <div className="button-row">
               <button
                 type="button"
-                disabled={create.isPending}
+                disabled={busy}
                 onClick={() => {
                   const draft = validDraft();
-                  if (draft) create.mutate({ draft, check: true, intent: 'test' });
+                  if (draft) test.mutate(draft);
                 }}
               >
                 Test
               </button>
-              <button type="submit" disabled={create.isPending}>Save</button>
-              {create.isPending && (
+              <button type="submit" disabled={busy}>Save</button>
+              {busy && (
                 <span role="status" className="muted">
-                  {create.variables.check ? 'Running the connector’s check…' : 'Saving…'}
+                  {test.isPending || create.variables?.check ? 'Running the connector’s check…' : 'Saving…'}
                 </span>
               )}
             </div>

@@ -25,6 +25,13 @@ export function OutcomeNotice({ outcome }: { outcome: Outcome | undefined }) {
     : <div role="alert" className="notice notice-error">{body}</div>;
 }
 
+/** A check's verdict: SUCCEEDED or FAILED with the connector's own message, and what it means here. */
+export function checkOutcome(result: { status: string; message?: string }, hints: { succeeded?: string; failed?: string } = {}): Outcome {
+  return result.status === 'SUCCEEDED'
+    ? { tone: 'ok', title: 'Check SUCCEEDED', message: result.message, hint: hints.succeeded }
+    : { tone: 'error', title: 'Check FAILED', message: result.message ?? 'The connector gave no reason.', hint: hints.failed };
+}
+
 export function failure(title: string, error: unknown, hint?: string): Outcome {
   if (error instanceof ApiError) return { tone: 'error', title, message: error.message, hint: hint ?? error.hint };
   return { tone: 'error', title, message: error instanceof Error ? error.message : String(error), hint };

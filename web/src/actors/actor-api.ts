@@ -54,5 +54,10 @@ export const updateActor = (kind: ActorKind, name: string, change: Partial<Actor
 
 export const deleteActor = (kind: ActorKind, name: string): Promise<void> => del(`${base(kind)}/${enc(name)}`);
 
-export const checkActor = (kind: ActorKind, name: string): Promise<CheckResult> =>
-  post<CheckResult>(`${base(kind)}/${enc(name)}/check`);
+/** The connector's check on a stored actor; with `config`, on that config instead (masked secrets keep their stored values), without saving it. */
+export const checkActor = (kind: ActorKind, name: string, config?: Record<string, unknown>): Promise<CheckResult> =>
+  post<CheckResult>(`${base(kind)}/${enc(name)}/check`, config === undefined ? {} : { config });
+
+/** The connector's check on a config that is not saved. */
+export const checkNewActor = (kind: ActorKind, draft: Pick<ActorDraft, 'connector' | 'config'>): Promise<CheckResult> =>
+  post<CheckResult>(`${base(kind)}/check`, { connector: draft.connector, config: draft.config });
