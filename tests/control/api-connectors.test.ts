@@ -147,6 +147,8 @@ describe('checking a connection and testing a webhook', () => {
     expect(await call('POST', '/sources/check', { connector: 'source-faker', config: { count: 3 } })).toEqual({ status: 200, body: { status: 'SUCCEEDED' } });
     const invalid = await call('POST', '/destinations/check', { connector: 'destination-local-json', config: {} });
     expect([invalid.status, invalid.body.error.message]).toEqual([400, expect.stringContaining('destination_path')]);
+    const leaky = await call('POST', '/sources/check', { connector: fixture('leaks-secret.mjs'), config: { user: 'ann', password: 'hunter2-draft' } });
+    expect(leaky).toEqual({ status: 200, body: { status: 'FAILED', message: 'wrong password **********' } });
     expect((await call('GET', '/sources')).body.data.length).toBe(before);
 
     // A stored secret: the edited config sends it masked, and the check runs with the stored value.

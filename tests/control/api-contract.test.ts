@@ -264,8 +264,11 @@ describe('the dashboard with --require-token', () => {
       expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
       const health = await fetch(`${server.url}/api/v1/health`);
       expect([health.status, (await health.json()).error.code]).toEqual([401, 'api.unauthorized']);
+      // A page's address (a bookmark) gets the same shell, which shows the sign-in form; a non-page request gets 401.
       const deep = await fetch(`${server.url}/connections/x`, { headers: { accept: 'text/html' } });
-      expect([deep.status, (await deep.json()).error.code]).toEqual([401, 'api.unauthorized']);
+      expect([deep.status, await deep.text()]).toEqual([200, await (await fetch(`${server.url}/`)).text()]);
+      const other = await fetch(`${server.url}/connections/x`, { headers: { accept: 'application/json' } });
+      expect([other.status, (await other.json()).error.code]).toEqual([401, 'api.unauthorized']);
     } finally {
       await server.stop();
     }
