@@ -51,6 +51,12 @@ export const errorCodes = {
   'sync.state_not_echoed': { exit: 'runtime', http: 500 },
   'sync.state_mismatch': { exit: 'runtime', http: 500 },
   'sync.invalid_record': { exit: 'runtime', http: 500 },
+  /** A connection's mappers do not fit its streams (unknown stream or field, bad step): found before anything runs. */
+  'mapper.invalid': { exit: 'badInput', http: 400 },
+  /** A mapper could not apply to a record and the stream's policy is on_error: fail. */
+  'mapper.failed': { exit: 'runtime', http: 500 },
+  /** `sluice decrypt`: a bad or wrong key, or a value that is not one Sluice encrypted. */
+  'mapper.decrypt_failed': { exit: 'badInput', http: 400 },
   'sync.destination_hung': { exit: 'runtime', http: 500 },
   'sync.source_hung': { exit: 'runtime', http: 500 },
   'sync.interrupted': { exit: 'runtime', http: 500 },

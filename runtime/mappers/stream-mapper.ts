@@ -1,0 +1,124 @@
+// Owns applying one stream's compiled steps to its RECORD lines: the one parse (exact when the line may hold a
+// number a double would change), the steps in order on `record.data`, the stream's on_error policy, and the one
+// serialise. Everything of the message outside `data` (stream, namespace, emitted_at, meta, unknown fields) is kept.
+// Synchronous unless a step is asynchronous (expression), so a stream without one never waits on a promise.
+import { mayLoseDigits, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
+import { SluiceError } from '../errors.js';
+import { StepFailure, type CompiledStep, type MappedRecord } from './compiled-step.js';
+import { isPlainObject } from './step-definition.js';
+import { DROPPED, type OnError } from './types.js';
+
+export type MapResult = Buffer | typeof DROPPED;
+
+interface ParsedLine {
+  message: { record: MappedRecord };
+  exact: boolean;
+}
+
+export class StreamMapper {
+  readonly #stream: string;
+  readonly #steps: readonly CompiledStep[];
+  readonly #skip: boolean;
+  readonly #async: boolean;
+
+  constructor(stream: string, steps: readonly CompiledStep[], onError: OnError) {
+    this.#stream = stream;
+    this.#steps = steps;
+    this.#skip = onError === 'skip';
+    this.#async = steps.some((step) => step.isAsync);
+  }
+
+  /** Whether map() returns promises (the stream has an expression step). */
+  get isAsync(): boolean {
+    return this.#async;
+  }
+
+  /**
+   * Maps the RECORD message at `line[start, end)` (no newline): the new line's bytes, or DROPPED when a filter did
+   * not keep it. `recordNumber` (1-based, per stream) names the record in errors.
+   */
+  map(line: Buffer, start: number, end: number, recordNumber: number): MapResult | Promise<MapResult> {
+    const parsed = this.#parse(line, start, end, recordNumber);
+    if (this.#async) return this.#mapAsync(parsed, recordNumber);
+    const record = parsed.message.record;
+    const steps = this.#steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      let keep: boolean;
+      try {
+        keep = step.apply(record) as boolean;
+      } catch (error) {
+        keep = this.#onFailure(step, record, error, recordNumber);
+      }
+      if (!keep) return DROPPED;
+    }
+    return serialise(parsed);
+  }
+
+  async #mapAsync(parsed: ParsedLine, recordNumber: number): Promise<MapResult> {
+    const record = parsed.message.record;
+    for (const step of this.#steps) {
+      let keep: boolean;
+      try {
+        const applied = step.apply(record);
+        keep = typeof applied === 'boolean' ? applied : await applied;
+      } catch (error) {
+        keep = this.#onFailure(step, record, error, recordNumber);
+      }
+      if (!keep) return DROPPED;
+    }
+    return serialise(parsed);
+  }
+
+  #parse(line: Buffer, start: number, end: number, recordNumber: number): ParsedLine {
+    const text = line.toString('utf8', start, end);
+    const exact = mayLoseDigits(text);
+    let message: { record?: { data?: unknown } } | undefined;
+    try {
+      message = (exact ? parseExactJson(text) : JSON.parse(text)) as typeof message;
+    } catch (error) {
+      throw this.#failed(`record ${recordNumber}: the RECORD line is not valid JSON`, error);
+    }
+    // The relay checked the line's envelope already; this guards a caller that did not.
+    if (!isPlainObject(message?.record) || !isPlainObject(message.record.data)) {
+      throw this.#failed(`record ${recordNumber}: the RECORD message has no record.data object`);
+    }
+    return { message: message as ParsedLine['message'], exact };
+  }
+
+  /** The stream's policy for a step that threw: fail the sync, or null the value and note it in meta.changes. */
+  #onFailure(step: CompiledStep, record: MappedRecord, error: unknown, recordNumber: number): boolean {
+    if (!(error instanceof StepFailure)) throw error;
+    if (!this.#skip) throw this.#stepFailed(step, error, recordNumber);
+    const nulled: string[] = [];
+    let keep: boolean;
+    try {
+      keep = step.recover(record, error, nulled);
+    } catch (unrecoverable) {
+      if (unrecoverable instanceof StepFailure) throw this.#stepFailed(step, unrecoverable, recordNumber);
+      throw unrecoverable;
+    }
+    noteNulled(record, nulled);
+    return keep;
+  }
+
+  #stepFailed(step: CompiledStep, failure: StepFailure, recordNumber: number): SluiceError {
+    const field = failure.field === undefined ? '' : `, field ${failure.field}`;
+    return this.#failed(`${step.label}${field}, record ${recordNumber}: ${failure.reason}`);
+  }
+
+  #failed(detail: string, cause?: unknown): SluiceError {
+    return new SluiceError('mapper.failed', `stream ${this.#stream}, ${detail}`, { cause });
+  }
+}
+
+function serialise({ message, exact }: ParsedLine): Buffer {
+  return Buffer.from(exact ? stringifyExactJson(message) : JSON.stringify(message));
+}
+
+/** Appends the protocol's note for each nulled field to `record.meta.changes`, keeping the notes already there. */
+function noteNulled(record: MappedRecord, fields: readonly string[]): void {
+  const meta = isPlainObject(record.meta) ? record.meta : (record.meta = {});
+  const changes = Array.isArray(meta['changes']) ? (meta['changes'] as unknown[]) : (meta['changes'] = []);
+  for (const field of fields) changes.push({ field, change: 'NULLED', reason: 'PLATFORM_SERIALIZATION_ERROR' });
+}
