@@ -2,7 +2,7 @@
 // number a double would change), the steps in order on `record.data`, the stream's on_error policy, and the one
 // serialise. Everything of the message outside `data` (stream, namespace, emitted_at, meta, unknown fields) is kept.
 // Synchronous unless a step is asynchronous (expression), so a stream without one never waits on a promise.
-import { mayLoseDigits, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
+import { JsonTooDeepError, mayLoseDigits, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
 import { SluiceError } from '../errors.js';
 import { StepFailure, type CompiledStep, type MappedRecord } from './compiled-step.js';
 import { isPlainObject } from './step-definition.js';
@@ -77,7 +77,9 @@ export class StreamMapper {
     try {
       message = (exact ? parseExactJson(text) : JSON.parse(text)) as typeof message;
     } catch (error) {
-      throw this.#failed(`record ${recordNumber}: the RECORD line is not valid JSON`, error);
+      // The parser's message quotes the line; the cause keeps it, the message does not (records may be personal).
+      const problem = error instanceof JsonTooDeepError ? `is nested too deep (${error.message})` : 'is not valid JSON';
+      throw this.#failed(`record ${recordNumber}: the RECORD line ${problem}`, error);
     }
     // The relay checked the line's envelope already; this guards a caller that did not.
     if (!isPlainObject(message?.record) || !isPlainObject(message.record.data)) {

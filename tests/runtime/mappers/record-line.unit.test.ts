@@ -54,13 +54,6 @@ describe('a mapped RECORD line', () => {
     expect(pending).toBeInstanceOf(Promise);
     expect((await pending).toString()).toBe(recordLine('{"id":1,"name":"Ada","n":2}'));
   });
-
-  it('refuses a line whose record has no data object, naming the stream and record', async () => {
-    const mapper = mapperFor({ steps: [{ type: 'hash', field: 'email' }] });
-    expect(await mapError(mapper, '{"type":"RECORD","record":{"stream":"users","data":[1]}}', 3)).toBe(
-      'mapper.failed: stream users, record 3: the RECORD message has no record.data object',
-    );
-  });
 });
 
 describe('on_error: fail (the default)', () => {
@@ -134,6 +127,18 @@ describe('on_error: skip', () => {
     const mapper = mapperFor({ on_error: 'skip', steps: [{ type: 'expression', expression: '[1, 2]' }] });
     expect(await mapError(mapper, recordLine('{"id":1}'), 4)).toBe(
       'mapper.failed: stream users, step 1 (expression), record 4: the expression gave an array; a whole-record expression must give an object',
+    );
+  });
+});
+
+describe('a line the relay should not have passed', () => {
+  it('is refused naming the stream and record, without quoting the line', async () => {
+    const mapper = mapperFor({ steps: [{ type: 'hash', field: 'email' }] });
+    expect(await mapError(mapper, '{"type":"RECORD","record":{"stream":"users","data":{"email":"ada@example.com"', 9)).toBe(
+      'mapper.failed: stream users, record 9: the RECORD line is not valid JSON',
+    );
+    expect(await mapError(mapper, '{"type":"RECORD","record":{"stream":"users","data":[1]}}', 3)).toBe(
+      'mapper.failed: stream users, record 3: the RECORD message has no record.data object',
     );
   });
 });
