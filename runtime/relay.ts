@@ -62,9 +62,10 @@ export async function relayLines(
 ): Promise<void> {
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const parseRecords = options.parseRecords === true;
-  // Pieces to write for the chunk being processed, in input order: runs of adjacent forwarded lines, newline
-  // included, and verdicts still to come.
-  const pending: (Buffer | Promise<Settled>)[] = [];
+  // Pieces to write for the chunk being processed, in input order: runs of adjacent forwarded lines (newline
+  // included; each its own write, a view of the input), lines a router gave (in arrays: adjacent ones are written
+  // together, since one write per mapped record would cost more than the mapping), and verdicts still to come.
+  const pending: (Buffer | Buffer[] | Promise<Settled>)[] = [];
   let runBuffer: Buffer | undefined;
   let runStart = -1;
   let runEnd = -1;
@@ -92,11 +93,13 @@ export async function relayLines(
     runEnd = next;
   };
 
-  // A replacement line, or a verdict to come: the line's own bytes are copied when it may be forwarded later.
+  // A line the router gave in place of the input line, or a verdict still to come.
   const apply = (verdict: Buffer | Promise<Verdict>, buffer: Buffer, start: number, end: number): void => {
     closeRun();
     if (Buffer.isBuffer(verdict)) {
-      pending.push(verdict, NEWLINE);
+      const last = pending.at(-1);
+      if (Array.isArray(last)) last.push(verdict, NEWLINE);
+      else pending.push([verdict, NEWLINE]);
       return;
     }
     // The input chunk stays alive until this chunk's pieces are flushed, which waits for the verdict.
@@ -171,27 +174,40 @@ export async function relayLines(
 
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
+    // Lines a router gave, and verdicts that came later, are gathered and written together before the next run.
+    const batch: Buffer[] = [];
+    const writeBatch = (): Promise<void> | undefined => {
+      if (batch.length === 0) return undefined;
+      const bytes = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
+      batch.length = 0;
+      return write(bytes);
+    };
     try {
       for (const piece of pending) {
         if (Buffer.isBuffer(piece)) {
+          const waitingForBatch = writeBatch();
+          if (waitingForBatch) await waitingForBatch;
           const waiting = write(piece);
           if (waiting) await waiting;
+        } else if (Array.isArray(piece)) {
+          for (const bytes of piece) batch.push(bytes);
         } else {
-          for (const bytes of await later(piece)) {
-            const waiting = write(bytes);
+          const settled = await piece;
+          if ('error' in settled) {
+            // The lines before the failed one are still written.
+            const waiting = writeBatch();
             if (waiting) await waiting;
+            throw settled.error;
           }
+          for (const bytes of settled.pieces) batch.push(bytes);
         }
       }
+      const waiting = writeBatch();
+      if (waiting) await waiting;
     } finally {
       pending.length = 0;
+      batch.length = 0;
     }
   }
 }
 
-/** The pieces a later verdict writes (none when it drops the line); a rejection is thrown in its turn. */
-async function later(piece: Promise<Settled>): Promise<Buffer[]> {
-  const settled = await piece;
-  if ('error' in settled) throw settled.error;
-  return settled.pieces;
-}

@@ -117,19 +117,19 @@ describe('relayLines', () => {
     expect(writes.join('')).toBe(`${r1}\n${r2}\n`);
   });
 
-  it('waits for drain between replacement lines', async () => {
+  it('writes adjacent replacement lines together, and waits for drain between chunks', async () => {
     const { output, writes, release } = sink(true);
     const waits: boolean[] = [];
-    const replacing: LineRouter = { ...router(), record: () => Promise.resolve(Buffer.from('x')) };
-    const relayed = relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\n`)]), output, replacing, { onWaiting: (waiting) => void waits.push(waiting) });
+    const replacing: LineRouter = { ...router(), record: (stream) => (stream === 'a' ? Promise.resolve(Buffer.from('x')) : Buffer.from('y')) };
+    const relayed = relayLines(Readable.from([Buffer.from(`${r1}\n${r4}\n`), Buffer.from(`${r2}\n`)]), output, replacing, { onWaiting: (waiting) => void waits.push(waiting) });
     for (let i = 0; i < 5; i++) await tick();
-    expect(writes).toEqual(['x']);
+    expect(writes).toEqual(['x\ny\n']);
     expect(waits).toEqual([true]);
-    for (let i = 0; i < 6; i++) {
-      release();
-      await tick();
-    }
+    release();
+    for (let i = 0; i < 5; i++) await tick();
+    release();
     await relayed;
-    expect(writes).toEqual(['x', '\n', 'x', '\n']);
+    expect(writes).toEqual(['x\ny\n', 'x\n']);
+    expect(waits).toEqual([true, false, true, false]);
   });
 });
