@@ -36,7 +36,8 @@ export function mayLoseDigits(text: string): boolean {
   return LONG_NUMBER.test(text);
 }
 
-const LONG_NUMBER = /\d[\d.]{15}|[eE][+-]?\d{3}/;
+// A JSON number's exponent always follows a digit: requiring one keeps words like `moore123` (an email) out.
+const LONG_NUMBER = /\d[\d.]{15}|\d[eE][+-]?\d{3}/;
 
 /** Parses JSON text, keeping numbers a double would change as ExactNumbers. Throws SyntaxError or JsonTooDeepError. */
 export function parseExactJson(text: string): unknown {

@@ -1,7 +1,7 @@
 // Exact JSON for state blobs: every digit survives a parse and a stringify, JSON.stringify refuses an exact number
 // instead of rounding it, and the ledger matches a destination's rounded echo to the exact state it commits.
 import { describe, expect, it } from 'vitest';
-import { ExactNumber, MAX_JSON_DEPTH, nestingDepth, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
+import { ExactNumber, MAX_JSON_DEPTH, mayLoseDigits, nestingDepth, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
 import { parseText } from '../../protocol/envelope.js';
 import { StateLedger } from '../../runtime/sync/commit/ledger.js';
 import type { AirbyteStateMessage } from '../../protocol/types.generated.js';
@@ -17,6 +17,15 @@ describe('exact JSON', () => {
     expect(value['half']).toBe(0.5);
     expect(value['cursor']).toBeInstanceOf(ExactNumber);
     expect(stringifyExactJson(value)).toBe(text);
+  });
+
+  it('sends a line to the exact parse only when a number may need it, not for an email like moore123@', () => {
+    expect(mayLoseDigits('{"n":1e308}')).toBe(true);
+    expect(mayLoseDigits('{"n":-2.5E-400}')).toBe(true);
+    expect(mayLoseDigits(`{"n":${BIG}}`)).toBe(true);
+    expect(mayLoseDigits(`{"n":${DECIMAL}}`)).toBe(true);
+    expect(mayLoseDigits('{"email":"jo.moore123@example.com","name":"Jane Doe","id":123}')).toBe(false);
+    expect(mayLoseDigits('{"code":"E404","n":1e5}')).toBe(false);
   });
 
   it('writes what JSON.stringify writes for values without exact numbers, indentation included', () => {
