@@ -6,6 +6,7 @@
 import { Type, type TSchema } from 'typebox';
 import { mapOf, stringEnum } from './request-schemas.js';
 
+const STEP_TYPES = ['select', 'rename', 'hash', 'encrypt', 'filter', 'expression'];
 const field = Type.String({ minLength: 1, description: 'a top-level property of the record' });
 const secret = (description: string) => Type.String({ minLength: 1, description: `${description}; a secret, shown as **********` });
 const value = Type.Unsafe<string | number | boolean | null>({ type: ['string', 'number', 'boolean', 'null'] });
@@ -44,7 +45,7 @@ function mappersSchema(condition: TSchema) {
   ];
   const streamMappers = Type.Object({
     on_error: Type.Optional(stringEnum(['fail', 'skip'], { description: 'fail (default) the sync, or null the value and note it' })),
-    steps: Type.Unsafe<unknown[]>({ type: 'array', items: { type: 'object', discriminator: { propertyName: 'type' }, required: ['type'], oneOf: steps } }),
+    steps: Type.Unsafe<unknown[]>({ type: 'array', items: { type: 'object', discriminator: { propertyName: 'type' }, required: ['type'], properties: { type: { type: 'string', enum: STEP_TYPES } }, oneOf: steps } }),
   }, { additionalProperties: false });
   return Type.Union([mapOf(streamMappers, { description: 'per stream (name, or namespace.name), the steps applied to each record' }), Type.Null()]);
 }
