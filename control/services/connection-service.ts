@@ -110,7 +110,9 @@ export function listConnections(store: Store, page: Page = {}): Promise<Connecti
 
 export async function createConnection(store: Store, definition: ConnectionDefinition, logger: Logger = silentLogger): Promise<Connection> {
   checkName(definition.name);
-  const fields = await settle(store, definition, logger);
+  // A new connection has no stored salt or key for a masked one to keep: refused, never stored as the mask.
+  const mappers = keepMaskedMapperSecrets(definition.mappers ?? null, null) as MappersDefinition | null;
+  const fields = await settle(store, { ...definition, mappers }, logger);
   return store.connections.create({ name: definition.name, ...fields, statusReason: null });
 }
 

@@ -163,6 +163,11 @@ describe('mappers over the REST API', () => {
     });
     expect(missingTo.status).toBe(400);
     expect(missingTo.body.error).toEqual({ code: 'api.bad_request', message: 'the request body needs "mappers.users.steps[0].to" (string)' });
+    const masked = await call('POST', '/connections', {
+      name: 'bad', source: 'faker', destination: 'void', streams: ['users'], mappers: { users: { steps: [{ type: 'hash', field: 'email', salt: MASK }] } },
+    });
+    expect(masked.status).toBe(400);
+    expect(masked.body.error.message).toBe('users step 1 (hash), field email: salt is masked (**********) but no stored step at this place has one to keep; give the salt again');
     expect((await call('GET', '/connections/bad')).status).toBe(404);
   });
 });
