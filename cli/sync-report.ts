@@ -54,7 +54,8 @@ function recordsLine(summary: SyncSummary): string {
   if (summary.statesEmitted === 0 && summary.status === 'succeeded' && summary.recordsWritten > 0) {
     return `${number(summary.recordsWritten)} records written, none checkpointed`;
   }
-  return `${number(summary.recordsCommitted)} of ${number(summary.recordsEmitted)} records committed`;
+  const filtered = summary.recordsFiltered > 0 ? ` (${number(summary.recordsFiltered)} filtered out by mappers)` : '';
+  return `${number(summary.recordsCommitted)} of ${number(summary.recordsEmitted)} records committed${filtered}`;
 }
 
 function number(value: number): string {

@@ -4,6 +4,8 @@
 //
 // Per line it does only what routing needs: a RECORD written the usual way is recognised from its first bytes
 // (stream name only), every other line is parsed. UTF-8 validity is checked once per chunk, natively.
+// A router may replace a line (a mapped record) or answer later (a promise: an asynchronous mapper); lines are
+// written in input order either way, and a router answering `true` keeps the raw path (no allocation, no await).
 import { isUtf8 } from 'node:buffer';
 import type { Readable, Writable } from 'node:stream';
 import { LineSplitter, DEFAULT_MAX_LINE_BYTES } from '../protocol/line-splitter.js';
@@ -15,18 +17,26 @@ import { writeWithBackpressure } from './backpressure.js';
 export interface LineRouter {
   /**
    * A RECORD recognised from its prefix; `bytes` is the line's length and `buffer[start, end)` the line, for a
-   * router that wants to look inside (copy what you keep). Return true to forward it.
+   * router that wants to look inside (copy what you keep). Return true to forward it, false to drop it, the bytes
+   * of a line to forward in its place (without newline), or a promise of one of these (read the line before
+   * returning it: the buffer is not kept for the router).
    */
-  record(stream: string, bytes: number, buffer: Buffer, start: number, end: number): boolean;
+  record(stream: string, bytes: number, buffer: Buffer, start: number, end: number): Verdict | Promise<Verdict>;
   /**
    * Any parsed message (RECORDs too, when not written the usual way). Return true to forward it as it came, or
    * the bytes of a line to forward in its place (without newline), e.g. a log message with secrets masked.
    * `line` is the message's original bytes (a view into the input: copy what you keep).
    */
-  message(message: AirbyteMessage, bytes: number, line: Buffer): boolean | Buffer;
+  message(message: AirbyteMessage, bytes: number, line: Buffer): Verdict | Promise<Verdict>;
   /** A line that is not a protocol message (`lineNumber` counts from 1). It is never forwarded. */
   noise(text: string, reason: string, lineNumber: number): void;
 }
+
+/** What a router decides for a line: forward it (true), drop it (false), or forward these bytes instead. */
+export type Verdict = boolean | Buffer;
+
+/** A later verdict, settled so that a rejection waits for its turn (lines before it are written first). */
+type Settled = { pieces: Buffer[] } | { error: unknown };
 
 export interface RelayOptions {
   maxLineBytes?: number;
@@ -52,8 +62,9 @@ export async function relayLines(
 ): Promise<void> {
   const splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   const parseRecords = options.parseRecords === true;
-  // Pieces to write for the chunk being processed: runs of adjacent forwarded lines, newline included.
-  const pending: Buffer[] = [];
+  // Pieces to write for the chunk being processed, in input order: runs of adjacent forwarded lines, newline
+  // included, and verdicts still to come.
+  const pending: (Buffer | Promise<Settled>)[] = [];
   let runBuffer: Buffer | undefined;
   let runStart = -1;
   let runEnd = -1;
@@ -81,6 +92,21 @@ export async function relayLines(
     runEnd = next;
   };
 
+  // A replacement line, or a verdict to come: the line's own bytes are copied when it may be forwarded later.
+  const apply = (verdict: Buffer | Promise<Verdict>, buffer: Buffer, start: number, end: number): void => {
+    closeRun();
+    if (Buffer.isBuffer(verdict)) {
+      pending.push(verdict, NEWLINE);
+      return;
+    }
+    // The input chunk stays alive until this chunk's pieces are flushed, which waits for the verdict.
+    const line = buffer.subarray(start, end);
+    pending.push(verdict.then(
+      (decided): Settled => ({ pieces: decided === true ? [line, NEWLINE] : decided === false ? [] : [decided, NEWLINE] }),
+      (error: unknown): Settled => ({ error }),
+    ));
+  };
+
   let lineNumber = 0;
   const onLine = (buffer: Buffer, start: number, end: number, next: number): void => {
     lineNumber++;
@@ -92,16 +118,16 @@ export async function relayLines(
         router.noise(buffer.toString('utf8', start, end), 'not valid UTF-8', lineNumber);
         return;
       }
-      if (router.record(kind.stream, end - start, buffer, start, end)) forward(buffer, start, end, next);
+      const verdict = router.record(kind.stream, end - start, buffer, start, end);
+      if (typeof verdict === 'boolean') {
+        if (verdict) forward(buffer, start, end, next);
+      } else apply(verdict, buffer, start, end);
       return;
     }
     if (kind.kind === 'message') {
       const verdict = router.message(kind.message, end - start, buffer.subarray(start, end));
       if (verdict === true) forward(buffer, start, end, next);
-      else if (verdict !== false) {
-        closeRun();
-        pending.push(verdict, NEWLINE);
-      }
+      else if (verdict !== false) apply(verdict, buffer, start, end);
       return;
     }
     router.noise(buffer.toString('utf8', start, end), kind.reason, lineNumber);
@@ -134,18 +160,38 @@ export async function relayLines(
     if (failure !== undefined) throw failure;
   }
 
+  // Undefined when the output took the piece without asking to wait: the usual case costs no await.
+  function write(piece: Buffer): Promise<void> | undefined {
+    if (output === null) return undefined;
+    const waiting = writeWithBackpressure(output, piece);
+    if (!waiting) return undefined;
+    onWaiting?.(true);
+    return waiting.then(() => onWaiting?.(false));
+  }
+
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
-    if (output !== null) {
+    try {
       for (const piece of pending) {
-        const waiting = writeWithBackpressure(output, piece);
-        if (waiting) {
-          onWaiting?.(true);
-          await waiting;
-          onWaiting?.(false);
+        if (Buffer.isBuffer(piece)) {
+          const waiting = write(piece);
+          if (waiting) await waiting;
+        } else {
+          for (const bytes of await later(piece)) {
+            const waiting = write(bytes);
+            if (waiting) await waiting;
+          }
         }
       }
+    } finally {
+      pending.length = 0;
     }
-    pending.length = 0;
   }
+}
+
+/** The pieces a later verdict writes (none when it drops the line); a rejection is thrown in its turn. */
+async function later(piece: Promise<Settled>): Promise<Buffer[]> {
+  const settled = await piece;
+  if ('error' in settled) throw settled.error;
+  return settled.pieces;
 }

@@ -2,10 +2,12 @@
 //  1. A sync of N records from source-faker to destination-dev-null through `sluice sync`, against the same two
 //     connector commands piped directly (`source read | destination write`): records/s, MB/s, the runtime's own
 //     peak RSS, and the ratio sluice/direct (median of alternating runs).
+//  1b. Mappers (issue 12): BENCH_MAPPED_RECORDS (default 1000000) faker users with a sha256 hash of email and a rename
+//     of name, against the same sync without mappers, alternating: the ratio mapped/unmapped and the peak RSS.
 //  2. The line-level choices behind the relay, in process, on the same 1M lines: splitting only (baseline), the
 //     RECORD prefix alone, the prefix plus the structural check the relay does (classifyLine), JSON.parse per line,
 //     and the ndjson package's parser.
-// Environment: BENCH_RECORDS (default 2000000), BENCH_RUNS (default 3).
+// Environment: BENCH_RECORDS (default 2000000), BENCH_MAPPED_RECORDS (default 1000000), BENCH_RUNS (default 3).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +34,7 @@ writeFileSync(
       {
         stream: {
           name: 'users',
-          json_schema: { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'string' } } },
+          json_schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, email: { type: 'string' }, updated_at: { type: 'string' } } },
           supported_sync_modes: ['full_refresh', 'incremental'],
           source_defined_cursor: true,
           default_cursor_field: ['updated_at'],
@@ -93,6 +95,33 @@ for (const [name, ms] of rows) {
 }
 console.log(`   sluice runtime peak RSS: ${fmt(summary.runtimePeakRssBytes / 1024 / 1024, 1)} MiB (connectors not included)`);
 console.log(`   sluice set-up (spec, discover) is included; data phase alone: ${fmt(summary.durationMs / 1000, 2)} s in the last run`);
+console.log('');
+
+// ---- 1b. mappers -------------------------------------------------------------------------------------------
+const mappedRecords = Number(process.env.BENCH_MAPPED_RECORDS ?? 1_000_000);
+const mappedSourceConfig = join(dir, 'source-mapped.json');
+const mappersPath = join(dir, 'mappers.json');
+writeFileSync(mappedSourceConfig, JSON.stringify({ count: mappedRecords, records_per_state: 10_000 }));
+writeFileSync(mappersPath, JSON.stringify({ users: { steps: [{ type: 'hash', field: 'email', algorithm: 'sha256' }, { type: 'rename', field: 'name', to: 'full_name' }] } }));
+const syncCommand = (extra) => [
+  'sh',
+  ['-c', `${join(dist, 'cli/main.js')} sync --source source-faker --source-config ${mappedSourceConfig} --destination destination-dev-null --destination-config ${destinationConfig} --catalog ${catalogPath} --json --log-level warn ${extra} > ${summaryPath}`],
+];
+console.log(`1b. mappers: ${fmt(mappedRecords)} users with a sha256 hash of email and a rename of name, vs the same sync without`);
+const unmapped = [];
+const mapped = [];
+let mappedSummary;
+for (let run = 0; run < runs; run++) {
+  unmapped.push(await timed(syncCommand('')));
+  mapped.push(await timed(syncCommand(`--mappers ${mappersPath}`)));
+  mappedSummary = JSON.parse(readFileSync(summaryPath, 'utf8'));
+  if (mappedSummary.recordsCommitted !== mappedRecords) throw new Error(`the mapped sync committed ${mappedSummary.recordsCommitted} of ${mappedRecords} records`);
+}
+console.log(`   ${'variant'.padEnd(24)} ${'wall s'.padStart(8)} ${'records/s'.padStart(12)} ${'ratio'.padStart(7)}`);
+for (const [name, ms] of [['sluice sync', median(unmapped)], ['sluice sync --mappers', median(mapped)]]) {
+  console.log(`   ${name.padEnd(24)} ${fmt(ms / 1000, 2).padStart(8)} ${fmt(mappedRecords / (ms / 1000)).padStart(12)} ${fmt(ms / median(unmapped), 3).padStart(7)}`);
+}
+console.log(`   mapped sync runtime peak RSS: ${fmt(mappedSummary.runtimePeakRssBytes / 1024 / 1024, 1)} MiB (target ratio: at most 2.0)`);
 console.log('');
 
 // ---- 2. line-level choices ---------------------------------------------------------------------------------

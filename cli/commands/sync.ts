@@ -10,6 +10,7 @@ import { runSync } from '../../runtime/sync/run-sync.js';
 import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
 import { printSummary, startProgressLine } from '../sync-report.js';
 import { SluiceError } from '../../runtime/errors.js';
+import { readMappersFile } from '../mappers-file.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
 
 interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
@@ -19,6 +20,7 @@ interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
   destinationConfig?: string;
   workspace?: string;
   catalog?: string;
+  mappers?: string;
   streams?: string;
   state?: string;
   json?: boolean;
@@ -46,6 +48,7 @@ export function syncCommand(): Command {
     .option('--mode <STREAM=MODE...>', 'per-stream sync mode as SYNC_MODE[:DESTINATION_MODE], e.g. users=incremental:append')
     .option('--cursor <STREAM=FIELD...>', 'per-stream cursor field (a.b for a nested field)')
     .option('--primary-key <STREAM=FIELDS...>', 'per-stream primary key, fields separated by commas')
+    .option('--mappers <file>', 'mappers applied to records in flight (JSON or YAML, keyed by stream): select, rename, hash, encrypt, filter, expression')
     .option('--state <file>', 'state file: read at the start, rewritten at each commit')
     .option('--json', 'print the summary as one JSON object')
     .addOption(new Option('--validate <mode>', 'check records against stream schemas').choices(['off', 'sample', 'strict']).default('off'))
@@ -58,6 +61,7 @@ export function syncCommand(): Command {
     .option('--no-progress', 'no live progress line on a terminal')
     .action(async (connection: string | undefined, options: SyncCommandOptions, command: Command) => {
       if (connection !== undefined) {
+        if (options.mappers !== undefined) throw new SluiceError('cli.usage', '--mappers is for a sync without a stored connection', { hint: 'a connection keeps its own mappers' });
         await (await import('../sync-connection.js')).syncConnection(connection, options, command);
         return;
       }
@@ -70,6 +74,7 @@ export function syncCommand(): Command {
       const sourceConfig = await readJsonFile(options.sourceConfig!, 'config');
       const destinationConfig = await readJsonFile(options.destinationConfig!, 'config');
       const catalog = options.catalog ? await readCatalogFile(options.catalog) : undefined;
+      const mappers = options.mappers ? await readMappersFile(options.mappers) : undefined;
       // Ctrl-C stops the source only; the destination finishes what it received and commits it.
       const sourceClient = await connectorClient(options.source!, { ...options, env: options.sourceEnv ?? options.env }, logger, interrupt);
       const destinationClient = await connectorClient(options.destination!, { ...options, env: options.destinationEnv ?? options.env }, logger);
@@ -82,6 +87,7 @@ export function syncCommand(): Command {
           streams: options.streams?.split(',').map((name) => name.trim()).filter(Boolean),
           overrides: parseOverrides(options),
         },
+        mappers,
         statePath: options.state,
         validate: options.validate,
         sourceIdleTimeoutMs: positiveNumber(options.sourceTimeout ?? '3600', '--source-timeout') * 1000,

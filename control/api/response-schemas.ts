@@ -175,6 +175,8 @@ const StreamStats = Type.Object({
   bytesEmitted: Type.Integer(),
   recordsCommitted: Type.Integer(),
   bytesCommitted: Type.Integer(),
+  // Optional: summaries stored before mappers existed have none.
+  recordsFiltered: Type.Optional(Type.Integer({ description: "records a mapper's filter dropped" })),
   status: Type.Optional(Type.String()),
   rowEstimate: Type.Optional(Type.Integer()),
 }, { additionalProperties: false });
@@ -188,6 +190,7 @@ export const SyncSummary = Type.Object({
   recordsCommitted: Type.Integer(),
   bytesCommitted: Type.Integer(),
   recordsWritten: Type.Integer(),
+  recordsFiltered: Type.Optional(Type.Integer({ description: "records a mapper's filter dropped" })),
   statesEmitted: Type.Integer(),
   statesCommitted: Type.Integer(),
   malformedLines: Type.Integer(),

@@ -224,7 +224,7 @@ function storedSide(store: Store, actor: Actor, client: ConnectorClient): SyncSi
 
 function emptySummary(status: SyncSummary['status']): SyncSummary {
   return {
-    status, attempts: 0, durationMs: 0, recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0, recordsWritten: 0,
+    status, attempts: 0, durationMs: 0, recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0, recordsWritten: 0, recordsFiltered: 0,
     statesEmitted: 0, statesCommitted: 0, malformedLines: 0, recordsPerSecond: 0, megabytesPerSecond: 0, streams: [], warnings: [],
     runtimePeakRssBytes: process.resourceUsage().maxRSS * 1024,
   };

@@ -1,5 +1,6 @@
 // Owns a whole sync: validate both configs against their specs, settle the configured catalog against what the
-// source discovers (or what the caller already discovered), load the state, then run the attempts through the
+// source discovers (or what the caller already discovered), plan the connection's mappers against it (a bad mapper
+// fails here, before any data moves), load the state, then run the attempts through the
 // retry loop (retry.ts), each from the last committed state, reporting each attempt's own counts to the caller's
 // hooks, and return the summary.
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
@@ -14,6 +15,7 @@ import { SyncStats, type SyncSummary } from './sync-stats.js';
 import { runSyncAttempt, type SyncSide } from './sync-attempt.js';
 import type { ValidationMode } from './record-validator.js';
 import { isIdentityMapping, mapCatalog, type StreamMapping } from './stream-mapping.js';
+import { planMappers, type MappersDefinition } from '../mappers/index.js';
 
 export interface SyncOptions {
   source: SyncSide;
@@ -28,6 +30,8 @@ export interface SyncOptions {
   validate?: ValidationMode;
   /** Where the streams land in the destination: a name prefix and a namespace (a stored connection's). */
   streamMapping?: StreamMapping;
+  /** Per stream, steps applied to each RECORD between source and destination (runtime/mappers). */
+  mappers?: MappersDefinition;
   sourceIdleTimeoutMs?: number;
   destinationIdleTimeoutMs?: number;
   /** Attempts in all (1 = no retry; default 1); which failures are retried is retry.ts's rule. */
@@ -63,6 +67,8 @@ export interface SyncOutcome {
 
 export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const { source, destination, logger } = options;
+  // A catalog given up front is checked against the mappers before any connector runs.
+  if (options.catalog && options.mappers) planMappers(options.catalog, options.mappers);
   // The two connectors' set-up runs side by side: the source's spec then discover (unless the caller just discovered
   // it: a job's schema check), the destination's spec.
   const sourceConfigLabel = source.configPath ?? 'source config';
@@ -77,7 +83,8 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const catalog = options.catalog ?? buildConfiguredCatalog(discovered, options.choice);
   if (options.catalog) checkConfiguredCatalog(catalog, discovered);
   checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.client.name);
-  if (!isIdentityMapping(options.streamMapping)) mapCatalog(catalog, options.streamMapping!);
+  const mappers = options.mappers ? planMappers(catalog, options.mappers) : undefined;
+  if (!isIdentityMapping(options.streamMapping)) mapCatalog(mappers?.catalog ?? catalog, options.streamMapping!);
   const stateFile = options.stateStore ?? (await loadStateFile(options.statePath));
   const stats = new SyncStats(catalog.streams.map((configured) => keyForStats(catalog, configured.stream)));
   logger.info(
@@ -99,6 +106,7 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
         stats,
         validate: options.validate ?? 'off',
         streamMapping: options.streamMapping,
+        mappers,
         sourceIdleTimeoutMs: options.sourceIdleTimeoutMs,
         destinationIdleTimeoutMs: options.destinationIdleTimeoutMs,
         maxLineBytes: options.maxLineBytes,

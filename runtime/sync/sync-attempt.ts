@@ -1,6 +1,7 @@
 // Owns one attempt of a sync: start the destination, then the source; relay the source's RECORD and STATE lines
 // to the destination (original bytes, with backpressure); hand the source's states and the destination's echoes to
-// the commit path (commit/commit-path.ts), which makes every commit decision; watch for a silent source or a stuck
+// the commit path (commit/commit-path.ts), which makes every commit decision; pass the records of streams with
+// mappers through them (runtime/mappers; the others keep the raw relay); watch for a silent source or a stuck
 // destination; and, whatever fails, give the destination end of input so it can commit what it received before the
 // attempt ends.
 import type { ConfiguredAirbyteCatalog, AirbyteMessage } from '../../protocol/types.generated.js';
@@ -18,6 +19,7 @@ import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
 import { isIdentityMapping, mapCatalog, mappedRecordLine, mappedStateLine, sourceNamesOf, type StreamMapping } from './stream-mapping.js';
+import { DROPPED, type MapperPlan, type MapResult, type StreamMapper } from '../mappers/index.js';
 import { sendStreamsComplete } from '../stream-completion.js';
 import { Watchdog } from './watchdog.js';
 import { DestinationDeadline } from './destination-deadline.js';
@@ -45,6 +47,8 @@ export interface AttemptRequest {
   maxLineBytes?: number;
   /** Where the streams land in the destination (prefix, namespace); records pass unchanged without one. */
   streamMapping?: StreamMapping;
+  /** The connection's mappers, planned against `catalog`: the destination gets their catalog, mapped records. */
+  mappers?: MapperPlan;
   /** Aborting stops the source only: the destination finishes and commits what it received. */
   signal?: AbortSignal;
 }
@@ -65,7 +69,9 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   };
 
   const mapping = isIdentityMapping(request.streamMapping) ? undefined : request.streamMapping;
-  const writer = await destination.client.startWrite({ config: destination.config, catalog: mapping ? mapCatalog(catalog, mapping) : catalog });
+  // The mappers' catalog (mapped schemas, keys) first, then where the streams land (names): the two compose.
+  const destinationCatalog = request.mappers?.catalog ?? catalog;
+  const writer = await destination.client.startWrite({ config: destination.config, catalog: mapping ? mapCatalog(destinationCatalog, mapping) : destinationCatalog });
   // The destination echoes states in its stream names; the commit path matches and commits them in the source's.
   const sourceNames = mapping ? sourceNamesOf(catalog, mapping) : undefined;
   let reader: StartedConnector;
@@ -120,9 +126,13 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
 
   // ---- source → destination: the hot path ---------------------------------------------------------------------
   // One lookup per record: the commit path's counter (records not yet covered by a state) and the stream's stats.
-  const counters = new Map<string, { uncovered: StreamCounts; stats: StreamStats }>();
-  for (const key of counting.keys) counters.set(key, { uncovered: commits.counterFor(key), stats: stats.stream(key) });
-  const onRecord = (stream: string, bytes: number): boolean => {
+  // A mapped stream's counter also holds its mapper, so the hot path does no second lookup.
+  const counters = new Map<string, Counter>();
+  counting.keys.forEach((key, index) => {
+    const mapper = request.mappers?.forStream(describeStream(catalog.streams[index]!.stream));
+    counters.set(key, { uncovered: commits.counterFor(key), stats: stats.stream(key), mapper, takes: 0, inFlight: 0, taken: new Map() });
+  });
+  const onRecord = (stream: string, bytes: number): Counter => {
     const counter = counters.get(stream);
     if (counter === undefined) {
       throw new SluiceError('sync.unknown_stream', `source ${source.client.name} sent a record for stream ${stream}, which is not in the configured catalog`);
@@ -131,8 +141,46 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     counter.uncovered.bytes += bytes;
     counter.stats.recordsEmitted++;
     counter.stats.bytesEmitted += bytes;
-    return true;
+    return counter;
   };
+  const mapRecord = (counter: Counter, mapper: StreamMapper, line: Buffer, start: number, end: number): Buffer | false | Promise<Buffer | false> => {
+    const result = mapper.map(line, start, end, counter.stats.recordsEmitted);
+    if (result === DROPPED) {
+      counter.uncovered.filtered++;
+      counter.stats.recordsFiltered++;
+      return false;
+    }
+    if (Buffer.isBuffer(result)) return result;
+    // An asynchronous mapper settles after the relay has read on, maybe past a STATE that took this record's count:
+    // a drop then counts in the counts that state took (kept in `taken` while records are in flight).
+    const take = counter.takes;
+    counter.inFlight++;
+    const settle = (): void => {
+      if (--counter.inFlight === 0) counter.taken.clear();
+    };
+    return result.then((settled: MapResult) => {
+      if (settled === DROPPED) {
+        (take === counter.takes ? counter.uncovered : counter.taken.get(take + 1)!).filtered++;
+        counter.stats.recordsFiltered++;
+      }
+      settle();
+      return settled === DROPPED ? false : settled;
+    }, (error: unknown) => {
+      settle();
+      throw error;
+    });
+  };
+  const tookCounts = (covered: Map<string, StreamCounts>): void => {
+    for (const [key, counts] of covered) {
+      const counter = counters.get(key);
+      if (counter === undefined) continue;
+      counter.takes++;
+      if (counter.inFlight > 0) counter.taken.set(counter.takes, counts);
+    }
+  };
+  // The mapped record's line with its stream renamed for the destination (a mapped stream with a prefix).
+  const landed = (result: Buffer | false): Buffer | false =>
+    result === false || mapping === undefined ? result : mappedRecordLine(JSON.parse(result.toString('utf8')) as AirbyteMessage, result, mapping);
   const checkSourceMessage = (message: AirbyteMessage): void => {
     const problem = messageProblem(message);
     if (problem !== undefined) throw malformed('source', source.client, message, problem);
@@ -142,7 +190,9 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
       if (validator.wants(stream)) {
         validator.check(stream, (JSON.parse(buffer.toString('utf8', start, end)) as AirbyteMessage).record?.data);
       }
-      return onRecord(stream, bytes);
+      const counter = onRecord(stream, bytes);
+      if (counter.mapper === undefined) return true;
+      return mapRecord(counter, counter.mapper, buffer, start, end);
     },
     message(message, bytes, line) {
       switch (message.type) {
@@ -150,12 +200,16 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           const record = message.record!;
           const name = counting.ambiguous ? describeStream({ name: record.stream, namespace: record.namespace }) : record.stream;
           if (validator.wants(name)) validator.check(name, record.data);
-          const forward = onRecord(name, bytes);
-          return mapping ? mappedRecordLine(message, line, mapping) : forward;
+          const counter = onRecord(name, bytes);
+          if (counter.mapper !== undefined) {
+            const result = mapRecord(counter, counter.mapper, line, 0, line.length);
+            return result instanceof Promise ? result.then(landed) : landed(result);
+          }
+          return mapping ? mappedRecordLine(message, line, mapping) : true;
         }
         case 'STATE': {
           checkSourceMessage(message);
-          commits.sourceState(message.state!, counting.keyOfDescriptor);
+          tookCounts(commits.sourceState(message.state!, counting.keyOfDescriptor));
           return mapping ? mappedStateLine(message, mapping) : true;
         }
         case 'TRACE': {
@@ -230,6 +284,18 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   const error = await commits.settle(failure, sourceError);
   if (error !== undefined) throw error;
   return { interrupted };
+}
+
+interface Counter {
+  uncovered: StreamCounts;
+  stats: StreamStats;
+  mapper: StreamMapper | undefined;
+  /** How many STATEs have taken this stream's counts; with `taken`, where a late drop is counted. */
+  takes: number;
+  /** Records whose asynchronous mapper has not settled. */
+  inFlight: number;
+  /** The counts each take since the oldest record in flight was read took (by take number). */
+  taken: Map<number, StreamCounts>;
 }
 
 // A source that closed its stdout should exit; one that lingers is stopped rather than waited for forever.

@@ -1,5 +1,5 @@
-// Owns the numbers of a sync: records and bytes emitted and committed per stream, states, estimates, stream
-// statuses, and the summary printed at the end.
+// Owns the numbers of a sync: records and bytes emitted and committed per stream, records a mapper's filter dropped,
+// states, estimates, stream statuses, and the summary printed at the end.
 import type { StreamCounts } from './commit/ledger.js';
 
 export interface StreamStats {
@@ -8,6 +8,8 @@ export interface StreamStats {
   bytesEmitted: number;
   recordsCommitted: number;
   bytesCommitted: number;
+  /** Records a mapper's filter dropped (counted in recordsEmitted; the destination never got them). */
+  recordsFiltered: number;
   status?: string;
   rowEstimate?: number;
 }
@@ -23,9 +25,11 @@ export interface SyncSummary {
   bytesCommitted: number;
   /**
    * Records the destination holds: after a successful sync every record emitted (the destination received them all
-   * and exited cleanly), otherwise those committed.
+   * and exited cleanly), otherwise those committed; records a mapper's filter dropped are not written.
    */
   recordsWritten: number;
+  /** Records a mapper's filter dropped: emitted by the source, deliberately not sent to the destination. */
+  recordsFiltered: number;
   statesEmitted: number;
   statesCommitted: number;
   /** Source lines that looked like RECORDs but were malformed: not sent to the destination (each is in the log). */
@@ -48,6 +52,8 @@ export class SyncStats {
   /** Source lines that looked like RECORDs but were malformed, so were not sent on. */
   malformedLines = 0;
   readonly startedAt = Date.now();
+  /** Per stream, the filtered records among those committed (so that recordsWritten can leave them out). */
+  readonly #filteredCommitted = new Map<string, number>();
 
   constructor(streamNames: string[]) {
     for (const stream of streamNames) this.#stream(stream);
@@ -63,6 +69,7 @@ export class SyncStats {
       const stats = this.#stream(stream);
       stats.recordsCommitted += counts.records;
       stats.bytesCommitted += counts.bytes;
+      if (counts.filtered > 0) this.#filteredCommitted.set(stream, (this.#filteredCommitted.get(stream) ?? 0) + counts.filtered);
     }
   }
 
@@ -102,7 +109,11 @@ export class SyncStats {
     const total = (field: keyof Omit<StreamStats, 'stream' | 'status' | 'rowEstimate'>): number =>
       streams.reduce((sum, stats) => sum + stats[field], 0);
     const seconds = Math.max(durationMs, 1) / 1000;
-    const recordsWritten = status === 'succeeded' ? total('recordsEmitted') : total('recordsCommitted');
+    let filteredCommitted = 0;
+    for (const count of this.#filteredCommitted.values()) filteredCommitted += count;
+    const recordsWritten = status === 'succeeded'
+      ? total('recordsEmitted') - total('recordsFiltered')
+      : total('recordsCommitted') - filteredCommitted;
     const noState = status === 'succeeded' && this.statesEmitted === 0 && recordsWritten > 0
       ? [`the source sent no STATE: its ${recordsWritten} records were written but not checkpointed, so the next sync starts from the beginning`]
       : [];
@@ -118,6 +129,7 @@ export class SyncStats {
       recordsCommitted: total('recordsCommitted'),
       bytesCommitted: total('bytesCommitted'),
       recordsWritten,
+      recordsFiltered: total('recordsFiltered'),
       statesEmitted: this.statesEmitted,
       statesCommitted: this.statesCommitted,
       malformedLines: this.malformedLines,
@@ -132,7 +144,7 @@ export class SyncStats {
   #stream(stream: string): StreamStats {
     let stats = this.streams.get(stream);
     if (!stats) {
-      stats = { stream, recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
+      stats = { stream, recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0, recordsFiltered: 0 };
       this.streams.set(stream, stats);
     }
     return stats;

@@ -7,6 +7,7 @@ import { relayLines, type LineRouter } from '../../runtime/relay.js';
 const r1 = '{"type":"RECORD","record":{"stream":"a","data":{"id":12345678901234567890,"d":1.10},"emitted_at":1}}';
 const r2 = '{ "type": "RECORD", "record": { "stream": "a", "data": { "id": 2 }, "emitted_at": 1 } }';
 const r3 = '{"record":{"stream":"b","data":{"id":3},"emitted_at":1},"type":"RECORD"}';
+const r4 = '{"type":"RECORD","record":{"stream":"b","data":{"id":4},"emitted_at":1}}';
 
 /** A Writable that keeps each write; with `hold`, it keeps the callbacks so the test decides when it drains. */
 function sink(hold = false): { output: Writable; writes: string[]; release: () => void } {
@@ -80,5 +81,55 @@ describe('relayLines', () => {
     const relayed = relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\n${r3}\n${r1}\n`)]), output, router([], 'b'));
     await expect(relayed).rejects.toThrow('stop at b');
     expect(writes).toEqual([`${r1}\n${r2}\n`]);
+  });
+
+  it('writes a replacement line in place of a record, with a newline, and keeps raw lines around it in order', async () => {
+    const { output, writes } = sink();
+    const replacing: LineRouter = { ...router(), record: (stream) => (stream === 'b' ? Buffer.from('{"b":"mapped"}') : true) };
+    await relayLines(Readable.from([Buffer.from(`${r1}\n${r4}\n${r2}\n`)]), output, replacing);
+    expect(writes.join('')).toBe(`${r1}\n{"b":"mapped"}\n${r2}\n`);
+  });
+
+  it('keeps input order when verdicts come later and out of order; a dropped line is not written', async () => {
+    const { output, writes } = sink();
+    const delays = [30, 0, 10, 20];
+    let n = 0;
+    const slow: LineRouter = {
+      ...router(),
+      record(_stream, _bytes, buffer, start, end) {
+        const index = n++;
+        const text = buffer.toString('utf8', start, end);
+        return new Promise((resolve) => setTimeout(() => resolve(index === 2 ? false : index === 3 ? true : Buffer.from(`#${index} ${text.length}`)), delays[index]));
+      },
+    };
+    await relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\n`), Buffer.from(`${r4}\n${r1}\n`)]), output, slow);
+    expect(writes.join('')).toBe(`#0 ${r1.length}\n#1 ${r2.length}\n${r1}\n`);
+  });
+
+  it('a later verdict that fails stops the relay after the lines before it are written', async () => {
+    const { output, writes } = sink();
+    const failing: LineRouter = {
+      ...router(),
+      record: (stream) => (stream === 'b' ? Promise.reject(new Error('mapper failed on b')) : Promise.resolve(true)),
+    };
+    const relayed = relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\n${r4}\n${r1}\n`)]), output, failing);
+    await expect(relayed).rejects.toThrow('mapper failed on b');
+    expect(writes.join('')).toBe(`${r1}\n${r2}\n`);
+  });
+
+  it('waits for drain between replacement lines', async () => {
+    const { output, writes, release } = sink(true);
+    const waits: boolean[] = [];
+    const replacing: LineRouter = { ...router(), record: () => Promise.resolve(Buffer.from('x')) };
+    const relayed = relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\n`)]), output, replacing, { onWaiting: (waiting) => void waits.push(waiting) });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(writes).toEqual(['x']);
+    expect(waits).toEqual([true]);
+    for (let i = 0; i < 6; i++) {
+      release();
+      await tick();
+    }
+    await relayed;
+    expect(writes).toEqual(['x', '\n', 'x', '\n']);
   });
 });

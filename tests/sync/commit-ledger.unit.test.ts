@@ -23,7 +23,7 @@ describe('StateLedger', () => {
     expect(ledger.pendingCount).toBe(1);
     const commit = ledger.fromDestination(streamState('a', 3));
     expect(commit.state).toEqual(streamState('a', 3));
-    expect(commit.covered.get('a')).toEqual({ records: 3, bytes: 0 });
+    expect(commit.covered.get('a')).toEqual({ records: 3, bytes: 0, filtered: 0 });
     expect(ledger.statesCommitted).toBe(1);
     expect(ledger.pendingCount).toBe(0);
   });
@@ -36,7 +36,7 @@ describe('StateLedger', () => {
     }
     const commit = ledger.fromDestination(streamState('a', 2));
     expect(commit.state).toEqual(streamState('a', 2));
-    expect(commit.covered.get('a')).toEqual({ records: 20, bytes: 0 });
+    expect(commit.covered.get('a')).toEqual({ records: 20, bytes: 0, filtered: 0 });
     expect(ledger.pendingCount).toBe(1);
   });
 
@@ -47,9 +47,9 @@ describe('StateLedger', () => {
     records(ledger, 'b', 2);
     ledger.fromSource(streamState('b', 1), key);
     const commit = ledger.fromDestination(streamState('b', 1));
-    expect([...commit.covered]).toEqual([['b', { records: 2, bytes: 0 }]]);
+    expect([...commit.covered]).toEqual([['b', { records: 2, bytes: 0, filtered: 0 }]]);
     expect(ledger.pendingCount).toBe(1);
-    expect(ledger.fromDestination(streamState('a', 1)).covered.get('a')).toEqual({ records: 1, bytes: 0 });
+    expect(ledger.fromDestination(streamState('a', 1)).covered.get('a')).toEqual({ records: 1, bytes: 0, filtered: 0 });
   });
 
   it('fails stop on an out-of-order echo: the mismatch and every later echo throw sync.state_mismatch', () => {

@@ -38,8 +38,8 @@ describe('a line that starts like a RECORD but is not a well-formed one', () => 
     expect(result.exitCode, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.streams).toEqual([
-      { stream: 'numbers', recordsEmitted: 2, bytesEmitted: 210, recordsCommitted: 2, bytesCommitted: 210 },
-      { stream: 'orders', recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 },
+      { stream: 'numbers', recordsEmitted: 2, bytesEmitted: 210, recordsCommitted: 2, bytesCommitted: 210, recordsFiltered: 0 },
+      { stream: 'orders', recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0, recordsFiltered: 0 },
     ]);
     const ids = readFileSync(join(dir, 'out', 'numbers.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)._airbyte_data.id);
     expect(ids).toEqual([1, 4]);

@@ -39,13 +39,18 @@ export class CommitPath {
     return this.#ledger.counterFor(stream);
   }
 
-  /** A STATE the source sent (and the relay forwards); warns when the source's record count differs from ours. */
-  sourceState(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string): void {
-    const { counted, reported, scope } = this.#ledger.fromSource(state, countKeyOf);
+  /**
+   * A STATE the source sent (and the relay forwards); warns when the source's record count differs from ours.
+   * Returns the counts it covers per stream, live until the destination echoes it: a record an asynchronous mapper
+   * drops after the state was read is added to its `filtered` there.
+   */
+  sourceState(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string): Map<string, StreamCounts> {
+    const { counted, reported, scope, covered } = this.#ledger.fromSource(state, countKeyOf);
     this.stats.statesEmitted++;
     if (reported !== undefined && reported !== counted) {
       this.stats.warn(`the source's state for ${scope} says ${reported} records; Sluice counted ${counted}`);
     }
+    return covered;
   }
 
   /**
@@ -57,8 +62,9 @@ export class CommitPath {
     this.store.apply(commit);
     this.stats.committed(commit.covered);
     this.stats.statesCommitted++;
+    // The destination counts what it received: the records a mapper's filter dropped never reached it.
     let covered = 0;
-    for (const counts of commit.covered.values()) covered += counts.records;
+    for (const counts of commit.covered.values()) covered += counts.records - counts.filtered;
     if (commit.destinationRecordCount !== undefined && commit.destinationRecordCount !== covered) {
       this.stats.warn(`the destination says a state covers ${commit.destinationRecordCount} records; Sluice counted ${covered}`);
     }

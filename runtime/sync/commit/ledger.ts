@@ -18,6 +18,8 @@ import { canonicalJson } from '../canonical-json.js';
 export interface StreamCounts {
   records: number;
   bytes: number;
+  /** Of `records`, those a mapper's filter dropped: the destination never got them. */
+  filtered: number;
 }
 
 export interface Commit {
@@ -65,7 +67,7 @@ export class StateLedger {
   counterFor(stream: string): StreamCounts {
     let counts = this.#uncovered.get(stream);
     if (!counts) {
-      counts = { records: 0, bytes: 0 };
+      counts = { records: 0, bytes: 0, filtered: 0 };
       this.#uncovered.set(stream, counts);
     }
     return counts;
@@ -76,6 +78,8 @@ export class StateLedger {
     counted: number;
     reported?: number;
     scope: string;
+    /** The counts this state took, per stream: the objects the pending state keeps (see CommitPath.sourceState). */
+    covered: Map<string, StreamCounts>;
   } {
     const kind = this.#checkKind(stateKindOf(state), 'source');
     const scope = scopeOf(state, kind);
@@ -94,7 +98,7 @@ export class StateLedger {
     this.statesFromSource++;
     let counted = 0;
     for (const counts of covered.values()) counted += counts.records;
-    return { counted, reported: state.sourceStats?.recordCount, scope: describeScope(state, kind) };
+    return { counted, reported: state.sourceStats?.recordCount, scope: describeScope(state, kind), covered };
   }
 
   /** Matches a state the destination echoed; returns the commit, or throws (and stays failed) on a mismatch. */
@@ -120,9 +124,10 @@ export class StateLedger {
     const covered = new Map<string, StreamCounts>();
     for (const pending of acknowledged) {
       for (const [stream, counts] of pending.covered) {
-        const sum = covered.get(stream) ?? { records: 0, bytes: 0 };
+        const sum = covered.get(stream) ?? { records: 0, bytes: 0, filtered: 0 };
         sum.records += counts.records;
         sum.bytes += counts.bytes;
+        sum.filtered += counts.filtered;
         covered.set(stream, sum);
       }
     }
@@ -155,9 +160,10 @@ export class StateLedger {
 
 /** Copies a counter and sets it back to zero. */
 function takeCounts(counts: StreamCounts): StreamCounts {
-  const taken = { records: counts.records, bytes: counts.bytes };
+  const taken = { records: counts.records, bytes: counts.bytes, filtered: counts.filtered };
   counts.records = 0;
   counts.bytes = 0;
+  counts.filtered = 0;
   return taken;
 }
 
