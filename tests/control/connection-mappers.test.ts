@@ -1,10 +1,11 @@
 // A connection's mappers wherever a connection is defined (issue 12): the CLI's --map, the YAML of apply/export and
 // the REST API; each salt and key masked wherever shown, and never in any output, export, response or server log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine } from '../support/cli.js';
-import { workspace, type Workspace } from '../support/workspace.js';
+import { rows, workspace, type Workspace } from '../support/workspace.js';
 import { api, startServe, type RunningServer } from '../support/server.js';
 
 const SALT = 'pepper-salt-never-shown';
@@ -80,6 +81,41 @@ describe.concurrent('mappers with sluice connection', { timeout: 120_000 }, () =
     expect(errorLine(narrowed.stderr)).toBe('sluice: mapper.invalid: mappers for stream products: the catalog has no such stream (it has: users)');
   });
 });
+
+describe('a stored connection with mappers, synced', { timeout: 120_000 }, () => {
+  it('the job applies them: renamed and hashed fields arrive, filtered rows are counted, and the salt is in no log', async () => {
+    const ws = await fakerWorkspace();
+    const out = join(ws.dir, 'out');
+    await ws.run(['destination', 'create', 'files', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: out })]);
+    const created = await ws.run([
+      'connection', 'create', 'people', '--source', 'faker', '--destination', 'files', '--streams', 'users',
+      '--map', 'users:select(id,email,name,updated_at)', '--map', 'users:rename(name=full_name)', '--map', 'users:hash(email,salt=env:SALT)',
+      '--map', 'users:filter(drop id <= 2)',
+    ]);
+    expect(created.exitCode).toBe(0);
+    const synced = await ws.run(['sync', 'people']);
+    expect(synced.exitCode).toBe(0);
+    const users = rows(out, 'users');
+    expect(users.map((row) => row.id)).toEqual([3, 4, 5]);
+    for (const row of users) {
+      expect(Object.keys(row).sort()).toEqual(['email', 'full_name', 'id', 'updated_at']);
+      expect(row.email).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const plain = (await fakerEmails(ws, 5)).slice(2);
+    expect(users.map((row) => row.email)).toEqual(plain.map((email) => createHash('sha256').update(SALT + email).digest('hex')));
+    const logs = await ws.run(['logs', '1']);
+    for (const output of [synced.stdout, synced.stderr, logs.stdout, logs.stderr]) expect(output).not.toContain(SALT);
+  });
+});
+
+/** The emails source-faker emits for its first `count` users, by a sync without mappers into a fresh destination. */
+async function fakerEmails(ws: Workspace, count: number): Promise<string[]> {
+  const out = join(ws.dir, 'plain');
+  await ws.run(['destination', 'create', 'plain', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: out })]);
+  await ws.run(['connection', 'create', 'plain', '--source', 'faker', '--destination', 'plain', '--streams', 'users']);
+  expect((await ws.run(['sync', 'plain'])).exitCode).toBe(0);
+  return rows(out, 'users').slice(0, count).map((row) => row.email);
+}
 
 describe.concurrent('mappers in apply and export', { timeout: 120_000 }, () => {
   it('apply takes ${VAR} secrets; export masks them and applies back unchanged; a new salt is an update', async () => {
