@@ -1,6 +1,6 @@
 // Owns `sluice connection create|list|show|update|delete|enable|disable`: connections kept in the workspace,
 // with their streams (chosen like `sluice sync`: --streams, --mode, --cursor, --primary-key, or --catalog),
-// schedule, namespace and prefix, and schema-change policy.
+// schedule, namespace and prefix, schema-change policy, and mappers (--map, map-flag/map-spec.ts).
 import { Command, Option } from 'commander';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import {
@@ -19,6 +19,7 @@ import { SluiceError } from '../../runtime/errors.js';
 import { loggerFor } from '../context.js';
 import { printJson, printLines, table } from '../output.js';
 import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
+import { applyMapSpecs } from '../map-flag/map-spec.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 
 interface ConnectionOptions extends WorkspaceOptions, OverrideOptions {
@@ -34,7 +35,11 @@ interface ConnectionOptions extends WorkspaceOptions, OverrideOptions {
   refreshCatalog?: boolean;
   disabled?: boolean;
   json?: boolean;
+  map: string[];
+  clearMaps: string[];
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function withDefinitionOptions(command: Command): Command {
   return command
@@ -47,6 +52,13 @@ function withDefinitionOptions(command: Command): Command {
     .option('--namespace <name>', 'destination namespace for the streams')
     .option('--prefix <prefix>', 'prefix for destination stream names')
     .addOption(new Option('--schema-change <policy>', 'what a sync does when the source schema changed').choices(SCHEMA_CHANGE_POLICIES))
+    .option(
+      '--map <spec>',
+      'a mapper step, repeatable, applied in order: STREAM:select(F,...) | rename(F=NEW) | hash(F[,sha512|md5][,new][,salt=env:VAR|file:PATH]) | ' +
+        'encrypt(F,key=env:VAR|file:PATH) | filter(keep|drop CONDITION) | expression([F=]JSONATA) | on-error=fail|skip (see docs/mappers.md)',
+      collect,
+      [],
+    )
     .option('--json', 'print the result as JSON');
 }
 
@@ -77,7 +89,7 @@ export function connectionCommand(): Command {
     .requiredOption('--destination <name>', 'destination name')
     .option('--disabled', 'create it disabled (the scheduler skips it)')
     .action(async (name: string, options: ConnectionOptions, command: Command) => {
-      const definition = await definitionOf(options);
+      const definition = { ...(await definitionOf(options)), mappers: applyMapSpecs(null, options.map) };
       await withStore(options, async (store) => {
         const connection = await createConnection(
           store,
@@ -108,7 +120,7 @@ export function connectionCommand(): Command {
       });
     });
   withWorkspace(group.command('show'))
-    .description('print a connection as JSON')
+    .description('print a connection as JSON (mapper salts and keys masked)')
     .argument('<name>', 'connection name or id')
     .action(async (name: string, options: ConnectionOptions) => {
       await withStore(options, async (store) => printJson(await publicConnection(store, await findConnection(store, name))));
@@ -120,11 +132,18 @@ export function connectionCommand(): Command {
     .option('--destination <name>', 'new destination')
     .option('--name <new>', 'new name')
     .option('--refresh-catalog', 'rebuild the streams from what the source discovers now')
+    .option('--clear-maps <stream>', "remove a stream's mappers (all: every stream's) before any --map; repeatable", collect, [])
     .action(async (name: string, options: ConnectionOptions, command: Command) => {
       const patch = await definitionOf(options);
       if (options.name !== undefined) patch.name = options.name;
-      if (Object.keys(patch).length === 0) throw new SluiceError('cli.usage', 'nothing to update: give at least one option');
+      if (Object.keys(patch).length === 0 && options.map.length === 0 && options.clearMaps.length === 0) {
+        throw new SluiceError('cli.usage', 'nothing to update: give at least one option');
+      }
       await withStore(options, async (store) => {
+        // --map adds steps after the stored ones of its stream; --clear-maps empties streams first.
+        if (options.map.length > 0 || options.clearMaps.length > 0) {
+          patch.mappers = applyMapSpecs((await findConnection(store, name)).mappers, options.map, options.clearMaps);
+        }
         const connection = await updateConnection(store, name, patch, loggerFor(command));
         if (options.json) printJson(await publicConnection(store, connection));
         else printLines([`updated connection ${connection.name}`]);

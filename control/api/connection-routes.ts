@@ -10,6 +10,7 @@ import { listJobs } from '../services/job-service.js';
 import { publicJob } from '../services/job-view.js';
 import type { StreamOverride } from '../../runtime/sync/configured-catalog.js';
 import type { ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
+import type { MappersDefinition } from '../../runtime/mappers/index.js';
 import { validateDefinition, formatIssues } from '../../protocol/validators.js';
 import { field, page, pagination } from './request-body.js';
 import { createConnectionBody, nameParams, noBody, pageQuery, resetStateBody, updateConnectionBody } from './request-schemas.js';
@@ -103,5 +104,6 @@ function connectionDefinition(body: unknown): Partial<ConnectionDefinition> {
     if (status !== 'active' && status !== 'inactive') throw new SluiceError('api.bad_request', `status ${status}: expected active or inactive`);
     definition.status = status;
   }
+  if (body !== null && typeof body === 'object' && Object.hasOwn(body, 'mappers')) definition.mappers = (body as { mappers: MappersDefinition | null }).mappers;
   return definition;
 }

@@ -3,6 +3,7 @@
 // shows them. An applied sluice.yaml document has its own schema (control/services/apply-file.ts owns it).
 import { Type, type Static, type TSchema } from 'typebox';
 import { SCHEMA_CHANGE_POLICIES, WEBHOOK_EVENTS } from '../store/records.js';
+import { mappersBody } from './mapper-schemas.js';
 
 /** A string that is one of `values` (a plain `enum`, so that an error lists them). */
 export function stringEnum<T extends string>(values: readonly T[], options: Record<string, unknown> = {}) {
@@ -62,6 +63,7 @@ const connectionFields = {
   streamPrefix: text,
   schemaChangePolicy: stringEnum(SCHEMA_CHANGE_POLICIES),
   status: stringEnum(['active', 'inactive']),
+  mappers: mappersBody,
 };
 const { name: _name, source: _source, destination: _destination, ...optionalConnectionFields } = connectionFields;
 export const createConnectionBody = Type.Object({

@@ -5,6 +5,7 @@ import { Type, type TSchema } from 'typebox';
 import { SCHEMA_CHANGE_POLICIES } from '../store/records.js';
 import { WEBHOOK_EVENTS } from '../store/records.js';
 import { stringEnum, stringOrNull } from './request-schemas.js';
+import { mappersShown } from './mapper-schemas.js';
 
 const isoTime = Type.String({ format: 'date-time' });
 const isoTimeOrNull = Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time' });
@@ -153,6 +154,7 @@ export const Connection = Type.Object({
   updatedAt: isoTime,
   nextRunAt: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time', description: 'when its schedule next runs it; null without a schedule or while disabled' }),
   lastJob: Type.Union([Job, Type.Null()], { description: 'its newest job, or null' }),
+  mappers: mappersShown,
 }, { additionalProperties: false });
 
 export const JobAttempt = Type.Object({

@@ -8,7 +8,8 @@ import { SluiceError } from '../../runtime/errors.js';
 type JsonSchema = Record<string, unknown>;
 type HttpPart = 'body' | 'params' | 'querystring' | 'headers' | string;
 
-const strictAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
+// discriminator: a mapper step is checked against its own type's schema only (control/api/mapper-schemas.ts).
+const strictAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true, discriminator: true });
 const queryAjv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true, coerceTypes: true, useDefaults: true });
 
 /** Fastify's validator compiler: `{ value }` when the part fits, `{ error }` (a SluiceError) when it does not. */

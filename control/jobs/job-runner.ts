@@ -19,6 +19,7 @@ import { findActor } from '../services/actor-service.js';
 import { clientFor } from '../services/clients.js';
 import { createJobLogger } from '../services/job-log.js';
 import { combineRedactors, noRedaction, SecretMask, secretValues, type Redactor } from '../../runtime/secrets.js';
+import { mapperSecretValues } from '../../runtime/mappers/index.js';
 import { applySchemaPolicy, type SchemaChangeReport } from '../services/schema-changes.js';
 import { liveCounts } from '../services/job-progress.js';
 
@@ -103,7 +104,10 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     logger.info({ trigger: options.trigger, runner: started.runner }, `job ${started.id} started for connection ${connection.name}`);
     const source = await findActor(store, 'source', connection.sourceId);
     const destination = await findActor(store, 'destination', connection.destinationId);
-    const stored = new SecretMask([...secretValues(source.config, source.secretPaths), ...secretValues(destination.config, destination.secretPaths)]);
+    // The connection's mapper salts and keys are masked in the job log and failures like the connectors' secrets.
+    const stored = new SecretMask([
+      ...secretValues(source.config, source.secretPaths), ...secretValues(destination.config, destination.secretPaths), ...mapperSecretValues(connection.mappers),
+    ]);
     redact = stored.redact;
     maskSecrets(redact);
     const sourceClient = await clientFor(source.connector, { logger, signal: cancel.signal });
@@ -127,6 +131,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
       destination: destinationSide,
       catalog: current.catalog,
       discovered: report.discovered,
+      ...(current.mappers ? { mappers: current.mappers } : {}),
       stateStore: await loadConnectionState(store.state, current),
       streamMapping: { prefix: current.streamPrefix, namespace: current.namespace },
       attempts: options.attempts ?? 3,

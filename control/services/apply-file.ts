@@ -10,6 +10,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import type { DestinationSyncMode, SyncMode } from '../../protocol/types.generated.js';
 import { SluiceError } from '../../runtime/errors.js';
 import type { ConnectionStatus, SchemaChangePolicy } from '../store/records.js';
+import type { MappersDefinition } from '../../runtime/mappers/index.js';
 
 export interface StreamDefinition {
   name: string;
@@ -36,6 +37,7 @@ export interface ConnectionItem {
   streamPrefix?: string;
   schemaChangePolicy?: SchemaChangePolicy;
   status?: ConnectionStatus;
+  mappers?: MappersDefinition | null;
 }
 
 export interface DefinitionsDocument {

@@ -1,9 +1,11 @@
 // Owns defining connections: a source and a destination by name, the configured catalog (built from what the
 // source discovers, with stream choice and overrides, or given whole and checked against discover), the
-// destination's supported modes checked, the schedule validated, and what may be shown of a connection.
+// destination's supported modes checked, the schedule validated, the mappers planned against the catalog, and what
+// may be shown of a connection (mapper secrets masked).
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog, DestinationSyncMode, SyncMode } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../../runtime/errors.js';
+import { keepMaskedMapperSecrets, maskMapperSecrets, planMappers, type MappersDefinition } from '../../runtime/mappers/index.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import { SCHEMA_CHANGE_POLICIES, type Connection, type ConnectionStatus, type Page, type SchemaChangePolicy } from '../store/records.js';
@@ -28,6 +30,8 @@ export interface ConnectionDefinition {
   schedule?: string | null;
   schemaChangePolicy?: SchemaChangePolicy;
   status?: ConnectionStatus;
+  /** Per stream, the mappers (issue 12); null or {} for none. On update: absent keeps the stored ones, and a masked salt or key keeps the stored value. */
+  mappers?: MappersDefinition | null;
 }
 
 /** A connection as the CLI and the API show it: the stored record with names instead of ids, and ISO times. */
@@ -42,6 +46,8 @@ export interface PublicConnection
   nextRunAt: string | null;
   /** Its newest job (public shape), or null. */
   lastJob: Record<string, unknown> | null;
+  /** Its mappers with each salt and key masked; null for none. */
+  mappers: MappersDefinition | null;
 }
 
 export type StreamSummary = PublicConnection['streams'][number];
@@ -78,6 +84,7 @@ export async function publicConnection(store: Store, connection: Connection): Pr
     updatedAt: new Date(connection.updatedAt).toISOString(),
     nextRunAt: nextRunOf(connection, last?.createdAt),
     lastJob: last ? publicJob(last, connection.name) : null,
+    mappers: maskedMappers(connection),
   };
 }
 
@@ -92,13 +99,20 @@ function nextRunOf(connection: Connection, lastRunAt: number | undefined, now = 
   return Number.isFinite(at) ? new Date(at).toISOString() : null;
 }
 
+/** The connection's mappers as they may be shown: salts and keys masked. */
+export function maskedMappers(connection: Pick<Connection, 'mappers'>): MappersDefinition | null {
+  return connection.mappers === null ? null : (maskMapperSecrets(connection.mappers) as MappersDefinition);
+}
+
 export function listConnections(store: Store, page: Page = {}): Promise<Connection[]> {
   return store.connections.list(page);
 }
 
 export async function createConnection(store: Store, definition: ConnectionDefinition, logger: Logger = silentLogger): Promise<Connection> {
   checkName(definition.name);
-  const fields = await settle(store, definition, logger);
+  // A new connection has no stored salt or key for a masked one to keep: refused, never stored as the mask.
+  const mappers = keepMaskedMapperSecrets(definition.mappers ?? null, null) as MappersDefinition | null;
+  const fields = await settle(store, { ...definition, mappers }, logger);
   return store.connections.create({ name: definition.name, ...fields, statusReason: null });
 }
 
@@ -127,6 +141,7 @@ export async function updateConnection(
     schedule: patch.schedule === undefined ? connection.schedule : patch.schedule,
     schemaChangePolicy: patch.schemaChangePolicy ?? connection.schemaChangePolicy,
     status: patch.status ?? connection.status,
+    mappers: patch.mappers === undefined ? connection.mappers : (keepMaskedMapperSecrets(patch.mappers, connection.mappers) as MappersDefinition | null),
   };
   checkName(definition.name);
   const fields = rebuild ? await settle(store, definition, logger) : await settleWithoutDiscover(store, definition, connection.catalog, connection.discovered);
@@ -188,6 +203,9 @@ function fieldsOf(
     throw new SluiceError('connection.invalid', `schema change policy ${policy}: expected one of ${SCHEMA_CHANGE_POLICIES.join(', ')}`);
   }
   if (catalog.streams.length === 0) throw new SluiceError('connection.invalid', `connection ${definition.name} has no streams`);
+  const mappers = definition.mappers && Object.keys(definition.mappers).length > 0 ? definition.mappers : null;
+  // Planned here, so a mapper that cannot run (unknown stream or field, bad key, bad expression) is refused before it is saved.
+  if (mappers !== null) planMappers(catalog, mappers);
   return {
     sourceId,
     destinationId,
@@ -198,6 +216,7 @@ function fieldsOf(
     schedule: normalizeSchedule(definition.schedule),
     status: definition.status ?? 'active',
     schemaChangePolicy: policy,
+    mappers,
   };
 }
 

@@ -8,13 +8,14 @@ import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import { MASK, maskConfig } from '../../runtime/secrets.js';
+import { mapperSecretValues, maskMapperSecrets, type MappersDefinition } from '../../runtime/mappers/index.js';
 import type { Store } from '../store/open-store.js';
 import type { ActorKind, Connection } from '../store/records.js';
 import type { StreamOverride } from '../../runtime/sync/configured-catalog.js';
 import { canonicalJson } from '../../runtime/sync/canonical-json.js';
 import { createActor, prepareActor, updateActor } from './actor-service.js';
 import { parseDefinitions, type ActorItem, type ConnectionItem, type DefinitionsDocument, type StreamDefinition } from './apply-file.js';
-import { createConnection, streamSummaries, updateConnection, type ConnectionDefinition } from './connection-service.js';
+import { createConnection, maskedMappers, streamSummaries, updateConnection, type ConnectionDefinition } from './connection-service.js';
 import { normalizeSchedule } from '../jobs/schedule.js';
 import { mergeStreamSettings } from './stream-choice.js';
 
@@ -42,7 +43,7 @@ export interface ApplyResult {
 }
 
 type ConnectionView = Awaited<ReturnType<typeof exportConnection>>;
-const CONNECTION_FIELDS = ['source', 'destination', 'streams', 'schedule', 'namespace', 'streamPrefix', 'schemaChangePolicy', 'status'] as const;
+const CONNECTION_FIELDS = ['source', 'destination', 'streams', 'schedule', 'namespace', 'streamPrefix', 'schemaChangePolicy', 'status', 'mappers'] as const;
 
 export async function applyDocument(store: Store, text: string, where: string, logger: Logger = silentLogger, options: ApplyOptions = {}): Promise<ApplyResult> {
   const document = parseDefinitions(text, where);
@@ -79,6 +80,7 @@ async function exportConnection(store: Store, connection: Connection) {
     streamPrefix: connection.streamPrefix,
     schemaChangePolicy: connection.schemaChangePolicy,
     status: connection.status,
+    mappers: maskedMappers(connection),
   };
 }
 
@@ -123,6 +125,7 @@ async function applyConnection(store: Store, document: DefinitionsDocument, item
         streamPrefix: item.streamPrefix ?? '',
         schemaChangePolicy: item.schemaChangePolicy ?? 'ignore',
         status: item.status ?? 'active',
+        mappers: item.mappers ?? null,
       }, logger);
     }
     return { ...at, action: 'created' };
@@ -133,6 +136,8 @@ async function applyConnection(store: Store, document: DefinitionsDocument, item
     ...stripUndefined(item),
     ...(item.schedule === undefined ? {} : { schedule: normalizeSchedule(item.schedule) }),
     streams: wantedStreams(current.streams, item.streams),
+    // Compared masked on both sides: a salt or key exported as the mask is unchanged, a new one (${VAR}) shows as a change.
+    ...(item.mappers === undefined ? {} : { mappers: changedSecretsMarked(item.mappers, existing) }),
   };
   const fields = CONNECTION_FIELDS.filter((field) => canonicalJson(wanted[field]) !== canonicalJson(current[field]));
   if (fields.length === 0) return { ...at, action: 'unchanged' };
@@ -140,11 +145,24 @@ async function applyConnection(store: Store, document: DefinitionsDocument, item
     const patch: Partial<ConnectionDefinition> = {};
     for (const field of fields) {
       if (field === 'streams') patch.choice = choiceOf(item.streams!);
+      else if (field === 'mappers') patch.mappers = item.mappers ?? null;
       else (patch as Record<string, unknown>)[field] = wanted[field];
     }
     await updateConnection(store, existing.id, patch, logger);
   }
   return { ...at, action: 'updated', fields };
+}
+
+/**
+ * The file's mappers masked as export shows them, except that a salt or key that differs from the stored one is
+ * left as a marker, so that a changed secret counts as a change (its value is never reported: fields are names only).
+ */
+function changedSecretsMarked(mappers: MappersDefinition | null, existing: Connection): MappersDefinition | null {
+  if (mappers === null || Object.keys(mappers).length === 0) return null;
+  const stored = mapperSecretValues(existing.mappers);
+  const changed = mapperSecretValues(mappers).some((value) => value !== MASK && !stored.includes(value));
+  const masked = maskMapperSecrets(mappers) as MappersDefinition;
+  return changed ? { ...masked, '\u0000changed secret': { steps: [] } } : masked;
 }
 
 /** A dry run cannot discover a connection's streams, but it can say that its source or destination is nowhere. */

@@ -1,14 +1,20 @@
 // Owns the connections table: which source feeds which destination, with the configured catalog, namespace and
-// stream prefix, schedule, status and schema-change policy.
+// stream prefix, schedule, status, schema-change policy and mappers (their secrets encrypted: connection-mappers.ts).
 import { randomUUID } from 'node:crypto';
 import { SluiceError } from '../../runtime/errors.js';
 import { isUniqueViolation, type Driver, type Row } from './driver.js';
 import type { Connection, ConnectionStatus, Page, SchemaChangePolicy } from './records.js';
+import { openMappers, sealMappers } from './connection-mappers.js';
+import type { SecretBox } from './secret-box.js';
 
-export type ConnectionInput = Omit<Connection, 'id' | 'createdAt' | 'updatedAt'>;
+/** A connection's fields; `mappers` absent means none. */
+export type ConnectionInput = Omit<Connection, 'id' | 'createdAt' | 'updatedAt' | 'mappers'> & Partial<Pick<Connection, 'mappers'>>;
 
 export class ConnectionRepo {
-  constructor(private readonly db: Driver) {}
+  constructor(
+    private readonly db: Driver,
+    private readonly box?: SecretBox,
+  ) {}
 
   async create(input: ConnectionInput): Promise<Connection> {
     const id = randomUUID();
@@ -16,8 +22,8 @@ export class ConnectionRepo {
     try {
       await this.db.run(
         `INSERT INTO connections (id, name, source_id, destination_id, catalog, discovered, namespace, stream_prefix, schedule, status,
-           status_reason, schema_change_policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, ...values(input), now, now],
+           status_reason, schema_change_policy, mappers, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, ...this.#values(input), now, now],
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new SluiceError('store.conflict', `a connection named ${input.name} already exists`, { cause: error });
@@ -30,8 +36,8 @@ export class ConnectionRepo {
     try {
       await this.db.run(
         `UPDATE connections SET name = ?, source_id = ?, destination_id = ?, catalog = ?, discovered = ?, namespace = ?, stream_prefix = ?,
-           schedule = ?, status = ?, status_reason = ?, schema_change_policy = ?, updated_at = ? WHERE id = ?`,
-        [...values(input), Date.now(), id],
+           schedule = ?, status = ?, status_reason = ?, schema_change_policy = ?, mappers = ?, updated_at = ? WHERE id = ?`,
+        [...this.#values(input), Date.now(), id],
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new SluiceError('store.conflict', `a connection named ${input.name} already exists`, { cause: error });
@@ -50,34 +56,38 @@ export class ConnectionRepo {
 
   async byId(id: string): Promise<Connection | undefined> {
     const row = await this.db.one('SELECT * FROM connections WHERE id = ?', [id]);
-    return row && fromRow(row);
+    return row && this.#fromRow(row);
   }
 
   async find(nameOrId: string): Promise<Connection | undefined> {
     const row = await this.db.one('SELECT * FROM connections WHERE name = ? OR id = ?', [nameOrId, nameOrId]);
-    return row && fromRow(row);
+    return row && this.#fromRow(row);
   }
 
   async list(page: Page = {}): Promise<Connection[]> {
     const rows = await this.db.all('SELECT * FROM connections ORDER BY name LIMIT ? OFFSET ?', [page.limit ?? 1_000_000, page.offset ?? 0]);
-    return rows.map(fromRow);
+    return rows.map((row) => this.#fromRow(row));
   }
 
   async usingActor(actorId: string): Promise<Connection[]> {
     const rows = await this.db.all('SELECT * FROM connections WHERE source_id = ? OR destination_id = ? ORDER BY name', [actorId, actorId]);
-    return rows.map(fromRow);
+    return rows.map((row) => this.#fromRow(row));
+  }
+
+  #values(input: ConnectionInput): Array<string | null> {
+    return [
+      input.name, input.sourceId, input.destinationId, JSON.stringify(input.catalog),
+      input.discovered === null ? null : JSON.stringify(input.discovered), input.namespace, input.streamPrefix,
+      input.schedule, input.status, input.statusReason, input.schemaChangePolicy, sealMappers(input.mappers, this.box),
+    ];
+  }
+
+  #fromRow(row: Row): Connection {
+    return { ...fromRow(row), mappers: openMappers(row['mappers'], this.box, String(row['name'])) };
   }
 }
 
-function values(input: ConnectionInput): Array<string | null> {
-  return [
-    input.name, input.sourceId, input.destinationId, JSON.stringify(input.catalog),
-    input.discovered === null ? null : JSON.stringify(input.discovered), input.namespace, input.streamPrefix,
-    input.schedule, input.status, input.statusReason, input.schemaChangePolicy,
-  ];
-}
-
-function fromRow(row: Row): Connection {
+function fromRow(row: Row): Omit<Connection, 'mappers'> {
   return {
     id: String(row['id']),
     name: String(row['name']),

@@ -38,7 +38,7 @@ export class Store {
     readonly workspace: string,
   ) {
     this.actors = new ActorRepo(db, box);
-    this.connections = new ConnectionRepo(db);
+    this.connections = new ConnectionRepo(db, box);
     this.jobs = new JobRepo(db);
     this.state = new StateRepo(db);
     this.tokens = new TokenRepo(db);

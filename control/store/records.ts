@@ -2,6 +2,7 @@
 // the rest of Sluice sees them (configs decrypted, JSON parsed, times as epoch milliseconds), and the vocabularies
 // of their fields (schema-change policies, webhook events).
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
+import type { MappersDefinition } from '../../runtime/mappers/index.js';
 
 export type ActorKind = 'source' | 'destination';
 
@@ -41,6 +42,8 @@ export interface Connection {
   status: ConnectionStatus;
   statusReason: string | null;
   schemaChangePolicy: SchemaChangePolicy;
+  /** Per stream, the steps applied to each record between source and destination (issue 12); null for none. */
+  mappers: MappersDefinition | null;
   createdAt: number;
   updatedAt: number;
 }

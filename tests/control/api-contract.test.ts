@@ -126,6 +126,21 @@ describe('the API contract', () => {
     await record('POST', '/sources/{name}/check', '/sources/leaky/check');
     await record('GET', '/destinations', '/destinations');
     await record('POST', '/connections', '/connections', { name: 'big-to-files', source: 'big', destination: 'files' });
+    // A connection with one step of each kind and a nested condition: its response shows them, the salt and key masked.
+    const mapped = await record('POST', '/connections', '/connections', {
+      name: 'big-mapped', source: 'big', destination: 'files', mappers: { events: { on_error: 'skip', steps: [
+        { type: 'hash', field: 'seq', algorithm: 'sha512', salt: 'pepper', target: 'new' },
+        { type: 'encrypt', field: 'seq_hashed', key: 'ab'.repeat(32) },
+        { type: 'filter', drop: { or: [{ field: 'seq', lt: 5 }, { not: { and: [{ field: 'seq', in: [7, 'x', null] }, { field: 'seq', is_null: false }] } }] } },
+        { type: 'expression', field: 'doubled', expression: 'seq * 2' },
+        { type: 'rename', field: 'doubled', to: 'twice' },
+        { type: 'select', fields: ['seq', 'seq_hashed', 'twice'] },
+      ] } },
+    });
+    expect(mapped.body.mappers.events.steps.slice(0, 2)).toEqual([
+      { type: 'hash', field: 'seq', algorithm: 'sha512', salt: '**********', target: 'new' }, { type: 'encrypt', field: 'seq_hashed', key: '**********' },
+    ]);
+    await record('DELETE', '/connections/{name}', '/connections/big-mapped');
     // Checked before it gets a schedule: the scheduler would start a job while both connectors run.
     await record('POST', '/connections/{name}/check', '/connections/big-to-files/check');
     const fresh = await record('GET', '/connections', '/connections');

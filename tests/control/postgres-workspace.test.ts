@@ -84,10 +84,13 @@ describe.runIf(!postgresMissing)('a PostgreSQL workspace', () => {
       const actors = new ActorRepo(legacy, new SecretBox(Buffer.from(KEY, 'base64')));
       const source = await actors.create('source', { name: 'old', connector: 'source-faker', config: { password: 'p4ssw0rd-legacy' }, secretPaths: [['password']] });
       const destination = await actors.create('destination', { name: 'd', connector: 'destination-dev-null', config: {}, secretPaths: [] });
-      const connection = await new ConnectionRepo(legacy).create({
-        name: 'c', sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
-        schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
-      });
+      // Written with the columns of that time (today's repo writes columns added by later migrations).
+      await legacy.run(
+        `INSERT INTO connections (id, name, source_id, destination_id, catalog, namespace, stream_prefix, schedule, status, schema_change_policy, created_at, updated_at)
+           VALUES ('c-id', 'c', ?, ?, '{"streams":[]}', NULL, '', NULL, 'active', 'ignore', 0, 0)`,
+        [source.id, destination.id],
+      );
+      const connection = (await new ConnectionRepo(legacy).byId('c-id'))!;
       const jobs = new JobRepo(legacy);
       await jobs.finish((await jobs.start(connection, 'api', 'there:1')).id, 'succeeded');
       await legacy.close();

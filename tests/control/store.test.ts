@@ -9,6 +9,7 @@ import { loadConnectionState } from '../../control/store/connection-state-store.
 import { tempDir } from '../support/cli.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
 import type { Commit } from '../../runtime/sync/commit/ledger.js';
+import type { MappersDefinition } from '../../runtime/mappers/index.js';
 
 const postgresMissing = await postgresAvailability();
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -39,6 +40,17 @@ function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
       expect(row!.config).not.toContain('tok-123456');
       expect(JSON.parse(row!.config)).toMatchObject({ user: 'ann', password: expect.stringMatching(/^enc:v1:/) });
       expect((await store.actors.find('source', 'pg-secret'))!.config).toEqual({ user: 'ann', password: 'hunter2-very-secret', nested: { token: 'tok-123456' } });
+    });
+
+    it("keeps a connection's mapper salts and keys encrypted at rest and decrypted for Sluice", async () => {
+      const mappers = { users: { steps: [{ type: 'hash' as const, field: 'email', salt: 'pepper-at-rest' }, { type: 'encrypt' as const, field: 'ssn', key: 'cd'.repeat(32) }] } };
+      const connection = await newConnection(store, 'mapped-conn', mappers);
+      const row = await store.db.one<{ mappers: string }>('SELECT mappers FROM connections WHERE id = ?', [connection.id]);
+      expect(row!.mappers).not.toContain('pepper-at-rest');
+      expect(row!.mappers).not.toContain('cd'.repeat(32));
+      expect(JSON.parse(row!.mappers).users.steps[0]).toEqual({ type: 'hash', field: 'email', salt: expect.stringMatching(/^enc:v1:/) });
+      expect((await store.connections.find('mapped-conn'))!.mappers).toEqual(mappers);
+      expect((await newConnection(store, 'unmapped-conn')).mappers).toBeNull();
     });
 
     it('refuses a second actor of the same kind and name', async () => {
@@ -162,12 +174,12 @@ describe('the secret key', () => {
   });
 });
 
-async function newConnection(store: Store, name: string) {
+async function newConnection(store: Store, name: string, mappers: MappersDefinition | null = null) {
   const source = await store.actors.create('source', { name: `${name}-src`, connector: 'source-faker', config: { count: 1 }, secretPaths: [] });
   const destination = await store.actors.create('destination', { name: `${name}-dst`, connector: 'destination-dev-null', config: {}, secretPaths: [] });
   return store.connections.create({
     name, sourceId: source.id, destinationId: destination.id, catalog: { streams: [] }, discovered: null, namespace: null, streamPrefix: '',
-    schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore',
+    schedule: null, status: 'active', statusReason: null, schemaChangePolicy: 'ignore', mappers,
   });
 }
 

@@ -4,6 +4,7 @@ import * as m0002 from './0002-api-and-notifications.js';
 import * as m0003 from './0003-webhook-secrets.js';
 import * as m0004 from './0004-dashboard-sessions.js';
 import * as m0005 from './0005-job-stream-counts.js';
+import * as m0006 from './0006-connection-mappers.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   { version: 3, ...m0003 },
   { version: 4, ...m0004 },
   { version: 5, ...m0005 },
+  { version: 6, ...m0006 },
 ];
