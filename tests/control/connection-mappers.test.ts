@@ -106,6 +106,22 @@ describe('a stored connection with mappers, synced', { timeout: 120_000 }, () =>
     const logs = await ws.run(['logs', '1']);
     for (const output of [synced.stdout, synced.stderr, logs.stdout, logs.stderr]) expect(output).not.toContain(SALT);
   });
+
+  it('composes with a stream prefix: the prefixed stream gets the mapped records, the other stream is untouched', async () => {
+    const ws = await fakerWorkspace();
+    const out = join(ws.dir, 'out');
+    await ws.run(['destination', 'create', 'files', '--connector', 'destination-local-json', '--config-json', JSON.stringify({ destination_path: out })]);
+    const created = await ws.run([
+      'connection', 'create', 'people', '--source', 'faker', '--destination', 'files', '--streams', 'users,products', '--prefix', 'crm_',
+      '--map', 'users:rename(name=full_name)', '--map', 'users:filter(keep id >= 4)',
+    ]);
+    expect(created.exitCode).toBe(0);
+    expect((await ws.run(['sync', 'people'])).exitCode).toBe(0);
+    const users = rows(out, 'crm_users');
+    expect(users.map((row) => [row.id, typeof row.full_name, 'name' in row])).toEqual([[4, 'string', false], [5, 'string', false]]);
+    expect(rows(out, 'crm_products').length).toBeGreaterThan(0);
+    expect(rows(out, 'crm_products').every((row) => 'name' in row)).toBe(true);
+  });
 });
 
 /** The emails source-faker emits for its first `count` users, by a sync without mappers into a fresh destination. */
