@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // database or container) and `e2e` (every other test file: built CLI, fixture connectors, PostgreSQL, Docker).
 export default defineConfig({
   test: {
+    // One temporary directory per run, removed at its end (tests/support/test-tmpdir.ts).
+    globalSetup: ['tests/support/test-tmpdir.ts'],
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -33,6 +33,7 @@ const commands: Record<string, CommandLoader> = {
   webhook: async () => [(await import('./commands/webhook.js')).webhookCommand()],
   apply: async () => [(await import('./commands/apply.js')).applyCommand()],
   export: async () => [(await import('./commands/apply.js')).exportCommand()],
+  decrypt: async () => [(await import('./commands/decrypt.js')).decryptCommand()],
 };
 
 /** The program with the command `argv` names, or with every command when it names none (help, a typo). */

@@ -6,7 +6,7 @@
 //   STREAM:expression(FIELD=JSONATA) or expression(JSONATA) for the whole record        STREAM:on-error=fail|skip
 // A salt or key is read from an environment variable or a file, never written on the command line: argv is visible
 // to the other users of the machine. Each error names the flag and the column (1-based, in SPEC) of the problem.
-import { readFileSync } from 'node:fs';
+import { readSecretSource } from '../secret-source.js';
 import { SluiceError } from '../../runtime/errors.js';
 import type { HashStep, MapperStep, MappersDefinition, OnError } from '../../runtime/mappers/index.js';
 import { ConditionError, parseCondition } from './filter-condition.js';
@@ -116,17 +116,7 @@ function splitArguments(body: string, column: number): Argument[] {
 }
 
 function readSecret(source: string, what: string, column: number, env: NodeJS.ProcessEnv, fail: (message: string, column: number) => never): string {
-  if (source.startsWith('env:')) {
-    const value = env[source.slice(4)];
-    if (value === undefined || value === '') fail(`${what}=${source}: the environment variable ${source.slice(4)} is not set`, column);
-    return value!;
-  }
-  if (source.startsWith('file:')) {
-    try {
-      return readFileSync(source.slice(5), 'utf8').trim();
-    } catch (error) {
-      return fail(`${what}=${source}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, column);
-    }
-  }
-  return fail(`${what} must be env:VAR or file:PATH (a value on the command line is visible to other users)`, column);
+  const read = readSecretSource(source, env);
+  if ('value' in read) return read.value;
+  return fail(read.named ? `${what}=${source}: ${read.problem}` : `${what} ${read.problem}`, column);
 }

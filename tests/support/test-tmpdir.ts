@@ -1,0 +1,19 @@
+// Vitest global setup: every temporary file of a test run (the tests' own directories, workspaces, and whatever the
+// processes they start put in TMPDIR) goes under one directory made for the run, removed when the run ends, so that
+// a run leaves nothing in /tmp. Set before the test processes start, which inherit it.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export default function setup(): () => void {
+  const previous = process.env['TMPDIR'];
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-tests-'));
+  // Readable by other users, as /tmp is: the PostgreSQL server or a container user may read a test's files.
+  chmodSync(dir, 0o755);
+  process.env['TMPDIR'] = dir;
+  return () => {
+    if (previous === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = previous;
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
