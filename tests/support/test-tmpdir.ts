@@ -6,12 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
+  // Vitest runs a global setup once per project as well: the first call makes the directory, the others keep it
+  // (nesting them would make paths too long for a Unix socket, which Chromium puts in its profile).
+  if (process.env['SLUICE_TESTS_TMPDIR'] !== undefined) return () => undefined;
   const previous = process.env['TMPDIR'];
   const dir = mkdtempSync(join(tmpdir(), 'sluice-tests-'));
   // Readable by other users, as /tmp is: the PostgreSQL server or a container user may read a test's files.
   chmodSync(dir, 0o755);
   process.env['TMPDIR'] = dir;
+  process.env['SLUICE_TESTS_TMPDIR'] = dir;
   return () => {
+    delete process.env['SLUICE_TESTS_TMPDIR'];
     if (previous === undefined) delete process.env['TMPDIR'];
     else process.env['TMPDIR'] = previous;
     rmSync(dir, { recursive: true, force: true });
