@@ -10,6 +10,12 @@ import { DROPPED, type OnError } from './types.js';
 
 export type MapResult = Buffer | typeof DROPPED;
 
+/** Where a mapped record lands in the destination, when that is not its source stream (a prefix or a namespace). */
+export interface StreamTarget {
+  name: string;
+  namespace?: string;
+}
+
 interface ParsedLine {
   message: { record: MappedRecord };
   exact: boolean;
@@ -20,12 +26,22 @@ export class StreamMapper {
   readonly #steps: readonly CompiledStep[];
   readonly #skip: boolean;
   readonly #async: boolean;
+  readonly #target: StreamTarget | undefined;
 
-  constructor(stream: string, steps: readonly CompiledStep[], onError: OnError) {
+  constructor(stream: string, steps: readonly CompiledStep[], onError: OnError, target?: StreamTarget) {
     this.#stream = stream;
     this.#steps = steps;
     this.#skip = onError === 'skip';
     this.#async = steps.some((step) => step.isAsync);
+    this.#target = target;
+  }
+
+  /**
+   * The same mapper, writing its records to `target` (the stream's name and namespace in the destination), so a
+   * connection with a prefix or namespace renames the stream in the mapper's one serialise, not in a second pass.
+   */
+  landingIn(target: StreamTarget): StreamMapper {
+    return new StreamMapper(this.#stream, this.#steps, this.#skip ? 'skip' : 'fail', target);
   }
 
   /** Whether map() returns promises (the stream has an expression step). */
@@ -52,7 +68,7 @@ export class StreamMapper {
       }
       if (!keep) return DROPPED;
     }
-    return serialise(parsed);
+    return this.#serialise(parsed);
   }
 
   async #mapAsync(parsed: ParsedLine, recordNumber: number): Promise<MapResult> {
@@ -67,7 +83,7 @@ export class StreamMapper {
       }
       if (!keep) return DROPPED;
     }
-    return serialise(parsed);
+    return this.#serialise(parsed);
   }
 
   #parse(line: Buffer, start: number, end: number, recordNumber: number): ParsedLine {
@@ -112,10 +128,17 @@ export class StreamMapper {
   #failed(detail: string, cause?: unknown): SluiceError {
     return new SluiceError('mapper.failed', `stream ${this.#stream}, ${detail}`, { cause });
   }
-}
 
-function serialise({ message, exact }: ParsedLine): Buffer {
-  return Buffer.from(exact ? stringifyExactJson(message) : JSON.stringify(message));
+  #serialise({ message, exact }: ParsedLine): Buffer {
+    const target = this.#target;
+    if (target !== undefined) {
+      const record = message.record;
+      record['stream'] = target.name;
+      if (target.namespace === undefined) delete record['namespace'];
+      else record['namespace'] = target.namespace;
+    }
+    return Buffer.from(exact ? stringifyExactJson(message) : JSON.stringify(message));
+  }
 }
 
 /** Appends the protocol's note for each nulled field to `record.meta.changes`, keeping the notes already there. */

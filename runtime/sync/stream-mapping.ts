@@ -37,12 +37,14 @@ export function mapCatalog(catalog: ConfiguredAirbyteCatalog, mapping: StreamMap
   return { ...catalog, streams };
 }
 
-/** The RECORD line the destination gets: the same message with its stream (and namespace) mapped. */
-export function mappedRecordLine(message: AirbyteMessage, line: Buffer, mapping: StreamMapping): Buffer {
-  // JSON.parse already gave `message`; a line with a number it may have rounded is read again, exactly.
+/**
+ * The RECORD line the destination gets: the same message with its stream (and namespace) mapped. `parsed` is the
+ * relay's JSON.parse of the line when it made one (a line with a number it may have rounded is read again, exactly).
+ */
+export function mappedRecordLine(line: Buffer, mapping: StreamMapping, parsed?: AirbyteMessage): Buffer {
   const text = line.toString('utf8');
   const exact = mayLoseDigits(text);
-  const source = exact ? (parseExactJson(text) as AirbyteMessage) : message;
+  const source = exact ? (parseExactJson(text) as AirbyteMessage) : (parsed ?? (JSON.parse(text) as AirbyteMessage));
   const record = source.record!;
   const target = mapDescriptor({ name: record.stream, namespace: record.namespace }, mapping);
   const { namespace: _namespace, ...rest } = record;
@@ -92,7 +94,8 @@ function renameStateStreams(state: AirbyteStateMessage, rename: (descriptor: Des
   return state;
 }
 
-function mapDescriptor(stream: { name: string; namespace?: string | null }, mapping: StreamMapping): { name: string; namespace?: string } {
+/** Where a stream lands in the destination. */
+export function mapDescriptor(stream: { name: string; namespace?: string | null }, mapping: StreamMapping): { name: string; namespace?: string } {
   const namespace = mapping.namespace ?? stream.namespace ?? undefined;
   return { name: `${mapping.prefix}${stream.name}`, ...(namespace ? { namespace } : {}) };
 }

@@ -18,7 +18,7 @@ import type { StateStore } from './commit/state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
 import { RecordValidator, type ValidationMode } from './record-validator.js';
 import { persistConfigUpdate } from './config-update.js';
-import { isIdentityMapping, mapCatalog, mappedRecordLine, mappedStateLine, sourceNamesOf, type StreamMapping } from './stream-mapping.js';
+import { isIdentityMapping, mapCatalog, mapDescriptor, mappedRecordLine, mappedStateLine, sourceNamesOf, type StreamMapping } from './stream-mapping.js';
 import { DROPPED, type MapperPlan, type MapResult, type StreamMapper } from '../mappers/index.js';
 import { sendStreamsComplete } from '../stream-completion.js';
 import { Watchdog } from './watchdog.js';
@@ -129,7 +129,10 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   // A mapped stream's counter also holds its mapper, so the hot path does no second lookup.
   const counters = new Map<string, Counter>();
   counting.keys.forEach((key, index) => {
-    const mapper = request.mappers?.forStream(describeStream(catalog.streams[index]!.stream));
+    const stream = catalog.streams[index]!.stream;
+    const planned = request.mappers?.forStream(describeStream(stream));
+    // With a prefix or namespace the mapper writes the destination's stream name itself: one parse, one serialise.
+    const mapper = planned && mapping ? planned.landingIn(mapDescriptor(stream, mapping)) : planned;
     counters.set(key, { uncovered: commits.counterFor(key), stats: stats.stream(key), mapper, takes: 0, inFlight: 0, taken: new Map() });
   });
   const onRecord = (stream: string, bytes: number): Counter => {
@@ -178,9 +181,6 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
       if (counter.inFlight > 0) counter.taken.set(counter.takes, counts);
     }
   };
-  // The mapped record's line with its stream renamed for the destination (a mapped stream with a prefix).
-  const landed = (result: Buffer | false): Buffer | false =>
-    result === false || mapping === undefined ? result : mappedRecordLine(JSON.parse(result.toString('utf8')) as AirbyteMessage, result, mapping);
   const checkSourceMessage = (message: AirbyteMessage): void => {
     const problem = messageProblem(message);
     if (problem !== undefined) throw malformed('source', source.client, message, problem);
@@ -191,8 +191,8 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
         validator.check(stream, (JSON.parse(buffer.toString('utf8', start, end)) as AirbyteMessage).record?.data);
       }
       const counter = onRecord(stream, bytes);
-      if (counter.mapper === undefined) return true;
-      return mapRecord(counter, counter.mapper, buffer, start, end);
+      if (counter.mapper !== undefined) return mapRecord(counter, counter.mapper, buffer, start, end);
+      return mapping ? mappedRecordLine(buffer.subarray(start, end), mapping) : true;
     },
     message(message, bytes, line) {
       switch (message.type) {
@@ -201,11 +201,8 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
           const name = counting.ambiguous ? describeStream({ name: record.stream, namespace: record.namespace }) : record.stream;
           if (validator.wants(name)) validator.check(name, record.data);
           const counter = onRecord(name, bytes);
-          if (counter.mapper !== undefined) {
-            const result = mapRecord(counter, counter.mapper, line, 0, line.length);
-            return result instanceof Promise ? result.then(landed) : landed(result);
-          }
-          return mapping ? mappedRecordLine(message, line, mapping) : true;
+          if (counter.mapper !== undefined) return mapRecord(counter, counter.mapper, line, 0, line.length);
+          return mapping ? mappedRecordLine(line, mapping, message) : true;
         }
         case 'STATE': {
           checkSourceMessage(message);
@@ -250,7 +247,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   try {
     await relayLines(reader.running.stdout, writer.running.stdin, router, {
       maxLineBytes: request.maxLineBytes,
-      parseRecords: counting.ambiguous || request.validate === 'strict' || mapping !== undefined,
+      parseRecords: counting.ambiguous || request.validate === 'strict',
       onChunk: watchdog.sourceAlive,
       onWaiting: watchdog.destinationWaiting,
     });

@@ -32,13 +32,13 @@ describe('stream mapping', () => {
 
   it('rewrites a record line, keeping its other fields, unknown ones included', () => {
     const message = { type: 'RECORD', record: { stream: 'users', namespace: 'public', data: { id: 1 }, emitted_at: 5, x_extra: true } };
-    const line = mappedRecordLine(message as never, Buffer.from(JSON.stringify(message)), { prefix: 'x_', namespace: 'raw' });
+    const line = mappedRecordLine(Buffer.from(JSON.stringify(message)), { prefix: 'x_', namespace: 'raw' }, message as never);
     expect(JSON.parse(line.toString())).toEqual({ type: 'RECORD', record: { stream: 'x_users', namespace: 'raw', data: { id: 1 }, emitted_at: 5, x_extra: true } });
   });
 
   it('keeps every digit of a number a double cannot hold, and every digit of an exponent', () => {
     const text = '{"type":"RECORD","record":{"stream":"users","data":{"id":12345678901234567890,"ratio":0.1000000000000000055511151231257827,"huge":1e400},"emitted_at":5}}';
-    const line = mappedRecordLine(JSON.parse(text), Buffer.from(text), { prefix: 'x_', namespace: null });
+    const line = mappedRecordLine(Buffer.from(text), { prefix: 'x_', namespace: null });
     expect(line.toString()).toBe(text.replace('"users"', '"x_users"'));
   });
 

@@ -30,6 +30,20 @@ describe('a mapped RECORD line', () => {
     );
   });
 
+  it('landing in another stream (a prefix or namespace), renames the stream in the same serialise, digits kept', async () => {
+    const mapper = mapperFor({ steps: [{ type: 'select', fields: ['id', 'updated_at'] }] });
+    const line = '{"type":"RECORD","record":{"stream":"users","namespace":"crm","data":{"id":12345678901234567890,"email":"x","updated_at":"u"},"emitted_at":5}}';
+    expect(await mapLine(mapper.landingIn({ name: 'x_users', namespace: 'raw' }), line)).toBe(
+      '{"type":"RECORD","record":{"stream":"x_users","namespace":"raw","data":{"id":12345678901234567890,"updated_at":"u"},"emitted_at":5}}',
+    );
+    // No namespace in the destination: the source's is removed, not kept.
+    expect(await mapLine(mapper.landingIn({ name: 'x_users' }), line)).toBe(
+      '{"type":"RECORD","record":{"stream":"x_users","data":{"id":12345678901234567890,"updated_at":"u"},"emitted_at":5}}',
+    );
+    // The mapper it came from still writes the source's stream.
+    expect(await mapLine(mapper, line)).toContain('"stream":"users","namespace":"crm"');
+  });
+
   it('keeps every other part of the message: unknown fields, namespace, emitted_at, meta', async () => {
     const mapper = mapperFor({ steps: [{ type: 'select', fields: ['id', 'updated_at'] }] });
     const line =
