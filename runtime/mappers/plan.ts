@@ -70,7 +70,7 @@ function planStream(key: string, configured: ConfiguredAirbyteStream, definition
       const problem = typeof type === 'string' ? `unknown type ${type}` : 'a step must be an object with a type';
       throw invalid(`${key} step ${index + 1}: ${problem} (the types are ${listed(STEP_TYPES)})`);
     }
-    return COMPILERS[type as MapperStepType](new StepSite(key, index + 1, type, step as Record<string, unknown>), shape);
+    return COMPILERS[type as MapperStepType](new StepSite(key, index + 1, type, step as Record<string, unknown>, onError === 'skip'), shape);
   });
   return { configured: shape.configure(configured), mapper: new StreamMapper(key, compiled, onError as OnError) };
 }

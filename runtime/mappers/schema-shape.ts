@@ -89,6 +89,16 @@ export class SchemaShape {
     this.#properties?.set(field, schema);
   }
 
+  /**
+   * Makes `field` a string computed from `from` (a hash or a ciphertext). Null stays null, so the string is nullable
+   * when `from` may be null (its schema says so, or says nothing of its type) or when `nulledOnError` (on_error: skip
+   * nulls a value the step cannot map).
+   */
+  setStringFrom(field: string, from: string, nulledOnError: boolean): void {
+    const nullable = nulledOnError || mayBeNull(this.#properties?.get(from));
+    this.setField(field, { type: nullable ? ['null', 'string'] : 'string' });
+  }
+
   /** A step replaced the whole record: its fields are unknown from here on. */
   forgetFields(): void {
     this.#rest = { type: 'object' };
@@ -119,6 +129,15 @@ export class SchemaShape {
       ...(this.#primaryKey ? { primary_key: this.#primaryKey } : {}),
     };
   }
+}
+
+/** Whether a field's JSON schema admits null: it names `null` among its types, or names no type at all. */
+function mayBeNull(schema: unknown): boolean {
+  if (!isPlainObject(schema)) return true;
+  const type = schema['type'];
+  if (type === 'null') return true;
+  if (typeof type === 'string') return schema['nullable'] === true;
+  return Array.isArray(type) ? type.includes('null') : true;
 }
 
 function renamePath(path: string[], from: string, to: string): string[] {

@@ -11,6 +11,8 @@ export class StepSite {
     readonly number: number,
     readonly type: string,
     readonly step: Record<string, unknown>,
+    /** The stream's on_error is skip: a value a step cannot map becomes null. */
+    readonly nullsOnError = false,
   ) {}
 
   /** `step 2 (rename)`. */

@@ -13,7 +13,7 @@ export function compileEncrypt(site: StepSite, shape: SchemaShape): CompiledStep
   const key = parseKey(site.step['key']);
   if (!key) throw site.invalid(`key must be ${KEY_FORMAT}`, field);
   checkFieldExists(site, shape, field);
-  shape.setField(field, { type: 'string' });
+  shape.setStringFrom(field, field, false);
   const read = fieldReader(field);
   return {
     label: site.label,

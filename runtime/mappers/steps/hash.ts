@@ -22,7 +22,7 @@ export function compileHash(site: StepSite, shape: SchemaShape): CompiledStep {
   if (typeof salt !== 'string') throw site.invalid('salt must be a string', field);
   checkFieldExists(site, shape, field);
   if (target !== field) checkFieldIsNew(site, shape, field, target, 'target new writes');
-  shape.setField(target, { type: 'string' });
+  shape.setStringFrom(target, field, site.nullsOnError);
   const read = fieldReader(field);
   const digest = digester(algorithm);
   return {

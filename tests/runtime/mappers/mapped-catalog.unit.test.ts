@@ -26,7 +26,7 @@ describe('the mapped configured catalog', () => {
         full_name: { type: 'string' },
         address: { type: 'string' },
         updated_at: { type: 'string', format: 'date-time' },
-        email_hashed: { type: 'string' },
+        email_hashed: { type: ['null', 'string'] },
         domain: {},
       },
       required: ['id', 'email', 'updated_at'],
@@ -37,6 +37,17 @@ describe('the mapped configured catalog', () => {
   it('a hash that replaces its field makes that field a string', () => {
     const plan = planMappers(catalog(), { users: { steps: [{ type: 'hash', field: 'id' }] } });
     expect((plan.catalog.streams[0]!.stream.json_schema['properties'] as Record<string, unknown>)['id']).toEqual({ type: 'string' });
+  });
+
+  it('a hashed or encrypted field stays nullable when its value may be null (null passes through them)', () => {
+    const propertiesOf = (steps: unknown[], onError = 'fail') =>
+      planMappers(catalog(), { users: { on_error: onError, steps } } as never).catalog.streams[0]!.stream.json_schema['properties'] as Record<string, unknown>;
+    // email is ['null', 'string'], address is an object that is never null, id an integer that is never null.
+    expect(propertiesOf([{ type: 'hash', field: 'email' }])['email']).toEqual({ type: ['null', 'string'] });
+    expect(propertiesOf([{ type: 'encrypt', field: 'email', key: KEY }])['email']).toEqual({ type: ['null', 'string'] });
+    expect(propertiesOf([{ type: 'encrypt', field: 'address', key: KEY }])['address']).toEqual({ type: 'string' });
+    // Under on_error: skip a hash nulls a value it cannot hash (an object), so the hashed field may be null.
+    expect(propertiesOf([{ type: 'hash', field: 'id' }], 'skip')['id']).toEqual({ type: ['null', 'string'] });
   });
 
   it('renames the primary key and cursor, in the configured stream and in the source-defined key and default cursor', () => {
