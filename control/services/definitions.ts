@@ -8,7 +8,7 @@ import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import { MASK, maskConfig } from '../../runtime/secrets.js';
-import { mapperSecretValues, maskMapperSecrets, type MappersDefinition } from '../../runtime/mappers/index.js';
+import { keepMaskedMapperSecrets, maskMapperSecrets, type MappersDefinition } from '../../runtime/mappers/index.js';
 import type { Store } from '../store/open-store.js';
 import type { ActorKind, Connection } from '../store/records.js';
 import type { StreamOverride } from '../../runtime/sync/configured-catalog.js';
@@ -136,10 +136,10 @@ async function applyConnection(store: Store, document: DefinitionsDocument, item
     ...stripUndefined(item),
     ...(item.schedule === undefined ? {} : { schedule: normalizeSchedule(item.schedule) }),
     streams: wantedStreams(current.streams, item.streams),
-    // Compared masked on both sides: a salt or key exported as the mask is unchanged, a new one (${VAR}) shows as a change.
-    ...(item.mappers === undefined ? {} : { mappers: changedSecretsMarked(item.mappers, existing) }),
   };
-  const fields = CONNECTION_FIELDS.filter((field) => canonicalJson(wanted[field]) !== canonicalJson(current[field]));
+  const fields = CONNECTION_FIELDS.filter((field) =>
+    field === 'mappers' ? item.mappers !== undefined && mappersChanged(item.mappers, existing) : canonicalJson(wanted[field]) !== canonicalJson(current[field]),
+  );
   if (fields.length === 0) return { ...at, action: 'unchanged' };
   if (!dryRun) {
     const patch: Partial<ConnectionDefinition> = {};
@@ -154,15 +154,14 @@ async function applyConnection(store: Store, document: DefinitionsDocument, item
 }
 
 /**
- * The file's mappers masked as export shows them, except that a salt or key that differs from the stored one is
- * left as a marker, so that a changed secret counts as a change (its value is never reported: fields are names only).
+ * Whether the file's mappers differ from the stored ones. A salt or key given as the mask stands for the stored value
+ * at its place (as an update keeps it), so an exported file applied again is unchanged and a new secret is a change.
+ * Compared unmasked in memory only: the change is reported by field name, never by value.
  */
-function changedSecretsMarked(mappers: MappersDefinition | null, existing: Connection): MappersDefinition | null {
-  if (mappers === null || Object.keys(mappers).length === 0) return null;
-  const stored = mapperSecretValues(existing.mappers);
-  const changed = mapperSecretValues(mappers).some((value) => value !== MASK && !stored.includes(value));
-  const masked = maskMapperSecrets(mappers) as MappersDefinition;
-  return changed ? { ...masked, '\u0000changed secret': { steps: [] } } : masked;
+function mappersChanged(given: MappersDefinition | null, existing: Connection): boolean {
+  const none = (mappers: MappersDefinition | null | undefined) => mappers === null || mappers === undefined || Object.keys(mappers).length === 0;
+  if (none(given) || none(existing.mappers)) return none(given) !== none(existing.mappers);
+  return canonicalJson(keepMaskedMapperSecrets(given, existing.mappers)) !== canonicalJson(existing.mappers);
 }
 
 /** A dry run cannot discover a connection's streams, but it can say that its source or destination is nowhere. */
