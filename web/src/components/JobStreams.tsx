@@ -9,7 +9,9 @@ export function JobStreams({ jobId }: { jobId: number }) {
   const streams = job.data?.summary?.streams ?? [];
   if (streams.length === 0) return null;
   const filtered = streams.some((stream) => stream.recordsFiltered !== undefined);
+  const written = job.data?.summary?.recordsWritten;
   return (
+    <>
     <table className="table compact">
       <caption className="caption">Streams of job {jobId}</caption>
       <thead>
@@ -31,5 +33,9 @@ export function JobStreams({ jobId }: { jobId: number }) {
         ))}
       </tbody>
     </table>
+    {filtered && written !== undefined && (
+      <p className="muted small">{count(written)} records reached the destination. Committed counts the records read whose state the destination confirmed, filtered ones included.</p>
+    )}
+    </>
   );
 }

@@ -15,7 +15,7 @@ export interface JobRow extends Omit<Job, 'id' | 'connectionId'> {
   cancelRequested?: boolean;
   progress?: JobProgress;
   /** Once it ends (GET /jobs/{id}): its numbers per stream. */
-  summary?: { streams: StreamSummaryStats[] } | null;
+  summary?: { recordsWritten?: number; streams: StreamSummaryStats[] } | null;
 }
 
 export interface StreamSummaryStats {

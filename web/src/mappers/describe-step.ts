@@ -18,7 +18,7 @@ export function describeStep(step: MapperStep): string {
     case 'encrypt':
       return `Encrypt ${step.field} (AES-256-GCM)`;
     case 'filter':
-      return step.drop !== undefined ? `Drop rows where ${describeCondition(step.drop)}` : step.keep !== undefined ? `Keep rows where ${describeCondition(step.keep)}` : 'Filter (no condition)';
+      return step.drop !== undefined ? `Drop rows where ${describeCondition(step.drop)}` : step.keep !== undefined ? `Keep rows where ${describeCondition(step.keep)}` : 'Filter (the condition is not complete)';
     case 'expression':
       return step.field ? `Set ${step.field} = ${step.expression}` : `Replace the record with ${step.expression}`;
   }
@@ -30,7 +30,9 @@ export function describeCondition(condition: Condition, nested = false): string 
   if ('not' in condition) return `not (${describeCondition(condition.not)})`;
   if ('is_null' in condition) return `${condition.field} is ${condition.is_null ? '' : 'not '}empty`;
   if ('in' in condition) return `${condition.field} is one of ${condition.in.map(showValue).join(', ')}`;
-  const [operator, value] = Object.entries(condition).find(([key]) => key !== 'field')!;
+  const found = Object.entries(condition).find(([key]) => key !== 'field');
+  if (!found || typeof condition.field !== 'string') return JSON.stringify(condition);
+  const [operator, value] = found;
   return `${condition.field} ${SYMBOLS[operator] ?? operator} ${showValue(value as ConditionValue)}`;
 }
 

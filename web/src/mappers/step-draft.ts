@@ -52,7 +52,7 @@ export function filterCondition(filter: FilterDraft): { condition?: Condition; p
 export function currentStep(draft: DraftStep): MapperStep {
   if (!draft.filter) return draft.step;
   const { condition } = filterCondition(draft.filter);
-  return { type: 'filter', [draft.filter.action]: condition ?? {} } as MapperStep;
+  return condition === undefined ? { type: 'filter' } : ({ type: 'filter', [draft.filter.action]: condition } as MapperStep);
 }
 
 export function toDraft(stored: StreamMappers | undefined): StreamDraft {
