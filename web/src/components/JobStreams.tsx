@@ -11,7 +11,7 @@ export function JobStreams({ jobId }: { jobId: number }) {
   const filtered = streams.some((stream) => stream.recordsFiltered !== undefined);
   const written = job.data?.summary?.recordsWritten;
   return (
-    <>
+    <div className="job-streams">
     <table className="table compact">
       <caption className="caption">Streams of job {jobId}</caption>
       <thead>
@@ -36,6 +36,6 @@ export function JobStreams({ jobId }: { jobId: number }) {
     {filtered && written !== undefined && (
       <p className="muted small">{count(written)} records reached the destination. Committed counts the records read whose state the destination confirmed, filtered ones included.</p>
     )}
-    </>
+    </div>
   );
 }

@@ -79,12 +79,12 @@ export function StepForm({ id, draft, fields, problems, onChange }: Props) {
     case 'filter':
       return (
         <>
-          <label className="inline">
+          <div className="filter-action">
             <select aria-label="Keep or drop" value={draft.filter!.action} onChange={(event) => onChange({ ...draft, filter: { ...draft.filter!, action: event.target.value as 'keep' | 'drop' } })}>
               <option value="drop">Drop rows where</option>
               <option value="keep">Keep only rows where</option>
             </select>
-          </label>
+          </div>
           <ConditionEditor id={id} filter={draft.filter!} fields={fields} problem={problems.condition} onChange={(filter) => onChange({ ...draft, filter })} />
         </>
       );
