@@ -164,6 +164,11 @@ describe.runIf(!chromiumMissing)('mappers on the dashboard', () => {
     await page.getByRole('button', { name: 'Save mappers' }).click();
     expect(await step(page, 2).locator('.field-error').allInnerTexts()).toEqual(['The stored salt is kept only at its place (step 3, field email): enter the salt again']);
     await page.getByRole('button', { name: 'Move step 2 down' }).click();
+    // Starting to replace it and thinking better of it keeps it too.
+    await step(page, 3).getByRole('button', { name: 'Replace salt' }).click();
+    expect(await step(page, 3).getByLabel('Salt').inputValue()).toBe('');
+    await step(page, 3).getByRole('button', { name: 'Keep stored' }).click();
+    await step(page, 3).getByText('stored (unchanged)').waitFor();
 
     await step(page, 2).getByLabel('New name').fill('display_name');
     await step(page, 4).getByLabel('Value of condition 1').fill('40');
