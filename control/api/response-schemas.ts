@@ -116,6 +116,7 @@ const StreamSummary = Type.Object({
   destinationSyncMode: stringEnum(['append', 'overwrite', 'append_dedup', 'overwrite_dedup']),
   cursorField: Type.Optional(Type.Array(Type.String())),
   primaryKey: Type.Optional(Type.Array(Type.Array(Type.String()))),
+  fields: Type.Array(Type.String(), { description: "the top-level properties of the stream's JSON schema in the stored catalog, before any mapper" }),
 }, { additionalProperties: false });
 
 const jobFields = {

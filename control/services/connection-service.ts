@@ -39,7 +39,7 @@ export interface PublicConnection
   extends Pick<Connection, 'id' | 'name' | 'namespace' | 'streamPrefix' | 'schedule' | 'status' | 'statusReason' | 'schemaChangePolicy'> {
   source: string;
   destination: string;
-  streams: Array<{ name: string; namespace?: string; syncMode: SyncMode; destinationSyncMode: DestinationSyncMode; cursorField?: string[]; primaryKey?: string[][] }>;
+  streams: Array<StreamSummary & { fields: string[] }>;
   createdAt: string;
   updatedAt: string;
   /** When its schedule next runs it (ISO); null when it has no schedule or is disabled. */
@@ -50,7 +50,7 @@ export interface PublicConnection
   mappers: MappersDefinition | null;
 }
 
-export type StreamSummary = PublicConnection['streams'][number];
+export interface StreamSummary { name: string; namespace?: string; syncMode: SyncMode; destinationSyncMode: DestinationSyncMode; cursorField?: string[]; primaryKey?: string[][] }
 
 /** Each configured stream of a connection as shown and exported: name, modes, cursor and key. */
 export function streamSummaries(connection: Connection): StreamSummary[] {
@@ -73,7 +73,7 @@ export async function publicConnection(store: Store, connection: Connection): Pr
     name: connection.name,
     source: source?.name ?? connection.sourceId,
     destination: destination?.name ?? connection.destinationId,
-    streams: streamSummaries(connection),
+    streams: streamSummaries(connection).map((summary, index) => ({ ...summary, fields: topLevelFields(connection.catalog.streams[index]!.stream.json_schema) })),
     namespace: connection.namespace,
     streamPrefix: connection.streamPrefix,
     schedule: connection.schedule,
@@ -86,6 +86,12 @@ export async function publicConnection(store: Store, connection: Connection): Pr
     lastJob: last ? publicJob(last, connection.name) : null,
     mappers: maskedMappers(connection),
   };
+}
+
+/** The top-level properties of a stream's JSON schema as the source gave it (what mappers and the dashboard's field pickers name). */
+function topLevelFields(jsonSchema: Record<string, unknown>): string[] {
+  const properties = jsonSchema['properties'];
+  return properties !== null && typeof properties === 'object' && !Array.isArray(properties) ? Object.keys(properties) : [];
 }
 
 /**

@@ -64,7 +64,10 @@ function apiContract(label: string, env: () => Record<string, string>): void {
       const connection = await call('POST', '/connections', { name: 'faker-to-files', source: 'faker', destination: 'files', streams: ['users'] });
       expect(connection.status).toBe(201);
       expect(connection.body).toMatchObject({ name: 'faker-to-files', source: 'faker', destination: 'files', status: 'active', schedule: null });
-      expect(connection.body.streams).toEqual([{ name: 'users', syncMode: 'incremental', destinationSyncMode: 'append_dedup', cursorField: ['updated_at'], primaryKey: [['id']] }]);
+      expect(connection.body.streams).toEqual([{
+        name: 'users', syncMode: 'incremental', destinationSyncMode: 'append_dedup', cursorField: ['updated_at'], primaryKey: [['id']],
+        fields: ['id', 'name', 'email', 'age', 'created_at', 'updated_at'],
+      }]);
       const started = await call('POST', '/connections/faker-to-files/sync');
       expect(started.status).toBe(202);
       const id = started.body.job.id;

@@ -8,6 +8,8 @@ export interface StreamSummary {
   destinationSyncMode: 'overwrite' | 'append' | 'append_dedup' | string;
   cursorField?: string[];
   primaryKey?: string[][];
+  /** The top-level properties of the stream's JSON schema, before any mapper. */
+  fields?: string[];
 }
 
 export interface Connection {

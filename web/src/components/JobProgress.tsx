@@ -1,11 +1,14 @@
 // Owns showing a running job as it goes: per stream the records read and committed, bytes, and against the
-// source's estimate (where it gives one) how far along it is and about how long is left at the current rate.
+// source's estimate (where it gives one) how far along it is and about how long is left at the current rate, and
+// the records the mappers filtered out when the server counts them.
 import { bytes, count, duration } from '../format';
 import type { JobProgress as Progress, JobRow } from '../lib/connection-api';
 import type { Transport } from '../lib/use-job-live';
 
 export function JobProgress({ job, progress, transport }: { job: JobRow; progress: Progress | undefined; transport: Transport }) {
   const rate = progress?.recordsPerSecond ?? 0;
+  // Only servers that count mapper-filtered records send the field; the column shows where one stream has it.
+  const filtered = progress?.streams.some((stream) => stream.recordsFiltered !== undefined) ?? false;
   return (
     <section className="panel" aria-labelledby="progress-title">
       <h2 id="progress-title">Job {job.id} is running</h2>
@@ -24,6 +27,7 @@ export function JobProgress({ job, progress, transport }: { job: JobRow; progres
               <th scope="col">Stream</th>
               <th scope="col">Status</th>
               <th scope="col" className="num">Records read</th>
+              {filtered && <th scope="col" className="num">Filtered out</th>}
               <th scope="col" className="num">Committed</th>
               <th scope="col" className="num">Bytes</th>
               <th scope="col">Estimate</th>
@@ -39,6 +43,7 @@ export function JobProgress({ job, progress, transport }: { job: JobRow; progres
                   <th scope="row">{stream.name}</th>
                   <td>{stream.status?.toLowerCase() ?? '—'}</td>
                   <td className="num">{count(stream.recordsEmitted)}</td>
+                  {filtered && <td className="num">{stream.recordsFiltered === undefined ? '—' : count(stream.recordsFiltered)}</td>}
                   <td className="num">{count(stream.recordsCommitted)}</td>
                   <td className="num">{bytes(stream.bytesEmitted)}</td>
                   <td>

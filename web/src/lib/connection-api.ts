@@ -14,6 +14,16 @@ export interface JobRow extends Omit<Job, 'id' | 'connectionId'> {
   attemptHistory?: JobAttempt[];
   cancelRequested?: boolean;
   progress?: JobProgress;
+  /** Once it ends (GET /jobs/{id}): its numbers per stream. */
+  summary?: { recordsWritten?: number; streams: StreamSummaryStats[] } | null;
+}
+
+export interface StreamSummaryStats {
+  stream: string;
+  recordsEmitted: number;
+  recordsCommitted: number;
+  /** Absent in summaries stored before mappers existed. */
+  recordsFiltered?: number;
 }
 
 export interface JobAttempt {
@@ -30,6 +40,8 @@ export interface StreamProgress {
   recordsEmitted: number;
   bytesEmitted: number;
   recordsCommitted: number;
+  /** Records a mapper's filter dropped (servers that count them). */
+  recordsFiltered?: number;
   estimate?: number;
   status?: string;
 }

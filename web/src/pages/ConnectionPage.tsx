@@ -1,6 +1,6 @@
 // Owns a connection's page: source → destination with its state, the actions (sync now, cancel the running job,
 // reset state, enable/disable), the running job's live progress, the job history with its chart and log viewer,
-// the streams with their modes, the stored state, and the editable settings.
+// the streams with their modes, their mappers (viewed and edited), the stored state, and the editable settings.
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'wouter';
@@ -13,6 +13,7 @@ import { StateView } from '../components/StateView';
 import { ResetStateDialog } from '../components/ResetStateDialog';
 import { ConnectionSettings } from '../components/ConnectionSettings';
 import { StreamsTable } from '../components/StreamsTable';
+import { JobStreams } from '../components/JobStreams';
 import {
   cancelJob, connectionJobs, connectionState as loadState, getConnection, isRunning, setEnabled, syncNow, type JobRow,
 } from '../lib/connection-api';
@@ -22,6 +23,7 @@ import { useJobLive } from '../lib/use-job-live';
 import type { Connection, Job } from '../types';
 
 const JobChart = lazy(() => import('../components/JobChart'));
+const MappersSection = lazy(() => import('../mappers/MappersSection'));
 
 export function ConnectionPage() {
   const params = useParams<{ name: string }>();
@@ -139,6 +141,7 @@ export function ConnectionPage() {
         )}
         <JobHistory jobs={history} openJobId={openJobId} onOpen={(id) => setOpenJobId(id === openJobId ? undefined : id)}
           liveRecords={running && live.progress ? { jobId: runningJob.id, recordsCommitted: liveCommitted } : undefined} />
+        {openJobId !== undefined && !(openJobId === liveJobId && running) && <JobStreams key={openJobId} jobId={openJobId} />}
         {openJobId !== undefined && (
           <LogViewer key={openJobId} jobId={openJobId} running={openJobId === liveJobId && running}
             liveLines={openJobId === liveJobId ? live.logs : []} transport={live.transport} onClose={() => setOpenJobId(undefined)} />
@@ -149,6 +152,14 @@ export function ConnectionPage() {
       <section aria-labelledby="streams-title">
         <h2 id="streams-title">Streams</h2>
         <StreamsTable streams={current.streams} namespace={current.namespace} prefix={current.streamPrefix} />
+      </section>
+
+      <section aria-labelledby="mappers-title">
+        <h2 id="mappers-title">Mappers</h2>
+        <p className="muted">Steps applied in order to each record of a stream between source and destination: select, rename, hash, encrypt, filter, or compute with JSONata.</p>
+        <Suspense fallback={<p className="muted">Loading the mappers…</p>}>
+          <MappersSection connection={current} onSaved={(updated) => { queries.setQueryData(['connection', name], updated); refresh(); }} />
+        </Suspense>
       </section>
 
       <section aria-labelledby="state-title">
