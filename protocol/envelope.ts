@@ -7,11 +7,14 @@
 // (exact-json.ts): it is stored and handed back.
 import type { AirbyteMessage } from './types.generated.js';
 import { mayLoseDigits, parseExactJson } from './exact-json.js';
-import { recordLineProblem } from './record-line.js';
+import { recordLineHasLongNumber, recordLineProblem } from './record-line.js';
 
 export type LineKind =
-  /** A RECORD recognised from its prefix and checked to be well-formed JSON; it was not parsed. */
-  | { kind: 'record'; stream: string }
+  /**
+   * A RECORD recognised from its prefix and checked to be well-formed JSON; it was not parsed. `longNumber`: it
+   * holds a number JSON.parse may change (parse it with exact-json.ts).
+   */
+  | { kind: 'record'; stream: string; longNumber: boolean }
   /** A parsed protocol message (including RECORDs written in an unusual key order). */
   | { kind: 'message'; message: AirbyteMessage }
   /** Not a protocol message: a log line of the connector's, or a message missing what its type requires. */
@@ -36,7 +39,7 @@ export function classifyLine(buffer: Buffer, start: number, end: number): LineKi
   const stream = recordStreamFromPrefix(buffer, start, end);
   if (stream === undefined) return parseLine(buffer, start, end);
   const problem = recordLineProblem(buffer, start, lastNameEnd + 1, end);
-  return problem === undefined ? { kind: 'record', stream } : { kind: 'noise', reason: problem };
+  return problem === undefined ? { kind: 'record', stream, longNumber: recordLineHasLongNumber() } : { kind: 'noise', reason: problem };
 }
 
 /** Parses one line in full and checks the envelope. */

@@ -37,12 +37,25 @@ const KEY_DATA = 4;
 /** Containers open at each depth (1 = the message, 2 = the record); reused across calls, grown when needed. */
 let stack = new Uint8Array(64);
 
+/** Whether the line last checked holds a number JSON.parse may change (read by recordLineHasLongNumber). */
+let longNumberSeen = false;
+
+/**
+ * Whether the RECORD line recordLineProblem last passed holds a number a double may not keep: 16 or more digits
+ * and dots from its first digit, or a three-digit exponent (exact-json.ts mayLoseDigits's rule, applied to numbers
+ * only, not to digits inside strings). Found during the check's own pass, so a mapper needs no second scan.
+ */
+export function recordLineHasLongNumber(): boolean {
+  return longNumberSeen;
+}
+
 /**
  * Checks `buffer[at, end)`, the rest of a RECORD line whose prefix `{"type":"RECORD","record":{"stream":"NAME"`
  * ended just before `at` (`lineStart` is where the line began, for the column in messages). Returns undefined
  * when the line is a well-formed RECORD, else the reason it is not.
  */
 export function recordLineProblem(buffer: Buffer, lineStart: number, at: number, end: number): string | undefined {
+  longNumberSeen = false;
   stack[1] = OBJECT;
   stack[2] = OBJECT;
   let depth = 2;
@@ -211,11 +224,12 @@ function isHex(byte: number | undefined): boolean {
   return (byte >= ZERO && byte <= NINE) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
 }
 
-/** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? ; returns where it ends, or -1. */
+/** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? ; returns where it ends, or -1. Notes a long number. */
 function scanNumber(buffer: Buffer, at: number, end: number): number {
   let i = at;
   if (buffer[i] === MINUS) i++;
   if (i >= end) return -1;
+  const first = i;
   if (buffer[i] === ZERO) i++;
   else {
     const digits = i;
@@ -227,12 +241,14 @@ function scanNumber(buffer: Buffer, at: number, end: number): number {
     i = skipDigits(buffer, i, end);
     if (i === digits) return -1;
   }
+  if (i - first >= 16) longNumberSeen = true;
   if (i < end && (buffer[i] === 0x65 || buffer[i] === 0x45) /* e E */) {
     i++;
     if (i < end && (buffer[i] === PLUS || buffer[i] === MINUS)) i++;
     const digits = i;
     i = skipDigits(buffer, i, end);
     if (i === digits) return -1;
+    if (i - digits >= 3) longNumberSeen = true;
   }
   return i;
 }

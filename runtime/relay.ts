@@ -19,9 +19,10 @@ export interface LineRouter {
    * A RECORD recognised from its prefix; `bytes` is the line's length and `buffer[start, end)` the line, for a
    * router that wants to look inside (copy what you keep). Return true to forward it, false to drop it, the bytes
    * of a line to forward in its place (without newline), or a promise of one of these (read the line before
-   * returning it: the buffer is not kept for the router).
+   * returning it: the buffer is not kept for the router). `longNumber`: the line holds a number JSON.parse may
+   * change.
    */
-  record(stream: string, bytes: number, buffer: Buffer, start: number, end: number): Verdict | Promise<Verdict>;
+  record(stream: string, bytes: number, buffer: Buffer, start: number, end: number, longNumber: boolean): Verdict | Promise<Verdict>;
   /**
    * Any parsed message (RECORDs too, when not written the usual way). Return true to forward it as it came, or
    * the bytes of a line to forward in its place (without newline), e.g. a log message with secrets masked.
@@ -121,7 +122,7 @@ export async function relayLines(
         router.noise(buffer.toString('utf8', start, end), 'not valid UTF-8', lineNumber);
         return;
       }
-      const verdict = router.record(kind.stream, end - start, buffer, start, end);
+      const verdict = router.record(kind.stream, end - start, buffer, start, end, kind.longNumber);
       if (typeof verdict === 'boolean') {
         if (verdict) forward(buffer, start, end, next);
       } else apply(verdict, buffer, start, end);

@@ -51,10 +51,11 @@ export class StreamMapper {
 
   /**
    * Maps the RECORD message at `line[start, end)` (no newline): the new line's bytes, or DROPPED when a filter did
-   * not keep it. `recordNumber` (1-based, per stream) names the record in errors.
+   * not keep it. `recordNumber` (1-based, per stream) names the record in errors. `longNumber`, when the caller
+   * knows it (the relay's check of the line found it), says whether the line needs the exact parse.
    */
-  map(line: Buffer, start: number, end: number, recordNumber: number): MapResult | Promise<MapResult> {
-    const parsed = this.#parse(line, start, end, recordNumber);
+  map(line: Buffer, start: number, end: number, recordNumber: number, longNumber?: boolean): MapResult | Promise<MapResult> {
+    const parsed = this.#parse(line, start, end, recordNumber, longNumber);
     if (this.#async) return this.#mapAsync(parsed, recordNumber);
     const record = parsed.message.record;
     const steps = this.#steps;
@@ -86,9 +87,9 @@ export class StreamMapper {
     return this.#serialise(parsed);
   }
 
-  #parse(line: Buffer, start: number, end: number, recordNumber: number): ParsedLine {
+  #parse(line: Buffer, start: number, end: number, recordNumber: number, longNumber: boolean | undefined): ParsedLine {
     const text = line.toString('utf8', start, end);
-    const exact = mayLoseDigits(text);
+    const exact = longNumber ?? mayLoseDigits(text);
     let message: { record?: { data?: unknown } } | undefined;
     try {
       message = (exact ? parseExactJson(text) : JSON.parse(text)) as typeof message;

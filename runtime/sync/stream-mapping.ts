@@ -39,11 +39,12 @@ export function mapCatalog(catalog: ConfiguredAirbyteCatalog, mapping: StreamMap
 
 /**
  * The RECORD line the destination gets: the same message with its stream (and namespace) mapped. `parsed` is the
- * relay's JSON.parse of the line when it made one (a line with a number it may have rounded is read again, exactly).
+ * relay's JSON.parse of the line when it made one (a line with a number it may have rounded is read again, exactly);
+ * `longNumber` whether the line holds such a number, when the relay's check of the line found out.
  */
-export function mappedRecordLine(line: Buffer, mapping: StreamMapping, parsed?: AirbyteMessage): Buffer {
+export function mappedRecordLine(line: Buffer, mapping: StreamMapping, parsed?: AirbyteMessage, longNumber?: boolean): Buffer {
   const text = line.toString('utf8');
-  const exact = mayLoseDigits(text);
+  const exact = longNumber ?? mayLoseDigits(text);
   const source = exact ? (parseExactJson(text) as AirbyteMessage) : (parsed ?? (JSON.parse(text) as AirbyteMessage));
   const record = source.record!;
   const target = mapDescriptor({ name: record.stream, namespace: record.namespace }, mapping);

@@ -146,8 +146,8 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     counter.stats.bytesEmitted += bytes;
     return counter;
   };
-  const mapRecord = (counter: Counter, mapper: StreamMapper, line: Buffer, start: number, end: number): Buffer | false | Promise<Buffer | false> => {
-    const result = mapper.map(line, start, end, counter.stats.recordsEmitted);
+  const mapRecord = (counter: Counter, mapper: StreamMapper, line: Buffer, start: number, end: number, longNumber?: boolean): Buffer | false | Promise<Buffer | false> => {
+    const result = mapper.map(line, start, end, counter.stats.recordsEmitted, longNumber);
     if (result === DROPPED) {
       counter.uncovered.filtered++;
       counter.stats.recordsFiltered++;
@@ -186,13 +186,13 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     if (problem !== undefined) throw malformed('source', source.client, message, problem);
   };
   const router: LineRouter = {
-    record(stream, bytes, buffer, start, end) {
+    record(stream, bytes, buffer, start, end, longNumber) {
       if (validator.wants(stream)) {
         validator.check(stream, (JSON.parse(buffer.toString('utf8', start, end)) as AirbyteMessage).record?.data);
       }
       const counter = onRecord(stream, bytes);
-      if (counter.mapper !== undefined) return mapRecord(counter, counter.mapper, buffer, start, end);
-      return mapping ? mappedRecordLine(buffer.subarray(start, end), mapping) : true;
+      if (counter.mapper !== undefined) return mapRecord(counter, counter.mapper, buffer, start, end, longNumber);
+      return mapping ? mappedRecordLine(buffer.subarray(start, end), mapping, undefined, longNumber) : true;
     },
     message(message, bytes, line) {
       switch (message.type) {

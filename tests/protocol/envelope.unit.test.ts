@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLine, recordStreamFromPrefix } from '../../protocol/envelope.js';
+import { mayLoseDigits } from '../../protocol/exact-json.js';
 
 const classify = (text: string) => {
   const buffer = Buffer.from(text);
@@ -11,6 +12,7 @@ describe('classifyLine', () => {
     expect(classify('{"type":"RECORD","record":{"stream":"users","data":{"id":1},"emitted_at":1}}')).toEqual({
       kind: 'record',
       stream: 'users',
+      longNumber: false,
     });
   });
 
@@ -18,6 +20,7 @@ describe('classifyLine', () => {
     expect(classify('{"type": "RECORD", "record": {"stream": "numbers", "data": {"id": 1}, "emitted_at": 1}}')).toEqual({
       kind: 'record',
       stream: 'numbers',
+      longNumber: false,
     });
   });
 
@@ -90,7 +93,29 @@ describe('classifyLine on a RECORD that starts like one but is not well-formed',
     ['multi-byte UTF-8', `${prefix},"data":{"name":"żółw 🐢"}}}`],
     ['an empty data object', `${prefix},"data":{}}}`],
   ])('accepts %s', (_name, line) => {
-    expect(classify(line)).toEqual({ kind: 'record', stream: 'users' });
+    expect(classify(line)).toMatchObject({ kind: 'record', stream: 'users' });
+  });
+
+  it.each([
+    ['an integer beyond 2^53', '12345678901234567890', true],
+    ['a long decimal', '0.1000000000000000055511151231257827', true],
+    ['16 characters from the first digit, dot included', '-1234567.12345678', true],
+    ['15 characters', '1234567.1234567', false],
+    ['a three-digit exponent', '1e400', true],
+    ['a signed three-digit exponent', '2.5E-308', true],
+    ['a two-digit exponent', '1e22', false],
+    ['a 13-digit epoch in milliseconds', '1796273642837', false],
+    ['long digits inside a string only', '"12345678901234567890"', false],
+  ])('says whether a record holds a number JSON.parse may change: %s', (_name, value, longNumber) => {
+    const line = `${prefix},"data":{"v":${value},"w":[1,{"x":2}]},"emitted_at":1}}`;
+    expect(classify(line)).toEqual({ kind: 'record', stream: 'users', longNumber });
+    // The text rule's answer, except for digits inside a string, which the text rule cannot tell from a number.
+    expect(mayLoseDigits(line)).toBe(longNumber || value.startsWith('"'));
+  });
+
+  it('does not carry a long number over to the next line it checks', () => {
+    expect(classify(`${prefix},"data":{"v":12345678901234567890},"emitted_at":1}}`)).toMatchObject({ longNumber: true });
+    expect(classify(`${prefix},"data":{"v":1},"emitted_at":1}}`)).toMatchObject({ longNumber: false });
   });
 
   it('checks only the line it is given, not the bytes after it in the buffer', () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
 import { workspace, type Workspace } from '../support/workspace.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
@@ -143,6 +144,24 @@ it('keeps every digit of a RECORD whose stream a connection maps to a prefixed n
   const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
   expect(lines.map((line) => /"stream":"([^"]+)"/.exec(line)![1])).toEqual(['raw_events', 'raw_events', 'raw_events']);
   expect(seqs(out)).toEqual(range(START + 1n, 3));
+});
+
+it('keeps every digit of a mapped RECORD of a prefixed stream, in the field and in what the mapper computed from it', async () => {
+  const ws = workspace();
+  const out = join(ws.dir, 'out.jsonl');
+  const created = [
+    await ws.run(['source', 'create', 'big', '--connector', fixture('big-cursor-source.mjs'), '--config-json', JSON.stringify({ count: 3 })]),
+    await ws.run(['destination', 'create', 'echo', '--connector', fixture('echo-destination.mjs'), '--config-json', JSON.stringify({ path: out })]),
+    await ws.run(['connection', 'create', 'mapped', '--source', 'big', '--destination', 'echo', '--prefix', 'raw_', '--map', 'events:hash(seq,new)']),
+  ];
+  for (const result of created) expect(result.exitCode, result.stderr).toBe(0);
+  const synced = await ws.run(['sync', 'mapped']);
+  expect(synced.exitCode, synced.stderr).toBe(0);
+  const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+  expect(lines.map((line) => /"stream":"([^"]+)"/.exec(line)![1])).toEqual(['raw_events', 'raw_events', 'raw_events']);
+  expect(seqs(out)).toEqual(range(START + 1n, 3));
+  const hashed = lines.map((line) => /"seq_hashed":"([0-9a-f]+)"/.exec(line)![1]);
+  expect(hashed).toEqual(range(START + 1n, 3).map((seq) => createHash('sha256').update(String(seq)).digest('hex')));
 });
 
 describe('a connection with a stream prefix: states reach the destination in its names, commit in the source\'s', { timeout: 60_000 }, () => {
