@@ -30,6 +30,8 @@ export interface StreamProgress {
   recordsEmitted: number;
   bytesEmitted: number;
   recordsCommitted: number;
+  /** Records a mapper's filter dropped so far; absent when none were. */
+  recordsFiltered?: number;
   estimate?: number;
   status?: string;
 }
