@@ -163,7 +163,7 @@ describe('mapper validation errors, end to end', { timeout: 120_000 }, () => {
   });
 
   it('narrowing the streams while a removed stream has mappers: refused naming the stream, on the CLI, in apply and over the API', async () => {
-    const message = 'mappers for stream products: the catalog has no such stream (it has: users)';
+    const message = "mappers for stream products: this change removes the stream from the connection (its streams would be: users); remove the stream's mappers with it (on the command line: --clear-maps products)";
     const applyFile = join(ws.dir, 'apply-narrow.yaml');
     const products = { products: { steps: [{ type: 'rename', field: 'name', to: 'title' }] } };
     writeFileSync(applyFile, JSON.stringify({ connections: [{ name: 'both', source: 'faker', destination: 'void', streams: ['users'], mappers: products }] }));
