@@ -3,6 +3,8 @@
 // (a discriminator, so a wrong step is answered about its own type's fields). Conditions are typed precisely in
 // responses; in a request body a condition is only required to be an object, and the planner (runtime/mappers/plan.ts)
 // answers a wrong one in one line naming the stream, step and field, which anyOf's first failed branch would not.
+// For the same reason a step's choices (hash algorithm, target) are enums in responses but strings in a request body,
+// so a wrong one is answered 400 mapper.invalid, as it is on the command line and in apply.
 import { Type, type TSchema } from 'typebox';
 import { mapOf, stringEnum } from './request-schemas.js';
 
@@ -29,15 +31,19 @@ function conditionSchema(depth: number): TSchema {
   ]);
 }
 
-function mappersSchema(condition: TSchema) {
+/** A request body's choice: any string, the planner refuses another value. */
+const choiceInBody = (choices: string[], options: { description?: string } = {}) =>
+  Type.String({ description: `${options.description ? `${options.description}; ` : ''}one of ${choices.join(', ')} (another value: 400 mapper.invalid)` });
+
+function mappersSchema(condition: TSchema, choice: (choices: string[], options?: { description?: string }) => TSchema) {
   const step = (type: string, properties: Record<string, TSchema>, required: string[], description: string) =>
     Type.Unsafe<Record<string, unknown>>({ type: 'object', description, additionalProperties: false, required: ['type', ...required], properties: { type: { type: 'string', const: type }, ...properties } });
   const steps = [
     step('select', { fields: Type.Array(field, { minItems: 1 }) }, ['fields'], 'keeps only these fields'),
     step('rename', { field, to: field }, ['field', 'to'], 'renames a field, also in the primary key and cursor'),
     step('hash', {
-      field, algorithm: stringEnum(['sha256', 'sha512', 'md5']), salt: secret('prepended to the value'),
-      target: stringEnum(['replace', 'new'], { description: 'new: the hash goes to <field>_hashed' }),
+      field, algorithm: choice(['sha256', 'sha512', 'md5']), salt: secret('prepended to the value'),
+      target: choice(['replace', 'new'], { description: 'new: the hash goes to <field>_hashed' }),
     }, ['field'], 'the hex digest of salt + value'),
     step('encrypt', { field, key: secret('64 hexadecimal characters (32 bytes)') }, ['field', 'key'], 'AES-256-GCM: v1: + base64(IV ‖ ciphertext ‖ tag)'),
     step('filter', { keep: condition, drop: condition }, [], 'keeps (keep) or drops (drop) the records a condition holds for'),
@@ -51,6 +57,6 @@ function mappersSchema(condition: TSchema) {
 }
 
 /** `mappers` in a connection body. */
-export const mappersBody = mappersSchema(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: 'a condition (see the Connection response)' }));
+export const mappersBody = mappersSchema(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: 'a condition (see the Connection response)' }), choiceInBody);
 /** `mappers` in a connection as shown, salts and keys masked. */
-export const mappersShown = mappersSchema(conditionSchema(3));
+export const mappersShown = mappersSchema(conditionSchema(3), (choices, options) => stringEnum(choices, options));

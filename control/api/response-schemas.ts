@@ -213,6 +213,7 @@ const StreamProgress = Type.Object({
   bytesEmitted: Type.Integer(),
   recordsCommitted: Type.Integer(),
   bytesCommitted: Type.Integer(),
+  recordsFiltered: Type.Optional(Type.Integer({ description: "records a mapper's filter dropped so far (among recordsEmitted); absent when none were" })),
   estimate: Type.Optional(Type.Integer({ description: "the source's estimate of the stream's records" })),
   status: Type.Optional(Type.String({ description: "the stream's status as the source last reported it" })),
 }, { additionalProperties: false });

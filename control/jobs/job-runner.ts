@@ -99,6 +99,8 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const totals = { attempts: 0, recordsEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
   let summary: SyncSummary | undefined;
   let error: unknown;
+  /** Warnings from before the sync (a schema change's), for the summary. */
+  const warnings: string[] = [];
   let redact: Redactor = noRedaction;
   try {
     logger.info({ trigger: options.trigger, runner: started.runner }, `job ${started.id} started for connection ${connection.name}`);
@@ -122,6 +124,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     if (report.changed) {
       options.onSchemaChange?.(current, report, (await store.jobs.byId(started.id))!);
       current = report.connection;
+      warnings.push(...report.warnings);
       if (report.paused) throw new SluiceError('schema.changed', `the source's schema changed (${report.text}); connection ${connection.name} is paused by its schema change policy`, {
         hint: `review it, then: sluice connection update ${connection.name} --refresh-catalog && sluice connection enable ${connection.name}`,
       });
@@ -174,6 +177,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const status = error === undefined ? 'succeeded' : cancelled ? 'cancelled' : 'failed';
   summary ??= emptySummary(status);
   summary.status = status;
+  summary.warnings = [...warnings, ...summary.warnings];
   summary.attempts = totals.attempts;
   const failure = error === undefined ? undefined : failureOf(error, cancelled, redact);
   if (failure) summary.failure = { ...summary.failure, ...failure };

@@ -150,7 +150,7 @@ export async function updateConnection(
     mappers: patch.mappers === undefined ? connection.mappers : (keepMaskedMapperSecrets(patch.mappers, connection.mappers) as MappersDefinition | null),
   };
   checkName(definition.name);
-  const fields = rebuild ? await settle(store, definition, logger) : await settleWithoutDiscover(store, definition, connection.catalog, connection.discovered);
+  const fields = rebuild ? await settle(store, definition, logger, connection.catalog) : await settleWithoutDiscover(store, definition, connection.catalog, connection.discovered);
   const statusReason = fields.status === connection.status ? connection.statusReason : null;
   return store.connections.update(connection.id, { name: definition.name, ...fields, statusReason });
 }
@@ -177,7 +177,8 @@ export async function findConnection(store: Store, nameOrId: string): Promise<Co
 
 type SettledFields = Omit<Connection, 'id' | 'name' | 'statusReason' | 'createdAt' | 'updatedAt'>;
 
-async function settle(store: Store, definition: ConnectionDefinition, logger: Logger): Promise<SettledFields> {
+/** `previous`: the stored catalog, when updating (a stream it loses must not keep mappers). */
+async function settle(store: Store, definition: ConnectionDefinition, logger: Logger, previous?: ConfiguredAirbyteCatalog): Promise<SettledFields> {
   const source = await findActor(store, 'source', definition.source);
   const destination = await findActor(store, 'destination', definition.destination);
   const [sourceClient, destinationClient] = await Promise.all([clientFor(source.connector, { logger }), clientFor(destination.connector, { logger })]);
@@ -188,7 +189,7 @@ async function settle(store: Store, definition: ConnectionDefinition, logger: Lo
   const catalog = definition.catalog ?? buildConfiguredCatalog(discovered, definition.choice);
   if (definition.catalog) checkConfiguredCatalog(catalog, discovered);
   checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.name);
-  return fieldsOf(definition, source.id, destination.id, catalog, discovered);
+  return fieldsOf(definition, source.id, destination.id, catalog, discovered, previous);
 }
 
 async function settleWithoutDiscover(store: Store, definition: ConnectionDefinition, catalog: ConfiguredAirbyteCatalog, discovered: AirbyteCatalog | null): Promise<SettledFields> {
@@ -203,6 +204,7 @@ function fieldsOf(
   destinationId: string,
   catalog: ConfiguredAirbyteCatalog,
   discovered: AirbyteCatalog | null,
+  previous?: ConfiguredAirbyteCatalog,
 ): SettledFields {
   const policy = definition.schemaChangePolicy ?? 'ignore';
   if (!SCHEMA_CHANGE_POLICIES.includes(policy)) {
@@ -211,6 +213,7 @@ function fieldsOf(
   if (catalog.streams.length === 0) throw new SluiceError('connection.invalid', `connection ${definition.name} has no streams`);
   const mappers = definition.mappers && Object.keys(definition.mappers).length > 0 ? definition.mappers : null;
   // Planned here, so a mapper that cannot run (unknown stream or field, bad key, bad expression) is refused before it is saved.
+  if (mappers !== null && previous) checkNoMappersOnRemovedStreams(previous, catalog, mappers);
   if (mappers !== null) planMappers(catalog, mappers);
   return {
     sourceId,
@@ -224,6 +227,17 @@ function fieldsOf(
     schemaChangePolicy: policy,
     mappers,
   };
+}
+
+/** An update that takes a stream out of the connection while that stream keeps mappers: refused, naming it. */
+function checkNoMappersOnRemovedStreams(previous: ConfiguredAirbyteCatalog, catalog: ConfiguredAirbyteCatalog, mappers: MappersDefinition): void {
+  const kept = new Set(streamNames(catalog));
+  const removed = streamNames(previous).find((stream) => !kept.has(stream) && Object.hasOwn(mappers, stream));
+  if (removed === undefined) return;
+  throw new SluiceError(
+    'mapper.invalid',
+    `mappers for stream ${removed}: this change removes the stream from the connection (its streams would be: ${[...kept].join(', ')}); remove the stream's mappers with it (on the command line: --clear-maps ${removed})`,
+  );
 }
 
 export function streamNames(catalog: ConfiguredAirbyteCatalog): string[] {

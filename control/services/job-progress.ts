@@ -1,5 +1,5 @@
 // Owns a running job's progress as the API and the CLI show it: per stream, records and bytes emitted, records
-// committed, the source's estimate and status, and the rate. It comes from the live numbers of the attempt under
+// committed, records a mapper's filter dropped (only when some were), the source's estimate and status, and the rate. It comes from the live numbers of the attempt under
 // way when this process runs the job, else from the per-stream counts the job's runner writes to its row with each
 // heartbeat (another process, or `sluice sync` in a terminal). The counts are cumulative over the job's attempts.
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
@@ -18,6 +18,7 @@ export function liveCounts(stats: SyncStats): { recordsEmitted: number; recordsC
     bytesEmitted: item.bytesEmitted,
     recordsCommitted: item.recordsCommitted,
     bytesCommitted: item.bytesCommitted,
+    ...(item.recordsFiltered > 0 ? { recordsFiltered: item.recordsFiltered } : {}),
     ...(item.rowEstimate === undefined ? {} : { estimate: item.rowEstimate }),
     ...(item.status === undefined ? {} : { status: item.status }),
   }));

@@ -1,7 +1,8 @@
 // Owns schema-change detection at sync time: the source is discovered and compared with the connection's stored
 // catalog (streams added or removed, top-level columns added or removed in a configured stream), and the
 // connection's policy decides: ignore (sync with the stored catalog), propagate (add new streams with default
-// modes, drop removed ones, take the new stream schemas) or pause (disable the connection; the job fails).
+// modes, drop removed ones with their mappers, take the new stream schemas; mappers that no longer fit fail the job
+// and nothing is stored: propagated-mappers.ts) or pause (disable the connection; the job fails).
 // Only propagate (or the user, by changing the streams) settles a change: `discovered` stays what the source offered
 // when the catalog was last settled, so a stream first seen under ignore is still new when the policy becomes
 // propagate. Under ignore a change is reported once: not again while the same change is pending.
@@ -12,6 +13,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Connection } from '../store/records.js';
 import { buildConfiguredCatalog } from '../../runtime/sync/configured-catalog.js';
+import { fitMappersToPropagation } from './propagated-mappers.js';
 
 export interface SchemaDiff {
   newStreams: string[];
@@ -29,6 +31,8 @@ export interface SchemaChangeReport {
   connection: Connection;
   /** What the source offers now: the job syncs against it instead of discovering again. */
   discovered: AirbyteCatalog;
+  /** For the job's summary (already logged): e.g. a removed stream's mappers dropped. */
+  warnings: string[];
 }
 
 /**
@@ -78,19 +82,21 @@ export async function applySchemaPolicy(
   const text = describeDiff(diff);
   const policy = connection.schemaChangePolicy;
   const changed = text !== '' && !(policy === 'ignore' && (await alreadyIgnored(store, connection, text)));
-  if (!changed) return { changed, diff, text, paused: false, connection, discovered };
+  if (!changed) return { changed, diff, text, paused: false, connection, discovered, warnings: [] };
   logger.warn({ diff, policy }, `the source's schema changed: ${text} (policy: ${policy})`);
   await store.webhooks.recordSchemaChange(connection.id, jobId, diff, policy);
   const { id, createdAt: _created, updatedAt: _updated, ...fields } = connection;
   if (policy === 'pause') {
     await store.connections.update(id, { ...fields, status: 'inactive', statusReason: `schema changed: ${text}` });
-    return { changed, diff, text, paused: true, connection: (await store.connections.byId(id))!, discovered };
+    return { changed, diff, text, paused: true, connection: (await store.connections.byId(id))!, discovered, warnings: [] };
   }
   // Under ignore nothing is settled: the change stays pending (recorded above, so it is reported once).
-  if (policy === 'ignore') return { changed, diff, text, paused: false, connection, discovered };
+  if (policy === 'ignore') return { changed, diff, text, paused: false, connection, discovered, warnings: [] };
   const catalog = propagate(connection.catalog, connection.discovered, discovered);
-  const updated = await store.connections.update(id, { ...fields, catalog, discovered });
-  return { changed, diff, text, paused: false, connection: updated, discovered };
+  const { mappers, warnings } = fitMappersToPropagation(connection.name, catalog, connection.mappers, text);
+  for (const warning of warnings) logger.warn(warning);
+  const updated = await store.connections.update(id, { ...fields, catalog, discovered, mappers });
+  return { changed, diff, text, paused: false, connection: updated, discovered, warnings };
 }
 
 /** Whether the last change recorded for the connection is this same one, met under ignore. */

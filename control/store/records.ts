@@ -80,6 +80,8 @@ export interface StreamCount {
   bytesEmitted: number;
   recordsCommitted: number;
   bytesCommitted: number;
+  /** Records a mapper's filter dropped (among recordsEmitted); present only when some were. */
+  recordsFiltered?: number;
   estimate?: number;
   status?: string;
 }

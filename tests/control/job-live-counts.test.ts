@@ -1,6 +1,7 @@
 // A running job's numbers are live wherever it is looked at: its runner writes them to the job's row with each
 // heartbeat, so `sluice jobs` in another process and the API of a server that does not run it see non-zero counts
-// mid-run, and GET /jobs/{id} adds per-stream progress (live from the scheduler when the server runs the job).
+// mid-run, and GET /jobs/{id} adds per-stream progress (live from the scheduler when the server runs the job), with
+// the records a mapper filter dropped when it dropped some.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/cli.js';
 import { workspace, type Workspace } from '../support/workspace.js';
@@ -31,6 +32,8 @@ describe('a running job', () => {
     expect(detail.body.progress.streams).toEqual([expect.objectContaining({ name: 'items', recordsEmitted: expect.any(Number), bytesEmitted: expect.any(Number), recordsCommitted: expect.any(Number) })]);
     expect(detail.body.progress.streams[0].recordsEmitted).toBeGreaterThan(0);
     expect(detail.body.progress.recordsPerSecond).toBeGreaterThan(0);
+    // No mapper filtered anything: no recordsFiltered, and `sluice jobs` does not speak of filtering.
+    expect(Object.keys(detail.body.progress.streams[0])).not.toContain('recordsFiltered');
     const listed = await eventually(() => call('GET', '/jobs'), (result) => result.body.data[0].recordsEmitted > 0, 10_000, 'the list to show live counts');
     expect(listed.body.data[0]).toMatchObject({ id, status: 'running', attempts: 1 });
     const jobs = await eventually(() => ws.json(['jobs']), (list) => list[0].status === 'running' && list[0].recordsEmitted > 0, 10_000, '`sluice jobs` to show live counts');
@@ -41,6 +44,20 @@ describe('a running job', () => {
     expect(ended.body).toMatchObject({ status: 'succeeded', attempts: 1, recordsEmitted: 100, recordsCommitted: 100 });
     expect(ended.body.progress).toBeUndefined();
     expect((await ws.json(['jobs']))[0]).toMatchObject({ id, recordsEmitted: 100, recordsCommitted: 100, attempts: 1 });
+  });
+
+  it("counts a mapper filter's dropped records live, per stream, in the API's progress and in `sluice jobs` of another process", async () => {
+    // ids 1..30 dropped; the rest (about 4 s at 5 records per 300 ms) still to come while the test looks.
+    const created = await ws.run(['connection', 'create', 'filtered', '--source', 'slow', '--destination', 'void', '--map', 'items:filter(drop id <= 30)']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    const id = (await call('POST', '/connections/filtered/sync')).body.job.id as number;
+    const detail = await eventually(() => call('GET', `/jobs/${id}`), (result) => result.body.status === 'running' && result.body.progress?.streams[0]?.recordsFiltered === 30, 20_000, 'the filtered count');
+    expect(detail.body.progress.streams).toEqual([expect.objectContaining({ name: 'items', recordsFiltered: 30 })]);
+    expect(detail.body.progress.streams[0].recordsEmitted).toBeGreaterThanOrEqual(30);
+    const table = await eventually(() => ws.run(['jobs', 'filtered']), (result) => /, 30 filtered\)/.test(result.stdout), 10_000, '`sluice jobs` to show the filtered count');
+    expect(table.stdout.split('\n')[1]).toMatch(new RegExp(`^${id}\\s+filtered\\s+running\\s+.*\\s\\d+ \\(\\d+ read, 30 filtered\\)\\s*$`));
+    const ended = await eventually(() => call('GET', `/jobs/${id}`), (result) => result.body.status !== 'running', 30_000, 'the job to end');
+    expect(ended.body).toMatchObject({ status: 'succeeded', recordsEmitted: 100, summary: { recordsFiltered: 30 } });
   });
 
   it('run by `sluice sync` in a terminal shows its live counts and progress in the API of a server that does not run it', async () => {

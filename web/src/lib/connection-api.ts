@@ -40,7 +40,7 @@ export interface StreamProgress {
   recordsEmitted: number;
   bytesEmitted: number;
   recordsCommitted: number;
-  /** Records a mapper's filter dropped (servers that count them). */
+  /** Records a mapper's filter dropped so far; absent when none were. */
   recordsFiltered?: number;
   estimate?: number;
   status?: string;
