@@ -23,6 +23,7 @@ import { failureOf } from './connector-failure.js';
 import type { ConnectorFiles, ExitResult, Launcher, ProtocolCommand, RunningConnector } from './launchers/launcher.js';
 import { relayLines, type LineRouter } from './relay.js';
 import { WritableClosedError } from './backpressure.js';
+import type { SpecCache } from './spec-cache.js';
 
 export interface ConnectorClientOptions {
   logger?: Logger;
@@ -35,6 +36,8 @@ export interface ConnectorClientOptions {
   env?: Record<string, string>;
   maxLineBytes?: number;
   killGraceMs?: number;
+  /** Where the connector's spec is kept between runs (runtime/spec-cache.ts); without it, spec always runs the connector. */
+  specCache?: SpecCache;
 }
 
 export interface StartedConnector {
@@ -110,8 +113,26 @@ export class ConnectorClient {
   }
 
   spec(): Promise<ConnectorSpecification> {
-    this.#spec ??= this.#runToMessage('spec', {}, 'SPEC').then((message) => message.spec!);
+    this.#spec ??= this.#cachedSpec();
     return this.#spec;
+  }
+
+  /** The spec from the cache when this build of the connector has answered before, else from the connector. */
+  async #cachedSpec(): Promise<ConnectorSpecification> {
+    const cache = this.options.specCache;
+    const launcherIdentity = cache ? await this.launcher.identity?.() : undefined;
+    // The variables the user passes may change what the connector answers: they are part of the key.
+    const identity = launcherIdentity === undefined ? undefined : JSON.stringify([launcherIdentity, this.options.env ?? {}]);
+    if (cache && identity !== undefined) {
+      const cached = await cache.get(identity);
+      if (cached) {
+        this.logger.debug('spec from the cache');
+        return cached;
+      }
+    }
+    const spec = (await this.#runToMessage('spec', {}, 'SPEC')).spec!;
+    if (cache && identity !== undefined) await cache.put(identity, spec);
+    return spec;
   }
 
   /**

@@ -5,7 +5,7 @@
 // termination), and execa's hundred modules were a fifth of a sync's start-up.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { SluiceError } from '../errors.js';
 import { isolatedEnvironment } from './isolated-environment.js';
 import { writeConnectorFiles } from './connector-files.js';
@@ -45,6 +45,20 @@ export class ProcessLauncher implements Launcher {
       throw spawnError(this.displayName, this.command.file, error);
     }
     return new RunningProcess(child, workDir, request, this.displayName);
+  }
+
+  /**
+   * The executable and every argument that names a file (a script an interpreter runs), each with its size and
+   * modification time: rebuilding or replacing any of them changes the identity.
+   */
+  async identity(): Promise<string | undefined> {
+    const files = await Promise.all(
+      [this.command.file, ...this.command.args].map(async (word) => {
+        const found = await stat(word).catch(() => undefined);
+        return found?.isFile() ? [word, found.size, found.mtimeMs, found.ino] : [word];
+      }),
+    );
+    return JSON.stringify(['process', ...files]);
   }
 }
 
