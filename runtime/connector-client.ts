@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { readMessages } from '../protocol/message-reader.js';
 import { LineTooLongError } from '../protocol/line-splitter.js';
 import { formatIssues, validateAgainstSchema } from '../protocol/validators.js';
+import { CONFIG_STAMP_ENV, configStamp } from '../protocol/config-stamp.js';
 import type {
   AirbyteCatalog,
   AirbyteConnectionStatus,
@@ -87,6 +88,8 @@ export class ConnectorClient {
   // Every secret of every config this client was given (and of those its connector sent back), never fewer.
   readonly #mask = new SecretMask();
   #secretPaths: string[][] | undefined;
+  // Each config validated here, with its stamp: the connector is told so and need not validate it again.
+  readonly #validated = new WeakMap<object, string>();
 
   constructor(
     readonly launcher: Launcher,
@@ -151,6 +154,7 @@ export class ConnectorClient {
         hint: `see the spec: sluice spec ${this.name}`,
       });
     }
+    if (typeof config === 'object' && config !== null) this.#validated.set(config, configStamp(schema, config));
     return maskConfig(config, paths);
   }
 
@@ -191,7 +195,7 @@ export class ConnectorClient {
       command,
       files,
       stdin: input !== undefined,
-      env: this.options.env,
+      env: this.#envFor(files),
       timeoutMs,
       signal: this.options.signal,
       killGraceMs: this.options.killGraceMs,
@@ -230,6 +234,14 @@ export class ConnectorClient {
     return { exit, failure, traceError: output.traceError, stderrTail: output.stderrTail, outputClosed: readerLeft };
   }
 
+  /** The user's variables for this connector, and the stamp of the config when it is one validated here. */
+  #envFor(files: ConnectorFiles): Record<string, string> | undefined {
+    const config = files.config;
+    const stamp = typeof config === 'object' && config !== null ? this.#validated.get(config) : undefined;
+    if (stamp === undefined) return this.options.env;
+    return { ...this.options.env, [CONFIG_STAMP_ENV]: stamp };
+  }
+
   /**
    * The run's failure, if any. A TRACE ERROR is logged only at debug when it arrives (the failure carries it, so it
    * is printed once); from a connector that then exits 0 it is no failure, so it is said here, as a warning.
@@ -248,7 +260,7 @@ export class ConnectorClient {
       command,
       files,
       stdin,
-      env: this.options.env,
+      env: this.#envFor(files),
       timeoutMs,
       signal: this.options.signal,
       killGraceMs: this.options.killGraceMs,
