@@ -1,8 +1,10 @@
 // Owns checking values against JSON Schemas: protocol messages and definitions against
 // schemas/airbyte-protocol.schema.json, and configs or records against a connector's own schemas.
-// Validators are compiled once and cached; errors come back as pointer + plain-English message.
-// The only I/O is reading the protocol schema file, once, on first use.
+// Validators are compiled once and cached; errors come back as pointer + plain-English message. The protocol
+// definitions a command needs at start come precompiled from the build (scripts/precompile-validators.mjs).
+// The only I/O is reading the protocol schema file (or the precompiled validators), once, on first use.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
@@ -86,13 +88,27 @@ let definitionNames: Set<string> | undefined;
 const protocolValidators = new Map<string, ValidateFunction>();
 
 function protocolValidator(name: ProtocolDefinitionName): ValidateFunction {
-  const cached = protocolValidators.get(name);
+  const cached = protocolValidators.get(name) ?? precompiledValidators()[name];
   if (cached) return cached;
   const ajv = loadProtocolAjv();
   if (!definitionNames?.has(name)) throw new Error(`the protocol schema has no definition named ${String(name)}`);
   const validate = ajv.compile({ $ref: `${PROTOCOL_SCHEMA_KEY}#/definitions/${name}` });
   protocolValidators.set(name, validate);
   return validate;
+}
+
+let precompiled: Partial<Record<string, ValidateFunction>> | undefined;
+
+/** The build's standalone validators, beside this module in dist/; none when running from the sources. */
+function precompiledValidators(): Partial<Record<string, ValidateFunction>> {
+  if (precompiled) return precompiled;
+  try {
+    precompiled = createRequire(import.meta.url)('./precompiled-validators.generated.cjs') as Record<string, ValidateFunction>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    precompiled = {};
+  }
+  return precompiled;
 }
 
 function loadProtocolAjv(): Ajv {
