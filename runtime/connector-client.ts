@@ -148,13 +148,20 @@ export class ConnectorClient {
     const paths = secretPaths(schema);
     this.#secretPaths = paths;
     this.#mask.add(secretValues(config, paths));
-    const issues = validateAgainstSchema(schema, config);
-    if (issues.length > 0) {
-      throw new SluiceError('config.invalid', this.#mask.redact(formatIssues(issues, label)), {
-        hint: `see the spec: sluice spec ${this.name}`,
-      });
+    const stamp = configStamp(schema, config);
+    const cache = this.options.specCache;
+    if (cache && (await cache.wasValidated(stamp))) {
+      this.logger.debug('config valid: the same config passed against the same spec before');
+    } else {
+      const issues = validateAgainstSchema(schema, config);
+      if (issues.length > 0) {
+        throw new SluiceError('config.invalid', this.#mask.redact(formatIssues(issues, label)), {
+          hint: `see the spec: sluice spec ${this.name}`,
+        });
+      }
+      await cache?.rememberValidated(stamp);
     }
-    if (typeof config === 'object' && config !== null) this.#validated.set(config, configStamp(schema, config));
+    if (typeof config === 'object' && config !== null) this.#validated.set(config, stamp);
     return maskConfig(config, paths);
   }
 

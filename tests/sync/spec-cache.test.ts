@@ -1,5 +1,6 @@
 // The spec cache of `sluice sync`: a connector's spec is asked once while the connector is unchanged, asked again
-// once it changes, and a spec from the cache validates the config exactly as a fresh one.
+// once it changes, and a spec from the cache validates the config exactly as a fresh one; a config that passed
+// against the same spec is not validated again, and any other config is.
 import { describe, expect, it } from 'vitest';
 import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +38,23 @@ describe('spec cache', () => {
     appendFileSync(source.path, '# a new version\n');
     await run();
     expect(source.calls()).toEqual(['spec', 'read', 'read', 'spec', 'read']);
+  });
+
+  it('a config that passed against the same spec is not validated again; a changed one is', async () => {
+    const dir = tempDir();
+    const source = loggingSource(dir);
+    const sync = (config: object) =>
+      sluice(['sync', '--log-level', 'debug', '--source', source.path, '--source-config', jsonFile(dir, 'c.json', config), '--destination', 'destination-dev-null', '--destination-config', jsonFile(dir, 'd.json', {}), '--catalog', catalogFile(dir)], { env: { XDG_CACHE_HOME: join(dir, 'cache') } });
+    const skipped = (stderr: string) => stderr.split('\n').filter((line) => line.includes('config valid: the same config passed against the same spec before')).length;
+    const first = await sync({ count: 2 });
+    expect(first.exitCode).toBe(0);
+    expect(skipped(first.stderr)).toBe(0);
+    const again = await sync({ count: 2 });
+    expect(again.exitCode).toBe(0);
+    expect(skipped(again.stderr)).toBe(2);
+    const changed = await sync({ count: -2 });
+    expect(changed.exitCode).toBe(2);
+    expect(errorLine(changed.stderr)).toBe(`sluice: config.invalid: ${join(dir, 'c.json')}: /count must be >= 0 (see the spec: sluice spec ${source.path})`);
   });
 
   it('a spec from the cache rejects a bad config with the same message as a fresh one', async () => {
