@@ -2,7 +2,7 @@
 // reference, reading the user's files, and cancellation on Ctrl-C.
 import type { Command } from 'commander';
 import { resolveConnector, type DockerOptions } from '../runtime/connector-ref.js';
-import { ConnectorClient } from '../runtime/connector-client.js';
+import { ConnectorClient, type ConnectorClientOptions } from '../runtime/connector-client.js';
 import { createLogger, type LogLevel, type Logger } from '../runtime/logger.js';
 import { SluiceError } from '../runtime/errors.js';
 import { killLiveConnectors } from '../runtime/launchers/live-connectors.js';
@@ -83,6 +83,7 @@ export async function connectorClient(
   options: ConnectorOptions,
   logger: Logger,
   signal?: AbortSignal,
+  extra: Pick<ConnectorClientOptions, 'specCache'> = {},
 ): Promise<ConnectorClient> {
   const launcher = await resolveConnector(reference, { docker: dockerOptions(options) });
   const timeoutMs = options.timeout === undefined ? undefined : positiveNumber(options.timeout, '--timeout') * 1000;
@@ -93,6 +94,7 @@ export async function connectorClient(
     signal,
     env: parseEnv(options.env ?? []),
     maxLineBytes: options.maxLineBytes === undefined ? undefined : positiveNumber(options.maxLineBytes, '--max-line-bytes'),
+    ...extra,
   });
 }
 

@@ -2,7 +2,6 @@
 // or YAML, keyed by stream. Its shape is checked by the plan (runtime/mappers/plan.ts) against the catalog; here only
 // that the file exists and parses. Messages never quote the file's text: it may hold a salt or an encryption key.
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { SluiceError } from '../runtime/errors.js';
 import type { MappersDefinition } from '../runtime/mappers/index.js';
 
@@ -15,9 +14,10 @@ export async function readMappersFile(path: string): Promise<MappersDefinition> 
     if (code === 'ENOENT') throw new SluiceError('file.not_found', `mappers file ${path} does not exist`, { cause: error });
     throw new SluiceError('file.unreadable', `mappers file ${path} cannot be read (${code ?? String(error)})`, { cause: error });
   }
+  // YAML 1.2 reads JSON too. The parser is loaded only here, so a sync without --mappers never loads it.
+  const { parse } = await import('yaml');
   let value: unknown;
   try {
-    // YAML 1.2 reads JSON too.
     value = parse(text);
   } catch (error) {
     const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];

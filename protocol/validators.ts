@@ -1,12 +1,15 @@
 // Owns checking values against JSON Schemas: protocol messages and definitions against
 // schemas/airbyte-protocol.schema.json, and configs or records against a connector's own schemas.
-// Validators are compiled once and cached; errors come back as pointer + plain-English message.
-// The only I/O is reading the protocol schema file, once, on first use.
+// Validators are compiled once and cached; errors come back as pointer + plain-English message. The protocol
+// definitions a command needs at start come precompiled from the build (scripts/precompile-validators.mjs).
+// The only I/O is reading the protocol schema file (or the precompiled validators), once, on first use. ajv itself
+// (a hundred modules) is loaded on the first compile: a run that compiles nothing never loads it.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
-import formatsPlugin from 'ajv-formats';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type formatsPluginType from 'ajv-formats';
 import type { ProtocolDefinitionName } from './types.generated.js';
 import { stringifyExactJson } from './exact-json.js';
 
@@ -86,7 +89,7 @@ let definitionNames: Set<string> | undefined;
 const protocolValidators = new Map<string, ValidateFunction>();
 
 function protocolValidator(name: ProtocolDefinitionName): ValidateFunction {
-  const cached = protocolValidators.get(name);
+  const cached = protocolValidators.get(name) ?? precompiledValidators()[name];
   if (cached) return cached;
   const ajv = loadProtocolAjv();
   if (!definitionNames?.has(name)) throw new Error(`the protocol schema has no definition named ${String(name)}`);
@@ -95,10 +98,30 @@ function protocolValidator(name: ProtocolDefinitionName): ValidateFunction {
   return validate;
 }
 
+let precompiled: Partial<Record<string, ValidateFunction>> | undefined;
+
+/** The build's standalone validators, beside this module in dist/; none when running from the sources. */
+function precompiledValidators(): Partial<Record<string, ValidateFunction>> {
+  if (precompiled) return precompiled;
+  try {
+    precompiled = createRequire(import.meta.url)('./precompiled-validators.generated.cjs') as Record<string, ValidateFunction>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    precompiled = {};
+  }
+  return precompiled;
+}
+
+/** A new ajv instance, ajv loaded on the first call. */
+function newAjv(options: Options): Ajv {
+  const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return new AjvClass(options);
+}
+
 function loadProtocolAjv(): Ajv {
   if (protocolAjv) return protocolAjv;
   const schema = JSON.parse(readFileSync(findProtocolSchemaFile(), 'utf8')) as { definitions?: object };
-  const ajv = withFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, logger: false }));
+  const ajv = withFormats(newAjv({ allErrors: true, strict: true, allowUnionTypes: true, logger: false }));
   ajv.addSchema(schema, PROTOCOL_SCHEMA_KEY);
   definitionNames = new Set(Object.keys(schema.definitions ?? {}));
   protocolAjv = ajv;
@@ -135,7 +158,7 @@ const USER_AJV_OPTIONS: Options = {
 function userValidator(schema: object): UserValidator {
   const cached = userValidators.get(schema);
   if (cached) return cached;
-  userAjv ??= withFormats(new Ajv(USER_AJV_OPTIONS));
+  userAjv ??= withFormats(newAjv(USER_AJV_OPTIONS));
   let compiled: UserValidator;
   try {
     compiled = { validate: userAjv.compile(withoutUnknownMetaSchema(userAjv, schema)) };
@@ -160,7 +183,7 @@ function withoutUnknownMetaSchema(ajv: Ajv, schema: object): object {
  * timestamps without a time zone as `format: date-time` too (with airbyte_type: timestamp_without_timezone).
  */
 function withFormats(ajv: Ajv): Ajv {
-  const addFormats = formatsPlugin.default;
+  const addFormats = (createRequire(import.meta.url)('ajv-formats') as typeof formatsPluginType).default;
   addFormats(ajv);
   ajv.addFormat('date-time', addFormats.get('iso-date-time'));
   ajv.addFormat('time', addFormats.get('iso-time'));

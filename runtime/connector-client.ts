@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { readMessages } from '../protocol/message-reader.js';
 import { LineTooLongError } from '../protocol/line-splitter.js';
 import { formatIssues, validateAgainstSchema } from '../protocol/validators.js';
+import { CONFIG_STAMP_ENV, configStamp } from '../protocol/config-stamp.js';
 import type {
   AirbyteCatalog,
   AirbyteConnectionStatus,
@@ -23,6 +24,7 @@ import { failureOf } from './connector-failure.js';
 import type { ConnectorFiles, ExitResult, Launcher, ProtocolCommand, RunningConnector } from './launchers/launcher.js';
 import { relayLines, type LineRouter } from './relay.js';
 import { WritableClosedError } from './backpressure.js';
+import type { SpecCache } from './spec-cache.js';
 
 export interface ConnectorClientOptions {
   logger?: Logger;
@@ -35,6 +37,8 @@ export interface ConnectorClientOptions {
   env?: Record<string, string>;
   maxLineBytes?: number;
   killGraceMs?: number;
+  /** Where the connector's spec is kept between runs (runtime/spec-cache.ts); without it, spec always runs the connector. */
+  specCache?: SpecCache;
 }
 
 export interface StartedConnector {
@@ -84,6 +88,8 @@ export class ConnectorClient {
   // Every secret of every config this client was given (and of those its connector sent back), never fewer.
   readonly #mask = new SecretMask();
   #secretPaths: string[][] | undefined;
+  // Each config validated here, with its stamp: the connector is told so and need not validate it again.
+  readonly #validated = new WeakMap<object, string>();
 
   constructor(
     readonly launcher: Launcher,
@@ -110,8 +116,26 @@ export class ConnectorClient {
   }
 
   spec(): Promise<ConnectorSpecification> {
-    this.#spec ??= this.#runToMessage('spec', {}, 'SPEC').then((message) => message.spec!);
+    this.#spec ??= this.#cachedSpec();
     return this.#spec;
+  }
+
+  /** The spec from the cache when this build of the connector has answered before, else from the connector. */
+  async #cachedSpec(): Promise<ConnectorSpecification> {
+    const cache = this.options.specCache;
+    const launcherIdentity = cache ? await this.launcher.identity?.() : undefined;
+    // The variables the user passes may change what the connector answers: they are part of the key.
+    const identity = launcherIdentity === undefined ? undefined : JSON.stringify([launcherIdentity, this.options.env ?? {}]);
+    if (cache && identity !== undefined) {
+      const cached = await cache.get(identity);
+      if (cached) {
+        this.logger.debug('spec from the cache');
+        return cached;
+      }
+    }
+    const spec = (await this.#runToMessage('spec', {}, 'SPEC')).spec!;
+    if (cache && identity !== undefined) await cache.put(identity, spec);
+    return spec;
   }
 
   /**
@@ -124,12 +148,20 @@ export class ConnectorClient {
     const paths = secretPaths(schema);
     this.#secretPaths = paths;
     this.#mask.add(secretValues(config, paths));
-    const issues = validateAgainstSchema(schema, config);
-    if (issues.length > 0) {
-      throw new SluiceError('config.invalid', this.#mask.redact(formatIssues(issues, label)), {
-        hint: `see the spec: sluice spec ${this.name}`,
-      });
+    const stamp = configStamp(schema, config);
+    const cache = this.options.specCache;
+    if (cache && (await cache.wasValidated(stamp))) {
+      this.logger.debug('config valid: the same config passed against the same spec before');
+    } else {
+      const issues = validateAgainstSchema(schema, config);
+      if (issues.length > 0) {
+        throw new SluiceError('config.invalid', this.#mask.redact(formatIssues(issues, label)), {
+          hint: `see the spec: sluice spec ${this.name}`,
+        });
+      }
+      await cache?.rememberValidated(stamp);
     }
+    if (typeof config === 'object' && config !== null) this.#validated.set(config, stamp);
     return maskConfig(config, paths);
   }
 
@@ -170,7 +202,7 @@ export class ConnectorClient {
       command,
       files,
       stdin: input !== undefined,
-      env: this.options.env,
+      env: this.#envFor(files),
       timeoutMs,
       signal: this.options.signal,
       killGraceMs: this.options.killGraceMs,
@@ -209,6 +241,14 @@ export class ConnectorClient {
     return { exit, failure, traceError: output.traceError, stderrTail: output.stderrTail, outputClosed: readerLeft };
   }
 
+  /** The user's variables for this connector, and the stamp of the config when it is one validated here. */
+  #envFor(files: ConnectorFiles): Record<string, string> | undefined {
+    const config = files.config;
+    const stamp = typeof config === 'object' && config !== null ? this.#validated.get(config) : undefined;
+    if (stamp === undefined) return this.options.env;
+    return { ...this.options.env, [CONFIG_STAMP_ENV]: stamp };
+  }
+
   /**
    * The run's failure, if any. A TRACE ERROR is logged only at debug when it arrives (the failure carries it, so it
    * is printed once); from a connector that then exits 0 it is no failure, so it is said here, as a warning.
@@ -227,7 +267,7 @@ export class ConnectorClient {
       command,
       files,
       stdin,
-      env: this.options.env,
+      env: this.#envFor(files),
       timeoutMs,
       signal: this.options.signal,
       killGraceMs: this.options.killGraceMs,

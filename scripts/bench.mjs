@@ -1,4 +1,8 @@
 // `make bench`: how much the Sluice runtime costs on the record path, measured against baselines in the same run.
+//  0. Start-up: a sync of 0 records (source-faker users, --catalog) through `sluice sync`, against the same two
+//     connector commands piped directly: medians of BENCH_STARTUP_RUNS (default 10) alternating runs, the
+//     difference in ms and the ratio, with the load average beside them. Sluice's caches (the connectors' specs) live
+//     in the benchmark's directory and are warm, as on any sync after the first.
 //  1. A sync of N records from source-faker to destination-dev-null through `sluice sync`, against the same two
 //     connector commands piped directly (`source read | destination write`): records/s, MB/s, the runtime's own
 //     peak RSS, and the ratio sluice/direct (median of alternating runs).
@@ -7,10 +11,11 @@
 //  2. The line-level choices behind the relay, in process, on the same 1M lines: splitting only (baseline), the
 //     RECORD prefix alone, the prefix plus the structural check the relay does (classifyLine), JSON.parse per line,
 //     and the ndjson package's parser.
-// Environment: BENCH_RECORDS (default 2000000), BENCH_MAPPED_RECORDS (default 1000000), BENCH_RUNS (default 3).
+// Environment: BENCH_RECORDS (default 2000000), BENCH_MAPPED_RECORDS (default 1000000), BENCH_RUNS (default 3),
+// BENCH_STARTUP_RUNS (default 10).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +26,8 @@ const dist = join(root, 'dist');
 const records = Number(process.env.BENCH_RECORDS ?? 2_000_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+// Sluice's cache (connector specs) in the benchmark's directory, not the user's ~/.cache.
+process.env.XDG_CACHE_HOME = join(dir, 'cache');
 
 const sourceConfig = join(dir, 'source.json');
 const destinationConfig = join(dir, 'destination.json');
@@ -71,6 +78,37 @@ const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFracti
 
 console.log(`Sluice benchmark: ${fmt(records)} records, ${runs} alternating runs each, node ${process.version}`);
 console.log('');
+
+// ---- 0. start-up ------------------------------------------------------------------------------------------------
+const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
+const emptySourceConfig = join(dir, 'source-empty.json');
+writeFileSync(emptySourceConfig, JSON.stringify({ count: 0 }));
+const emptySource = `${node} ${join(dist, 'connectors/source-faker/main.js')} read --config ${emptySourceConfig} --catalog ${catalogPath}`;
+const directStartup = ['sh', ['-c', `${emptySource} | ${destination} > /dev/null`]];
+const sluiceStartup = [
+  'sh',
+  ['-c', `${join(dist, 'cli/main.js')} sync --source source-faker --source-config ${emptySourceConfig} --destination destination-dev-null --destination-config ${destinationConfig} --catalog ${catalogPath} --json --log-level warn > /dev/null`],
+];
+console.log(`0. start-up: a sync of 0 records vs the two connector commands piped directly, ${startupRuns} alternating runs`);
+await timed(directStartup);
+await timed(sluiceStartup); // warm-up: fills the spec cache, as the first sync on a machine does
+const directStart = [];
+const sluiceStart = [];
+const loadBefore = loadavg()[0];
+for (let run = 0; run < startupRuns; run++) {
+  directStart.push(await timed(directStartup));
+  sluiceStart.push(await timed(sluiceStartup));
+}
+const startDirect = median(directStart);
+const startSluice = median(sluiceStart);
+console.log(`   ${'variant'.padEnd(24)} ${'wall ms'.padStart(8)}`);
+console.log(`   ${'direct pipe (baseline)'.padEnd(24)} ${fmt(startDirect).padStart(8)}`);
+console.log(`   ${'sluice sync, N = 0'.padEnd(24)} ${fmt(startSluice).padStart(8)}`);
+console.log(
+  `   difference ${fmt(startSluice - startDirect)} ms, ratio ${fmt(startSluice / startDirect, 2)} (target: within 100 ms of direct); load average ${fmt(loadBefore, 2)} → ${fmt(loadavg()[0], 2)}`,
+);
+console.log('');
+
 console.log('1. sync through the runtime vs the direct pipe (source-faker users -> destination-dev-null)');
 const direct = [];
 const sluice = [];

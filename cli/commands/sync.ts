@@ -12,6 +12,7 @@ import { printSummary, startProgressLine } from '../sync-report.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { readMappersFile } from '../mappers-file.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
+import { FileSpecCache } from '../../runtime/spec-cache.js';
 
 interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
   source?: string;
@@ -76,8 +77,10 @@ export function syncCommand(): Command {
       const catalog = options.catalog ? await readCatalogFile(options.catalog) : undefined;
       const mappers = options.mappers ? await readMappersFile(options.mappers) : undefined;
       // Ctrl-C stops the source only; the destination finishes what it received and commits it.
-      const sourceClient = await connectorClient(options.source!, { ...options, env: options.sourceEnv ?? options.env }, logger, interrupt);
-      const destinationClient = await connectorClient(options.destination!, { ...options, env: options.destinationEnv ?? options.env }, logger);
+      // Each connector's spec comes from the cache while the connector is unchanged (runtime/spec-cache.ts).
+      const specCache = new FileSpecCache();
+      const sourceClient = await connectorClient(options.source!, { ...options, env: options.sourceEnv ?? options.env }, logger, interrupt, { specCache });
+      const destinationClient = await connectorClient(options.destination!, { ...options, env: options.destinationEnv ?? options.env }, logger, undefined, { specCache });
       let stopProgress = (): void => undefined;
       const outcome = await runSync({
         source: { client: sourceClient, config: sourceConfig, configPath: options.sourceConfig },

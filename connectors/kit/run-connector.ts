@@ -1,8 +1,10 @@
-// Owns a connector's main: parse the command line, read and validate the config against the spec, dispatch to
+// Owns a connector's main: parse the command line, read and validate the config against the spec (unless Sluice
+// stamped it as validated, protocol/config-stamp.ts), dispatch to
 // the connector's handler, and turn any failure into a TRACE ERROR (with failure_type) and a non-zero exit.
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { normalizeState, type NormalizedState } from '../../protocol/state.js';
+import { CONFIG_STAMP_ENV, configStamp } from '../../protocol/config-stamp.js';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../../protocol/types.generated.js';
 import { parseConnectorArgs, UsageError } from './args.js';
 import { MessageWriter } from './message-writer.js';
@@ -90,6 +92,10 @@ async function dispatch<Config>(
 
 async function readConfig<Config>(path: string, spec: ConnectorSpecification): Promise<{ value?: Config; problem?: string }> {
   const value = await readJson(path, 'config');
+  // Sluice has validated this very config against this very spec (protocol/config-stamp.ts): not again. A connector
+  // run by hand, or given a stamp of anything else, validates.
+  const stamp = process.env[CONFIG_STAMP_ENV];
+  if (stamp !== undefined && stamp === configStamp(spec.connectionSpecification, value)) return { value: value as Config };
   // The validator (ajv) is loaded only by commands that read a config: `spec` starts without it.
   const { formatIssues, validateAgainstSchema } = await import('../../protocol/validators.js');
   const issues = validateAgainstSchema(spec.connectionSpecification as object, value);

@@ -49,6 +49,16 @@ export class DockerLauncher implements Launcher {
     this.#docker = options.docker ?? new Dockerode();
   }
 
+  /** The image's Id (its content digest) on this engine; undefined when the engine or the image cannot be found. */
+  async identity(): Promise<string | undefined> {
+    try {
+      const { Id } = await this.#docker.getImage(this.options.image).inspect();
+      return JSON.stringify(['docker', await dockerHostName(this.#docker), Id]);
+    } catch {
+      return undefined;
+    }
+  }
+
   async launch(request: LaunchRequest): Promise<RunningConnector> {
     const host = await dockerHostName(this.#docker);
     const image = await findImage(this.#docker, this.options.image, { pull: this.options.pull ?? false, host });

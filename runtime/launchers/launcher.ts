@@ -60,6 +60,11 @@ export interface Launcher {
    * (connector.not_found, connector.not_executable, connector.image_not_found, docker.unavailable).
    */
   launch(request: LaunchRequest): Promise<RunningConnector>;
+  /**
+   * What identifies this connector's build, for caching what it always answers the same (its spec): it changes
+   * whenever the connector may have. Undefined when it cannot be told (nothing is cached then).
+   */
+  identity?(): Promise<string | undefined>;
 }
 
 /** The argv a connector gets for a command, given where its files live. */

@@ -1,5 +1,5 @@
 // Owns a whole sync: validate both configs against their specs, settle the configured catalog against what the
-// source discovers (or what the caller already discovered), plan the connection's mappers against it (a bad mapper
+// source discovers (or what the caller already discovered; a catalog file needs no discover), plan the connection's mappers against it (a bad mapper
 // fails here, before any data moves), load the state, then run the attempts through the
 // retry loop (retry.ts), each from the last committed state, reporting each attempt's own counts to the caller's
 // hooks, and return the summary.
@@ -20,7 +20,10 @@ import { planMappers, type MappersDefinition } from '../mappers/index.js';
 export interface SyncOptions {
   source: SyncSide;
   destination: SyncSide;
-  /** A configured catalog from a file, checked against discover; otherwise built from `choice`. */
+  /**
+   * A configured catalog from a file, checked against `discovered` when given, else against the streams it declares
+   * (the source is not asked to discover); otherwise the catalog is built from `choice` and what the source discovers.
+   */
   catalog?: ConfiguredAirbyteCatalog;
   choice?: CatalogChoice;
   /** The state file: read at the start, rewritten at each commit. */
@@ -69,19 +72,20 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const { source, destination, logger } = options;
   // A catalog given up front is checked against the mappers before any connector runs.
   if (options.catalog && options.mappers) planMappers(options.catalog, options.mappers);
-  // The two connectors' set-up runs side by side: the source's spec then discover (unless the caller just discovered
-  // it: a job's schema check), the destination's spec.
+  // The two connectors' set-up runs side by side: the source's spec and config check, then discover only when the
+  // sync needs it to build the catalog (no catalog given) and the caller has not just discovered (a job's schema
+  // check); the destination's spec and config check.
   const sourceConfigLabel = source.configPath ?? 'source config';
   const [discovered, destinationSpec] = await Promise.all([
-    options.discovered
-      ? source.client.prepareConfig(source.config, sourceConfigLabel).then(() => options.discovered!)
-      : source.client.discover(source.config, sourceConfigLabel),
+    discoveredFor(options, sourceConfigLabel),
     destination.client
       .prepareConfig(destination.config, destination.configPath ?? 'destination config')
       .then(() => destination.client.spec()),
   ]);
-  const catalog = options.catalog ?? buildConfiguredCatalog(discovered, options.choice);
-  if (options.catalog) checkConfiguredCatalog(catalog, discovered);
+  const catalog = options.catalog ?? buildConfiguredCatalog(discovered!, options.choice);
+  // A catalog file is checked against what the source offers when that is known, else against the streams it
+  // declares itself (modes, cursor, primary key); a stream the source does not have is then refused by the source.
+  if (options.catalog) checkConfiguredCatalog(catalog, discovered ?? { streams: catalog.streams.map((configured) => configured.stream) });
   checkDestinationModes(catalog, destinationSpec.supported_destination_sync_modes, destination.client.name);
   const mappers = options.mappers ? planMappers(catalog, options.mappers) : undefined;
   if (!isIdentityMapping(options.streamMapping)) mapCatalog(mappers?.catalog ?? catalog, options.streamMapping!);
@@ -130,6 +134,20 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const { attempts, error } = await runAttempts(policy, attempt, { logger, signal: options.signal });
   const summary = withState(stats.summary(statusOf(error, options.signal), attempts), options, error, stateFile);
   return error === undefined ? { summary } : { summary, error };
+}
+
+/** What the source offers, when the sync needs it: discovered now unless the caller has, or not at all with a catalog. */
+async function discoveredFor(options: SyncOptions, label: string): Promise<AirbyteCatalog | undefined> {
+  const { source } = options;
+  if (options.discovered) {
+    await source.client.prepareConfig(source.config, label);
+    return options.discovered;
+  }
+  if (options.catalog) {
+    await source.client.prepareConfig(source.config, label);
+    return undefined;
+  }
+  return source.client.discover(source.config, label);
 }
 
 function statusOf(error: unknown, signal: AbortSignal | undefined): SyncSummary['status'] {

@@ -231,6 +231,24 @@ describe('failures', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it('a catalog file is checked against the streams it declares, and the source refuses a stream it does not have', async () => {
+    const dir = tempDir();
+    const source = jsonFile(dir, 'f.json', { count: 5 });
+    const dest = jsonFile(dir, 'dest.json', { destination_path: join(dir, 'out') });
+    const base = ['--source', 'source-faker', '--source-config', source, '--destination', 'destination-local-json', '--destination-config', dest];
+    const stream = (name: string, modes: string[]) => ({ name, json_schema: { type: 'object', properties: { id: { type: 'integer' } } }, supported_sync_modes: modes });
+    const unsupported = jsonFile(dir, 'unsupported.json', { streams: [{ stream: stream('users', ['full_refresh']), sync_mode: 'incremental', cursor_field: ['id'], destination_sync_mode: 'append' }] });
+    const refused = await sync([...base, '--catalog', unsupported]);
+    expect(refused.exitCode).toBe(2);
+    expect(errorLine(refused.stderr)).toBe('sluice: sync.catalog_mismatch: stream users does not support sync mode incremental (it supports full_refresh)');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const unknown = jsonFile(dir, 'unknown.json', { streams: [{ stream: stream('orders', ['full_refresh']), sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] });
+    const failed = await sync([...base, '--catalog', unknown, '--attempts', '1']);
+    expect(failed.exitCode).toBe(1);
+    expect(errorLine(failed.stderr)).toBe('sluice: connector.failed: connector source-faker (read) failed (config_error): stream orders does not exist in source-faker');
+    expect(failed.summary).toMatchObject({ status: 'failed', recordsCommitted: 0 });
+  });
+
   it('a source that goes silent is stopped after --source-timeout', async () => {
     const dir = tempDir();
     const source = jsonFile(dir, 'c.json', { count: 100, delay_ms_every: [5, 60000] });

@@ -4,7 +4,8 @@
 // an expression step maps records asynchronously. A number beyond a double reaches the expression as an object
 // ({value: "digits"}), not as a number. A whole-record expression that fails has no one value to null: it fails
 // the sync even under on_error skip.
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
+import type jsonataType from 'jsonata';
 import { isExactNumber } from '../../../protocol/exact-json.js';
 import { describeType, StepFailure, type CompiledStep, type MappedRecord, type RecordData } from '../compiled-step.js';
 import type { SchemaShape } from '../schema-shape.js';
@@ -14,9 +15,9 @@ export function compileExpression(site: StepSite, shape: SchemaShape): CompiledS
   site.allowOnly(['field', 'expression']);
   const field = site.step['field'] === undefined ? undefined : site.writtenField('field');
   const text = site.string('expression');
-  let expression: jsonata.Expression;
+  let expression: jsonataType.Expression;
   try {
-    expression = jsonata(text);
+    expression = loadJsonata()(text);
   } catch (error) {
     throw site.invalid(`the expression does not compile: ${describeJsonataError(error)}`, field);
   }
@@ -49,6 +50,11 @@ export function compileExpression(site: StepSite, shape: SchemaShape): CompiledS
       return true;
     },
   };
+}
+
+/** JSONata, loaded with the first expression step: a sync without one does not pay for loading it. */
+function loadJsonata(): typeof jsonataType {
+  return createRequire(import.meta.url)('jsonata') as typeof jsonataType;
 }
 
 /** JSONata errors are objects with a message and, for syntax errors, a position in the expression. */
