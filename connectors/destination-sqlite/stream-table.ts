@@ -10,6 +10,7 @@ import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js'
 import type { DestinationRecord } from '../kit/input-records.js';
 import { describeStream } from '../../protocol/state.js';
 import { ConnectorError } from '../kit/run-connector.js';
+import { DataFields } from '../kit/data-fields.js';
 import { AIRBYTE_COLUMNS, DATA_COLUMN, columnsOf, quoteIdentifier as q, sqlType, sqlValue, type Column } from './columns.js';
 import { TMP_PREFIX } from './table-names.js';
 
@@ -23,6 +24,10 @@ export class StreamTable {
   readonly #fields: Set<string>;
   readonly #warned = new Set<string>();
   #insert: Database.Statement | undefined;
+  /** Reads the columns from each record's data text. */
+  #data: DataFields | undefined;
+  /** The one column holds the whole record: nothing is read from it. */
+  readonly #wholeRecordOnly: boolean;
 
   constructor(
     readonly db: Database.Database,
@@ -34,6 +39,7 @@ export class StreamTable {
     this.target = this.mode === 'overwrite' ? `${TMP_PREFIX}${table}` : table;
     this.columns = columnsOf(configured.stream.json_schema);
     this.#fields = new Set(this.columns.map((column) => column.field));
+    this.#wholeRecordOnly = this.columns.length === 1 && this.columns[0]!.field === DATA_COLUMN && this.columns[0]!.name === DATA_COLUMN;
   }
 
   /** Creates or evolves the table (run inside the set-up transaction) and prepares the insert. */
@@ -65,19 +71,29 @@ export class StreamTable {
 
   insert(records: DestinationRecord[]): void {
     const insert = this.#insert!;
-    const values: unknown[] = new Array(3 + this.columns.length);
+    const columns = this.columns;
+    const fields = (this.#data ??= this.#dataFields());
+    const values: unknown[] = new Array(3 + columns.length);
     for (const record of records) {
-      const data = record.data;
+      // Values come from the data's text, never parsed whole (see sqlValue).
+      const longNumbers = () => record.longNumbers;
+      if (!this.#wholeRecordOnly) fields.scan(record.dataJson);
       values[0] = randomUUID();
       values[1] = record.emitted_at;
       values[2] = record.metaJson ?? NO_CHANGES;
-      for (let i = 0; i < this.columns.length; i++) {
-        const column = this.columns[i]!;
-        values[3 + i] = column.field === DATA_COLUMN && column.name === DATA_COLUMN ? record.dataJson : sqlValue(data[column.field], column.kind, record.longNumbers);
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i]!;
+        values[3 + i] = column.field === DATA_COLUMN && column.name === DATA_COLUMN ? record.dataJson : sqlValue(fields, i, column.kind, longNumbers);
       }
-      if (!this.#fields.has(DATA_COLUMN)) for (const field in data) if (!this.#fields.has(field)) this.#unknownField(field);
       insert.run(values);
     }
+  }
+
+  #dataFields(): DataFields {
+    const names = this.columns.map((column) => column.field);
+    // A table whose column holds the whole record warns of no field.
+    if (this.#fields.has(DATA_COLUMN)) return new DataFields(names);
+    return new DataFields(names, (field) => this.#unknownField(field));
   }
 
   /** The statements that end the sync: swap in an overwrite that completed, drop one that did not. */
