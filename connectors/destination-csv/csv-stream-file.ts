@@ -13,7 +13,8 @@ import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js'
 import { describeStream } from '../../protocol/state.js';
 import { formatCsvRecord } from '../kit/csv.js';
 import type { DestinationRecord } from '../kit/input-records.js';
-import { isLosslessNumber, stringifyExact } from '../kit/exact-json.js';
+import { DataFields } from '../kit/data-fields.js';
+import { OutputBuffer } from '../kit/output-buffer.js';
 import { writeFully } from '../kit/write-fully.js';
 import { ConnectorError } from '../kit/run-connector.js';
 import { CommittedLength, csvRecords, readHeader, rewriteFile, syncDirectory } from './csv-files.js';
@@ -24,7 +25,7 @@ export const EXTRACTED_AT = '_airbyte_extracted_at';
 /** The one column of a stream whose schema names no properties: the whole record as JSON. */
 export const DATA = '_airbyte_data';
 
-const BUFFER_CHARS = 1 << 20;
+const BUFFER_BYTES = 1 << 20;
 
 export class CsvStreamFile {
   readonly mode: string;
@@ -36,8 +37,14 @@ export class CsvStreamFile {
   readonly #committed: CommittedLength;
   readonly #warned = new Set<string>();
   #handle: FileHandle | undefined;
-  #parts: string[] = [];
-  #chars = 0;
+  readonly #pending = new OutputBuffer();
+  /** Reads the columns from each record's data text; made at the first record, once the header is settled. */
+  #data: DataFields | undefined;
+  /** Header columns that are not schema properties (appending to an older file): a record holding one gets a warning. */
+  #outsideSchema: number[] = [];
+  /** The last emitted_at written and its ISO text: a source's records mostly share one. */
+  #extractedAt = Number.NaN;
+  #extractedAtText = '';
   #length = 0;
   #dirty = false;
 
@@ -75,19 +82,64 @@ export class CsvStreamFile {
 
   async append(records: DestinationRecord[]): Promise<void> {
     const fields = this.#fields;
+    const data = (this.#data ??= this.#dataFields());
+    const wholeRecord = fields.indexOf(DATA);
     const values: unknown[] = new Array(2 + fields.length);
     for (const record of records) {
-      const data = record.data;
+      // Values come from the data's text, never parsed whole: a number keeps the text JSON.parse and String (or,
+      // past a double, the exact reader) would give it, a nested value is written as JSON.stringify writes it.
+      const longNumbers = () => record.longNumbers;
+      if (wholeRecord < 0 || fields.length > 1 || this.#outsideSchema.length > 0) data.scan(record.dataJson);
       values[0] = randomUUID();
-      values[1] = new Date(record.emitted_at).toISOString();
+      values[1] = this.#isoTime(record.emitted_at);
       for (let i = 0; i < fields.length; i++) {
-        const value = fields[i] === DATA ? record.dataJson : data[fields[i]!];
-        values[2 + i] = record.longNumbers && typeof value === 'object' && value !== null ? (isLosslessNumber(value) ? value.toString() : stringifyExact(value)) : value;
+        if (i === wholeRecord) {
+          values[2 + i] = record.dataJson;
+          continue;
+        }
+        switch (data.kind(i)) {
+          case 'string':
+            values[2 + i] = data.string(i);
+            break;
+          case 'number':
+            values[2 + i] = data.numberText(i, longNumbers);
+            break;
+          case 'true':
+            values[2 + i] = 'true';
+            break;
+          case 'false':
+            values[2 + i] = 'false';
+            break;
+          case 'object':
+          case 'array':
+            values[2 + i] = data.json(i, record.longNumbers);
+            break;
+          default:
+            values[2 + i] = null;
+        }
       }
-      if (!this.#schemaFields.has(DATA)) for (const field in data) if (!this.#schemaFields.has(field)) this.#unknownField(field);
-      this.#add(formatCsvRecord(values, this.delimiter));
-      if (this.#chars >= BUFFER_CHARS) await this.#write();
+      for (const i of this.#outsideSchema) if (data.starts[i]! >= 0) this.#unknownField(fields[i]!);
+      this.#pending.append(formatCsvRecord(values, this.delimiter));
+      if (this.#pending.length >= BUFFER_BYTES) await this.#write();
     }
+  }
+
+  #dataFields(): DataFields {
+    const fields = this.#fields;
+    // A stream whose one column is the whole record reads nothing from it and warns of nothing.
+    if (this.#schemaFields.has(DATA)) return new DataFields(fields);
+    this.#outsideSchema = fields.flatMap((field, i) => (this.#schemaFields.has(field) ? [] : [i]));
+    return new DataFields(fields, (field) => {
+      if (!this.#schemaFields.has(field)) this.#unknownField(field);
+    });
+  }
+
+  #isoTime(ms: number): string {
+    if (ms !== this.#extractedAt) {
+      this.#extractedAtText = new Date(ms).toISOString();
+      this.#extractedAt = ms;
+    }
+    return this.#extractedAtText;
   }
 
   /** Makes every appended record durable, then records the new committed length. */
@@ -130,17 +182,13 @@ export class CsvStreamFile {
   }
 
   #add(line: string): void {
-    this.#parts.push(line);
-    this.#chars += line.length;
+    this.#pending.append(line);
   }
 
   async #write(): Promise<void> {
-    if (this.#chars === 0) return;
-    const text = this.#parts.join('');
-    this.#parts = [];
-    this.#chars = 0;
+    if (this.#pending.length === 0) return;
     this.#dirty = true;
-    this.#length += await writeFully(this.#handle!, this.writePath, text);
+    this.#length += await writeFully(this.#handle!, this.writePath, this.#pending.take());
   }
 
   /** Appending to an existing file: write in its column order, widening its header with new properties first. */

@@ -32,6 +32,8 @@ await runDestination<CsvConfig>({
       },
     },
   },
+  // Columns are read from each record's data text (kit/data-fields.ts): the kit only checks it is JSON.
+  parseRecords: false,
   async check(config) {
     try {
       await mkdir(config.destination_path, { recursive: true });

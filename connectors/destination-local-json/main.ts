@@ -50,7 +50,8 @@ await runDestination<LocalJsonConfig>({
       async write(stream, records) {
         const file = files.get(streamKey(stream.stream))!;
         for (const record of records) {
-          await file.append(`{"_airbyte_raw_id":"${randomUUID()}","_airbyte_extracted_at":${record.emitted_at},"_airbyte_data":${record.dataJson}}`);
+          const written = file.append(`{"_airbyte_raw_id":"${randomUUID()}","_airbyte_extracted_at":${record.emitted_at},"_airbyte_data":${record.dataJson}}\n`);
+          if (written) await written;
         }
       },
       async commit() {

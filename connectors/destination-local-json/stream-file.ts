@@ -11,13 +11,13 @@ import { parseExact, stringifyExact } from '../kit/exact-json.js';
 import { rewriteFile } from '../kit/rewrite-file.js';
 import { cutTornTail } from '../kit/torn-tail.js';
 import { writeFully } from '../kit/write-fully.js';
+import { OutputBuffer } from '../kit/output-buffer.js';
 
-const BUFFER_CHARS = 1 << 20;
+const BUFFER_BYTES = 1 << 20;
 
 export class StreamFile {
   #handle: FileHandle | undefined;
-  #parts: string[] = [];
-  #chars = 0;
+  readonly #pending = new OutputBuffer();
   #dirty = false;
   /** Bytes in the file, and up to its last commit. */
   #length = 0;
@@ -41,10 +41,10 @@ export class StreamFile {
     this.#length = this.#committed = (await this.#handle.stat()).size;
   }
 
-  async append(line: string): Promise<void> {
-    this.#parts.push(line, '\n');
-    this.#chars += line.length + 1;
-    if (this.#chars >= BUFFER_CHARS) await this.#write();
+  /** Appends one line (`line` ends with its newline); returns a promise only when the buffer went to the file. */
+  append(line: string): Promise<void> | undefined {
+    this.#pending.append(line);
+    return this.#pending.length >= BUFFER_BYTES ? this.#write() : undefined;
   }
 
   /** Makes every appended record durable. */
@@ -83,12 +83,9 @@ export class StreamFile {
   }
 
   async #write(): Promise<void> {
-    if (this.#chars === 0) return;
-    const text = this.#parts.join('');
-    this.#parts = [];
-    this.#chars = 0;
+    if (this.#pending.length === 0) return;
     this.#dirty = true;
-    this.#length += await writeFully(this.#handle!, this.writePath, text);
+    this.#length += await writeFully(this.#handle!, this.writePath, this.#pending.take());
   }
 }
 

@@ -5,7 +5,7 @@
 // REAL or an INTEGER cannot hold exactly (parsed as a LosslessNumber) is stored as its exact text, in a BLOB when
 // the column is INTEGER or REAL (SQLite would turn text that looks like a number into a rounded REAL; a BLOB is
 // never converted; `CAST(x AS TEXT)` reads it back as text), and as TEXT in a TEXT column.
-import { isLosslessNumber, stringifyExact, type LosslessNumber } from '../kit/exact-json.js';
+import { isPlainInteger, type DataFields } from '../kit/data-fields.js';
 
 export type ColumnKind = 'integer' | 'real' | 'boolean' | 'text' | 'json';
 
@@ -74,27 +74,45 @@ function kindOf(property: unknown): ColumnKind {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** The value bound for a field: booleans as 0/1, objects and arrays as JSON text, numbers as text in TEXT columns. */
-export function sqlValue(value: unknown, kind: ColumnKind, longNumbers = false): unknown {
-  if (value === null || value === undefined) return null;
-  if (kind === 'json') return longNumbers ? stringifyExact(value) : JSON.stringify(value);
-  if (longNumbers && isLosslessNumber(value)) return exactNumber(value as LosslessNumber, kind);
-  switch (typeof value) {
+/**
+ * The value bound for field `i` of the data last scanned: booleans as 0/1, objects and arrays as JSON text (as
+ * JSON.stringify writes them), numbers as text in TEXT columns; read from the data's text (kit/data-fields.ts), so a
+ * number a double cannot hold (when the record may hold one: `longNumbers`) never becomes a double.
+ */
+export function sqlValue(fields: DataFields, i: number, kind: ColumnKind, longNumbers: () => boolean): unknown {
+  const valueKind = fields.kind(i);
+  if (valueKind === 'missing' || valueKind === 'null') return null;
+  if (kind === 'json') {
+    if (valueKind === 'object' || valueKind === 'array') return fields.json(i, longNumbers());
+    if (valueKind === 'string') {
+      // Text without an escape is already what JSON.stringify writes for it.
+      const raw = fields.raw(i);
+      return raw.indexOf('\\') === -1 ? raw : JSON.stringify(fields.string(i));
+    }
+    if (valueKind === 'number') return fields.numberText(i, longNumbers);
+    return valueKind;
+  }
+  switch (valueKind) {
     case 'string':
-      return value;
-    case 'number':
+      return fields.string(i);
+    case 'number': {
+      const raw = fields.raw(i);
+      if (isPlainInteger(raw)) return kind === 'text' ? raw : Number(raw);
+      const value = fields.number(i, longNumbers());
+      if (typeof value === 'string') return exactNumber(value, kind);
       return kind === 'text' ? String(value) : value;
-    case 'boolean':
-      return kind === 'text' ? String(value) : value ? 1 : 0;
-    case 'bigint':
-      return value;
+    }
+    case 'true':
+      return kind === 'text' ? 'true' : 1;
+    case 'false':
+      return kind === 'text' ? 'false' : 0;
     default:
-      return longNumbers ? stringifyExact(value) : JSON.stringify(value);
+      return fields.json(i, longNumbers());
   }
 }
 
-function exactNumber(value: LosslessNumber, kind: ColumnKind): unknown {
-  const text = value.toString();
+/** A number a double cannot hold, given as its JSON text. */
+function exactNumber(text: string, kind: ColumnKind): unknown {
   if (kind === 'text') return text;
   if (kind === 'integer' && /^-?\d+$/.test(text)) {
     const integer = BigInt(text);

@@ -31,6 +31,8 @@ await runDestination<SqliteConfig>({
       },
     },
   },
+  // Columns are read from each record's data text (kit/data-fields.ts): the kit only checks it is JSON.
+  parseRecords: false,
   async check(config) {
     try {
       const db = await openDatabase(config.database_path);

@@ -10,10 +10,14 @@ import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js'
 import type { DestinationRecord } from '../kit/input-records.js';
 import { describeStream } from '../../protocol/state.js';
 import { ConnectorError } from '../kit/run-connector.js';
+import { DataFields } from '../kit/data-fields.js';
 import { AIRBYTE_COLUMNS, DATA_COLUMN, columnsOf, quoteIdentifier as q, sqlType, sqlValue, type Column } from './columns.js';
 import { TMP_PREFIX } from './table-names.js';
 
 const NO_CHANGES = '{"changes":[]}';
+/** Rows one INSERT statement carries, within SQLite's oldest limit on a statement's parameters. */
+const ROWS_PER_INSERT = 16;
+const MAX_PARAMETERS = 999;
 
 export class StreamTable {
   readonly mode: string;
@@ -23,6 +27,14 @@ export class StreamTable {
   readonly #fields: Set<string>;
   readonly #warned = new Set<string>();
   #insert: Database.Statement | undefined;
+  /** Inserts #rowsPerInsert rows at once. */
+  #insertMany: Database.Statement | undefined;
+  #rowsPerInsert = 1;
+  #values: unknown[] | undefined;
+  /** Reads the columns from each record's data text. */
+  #data: DataFields | undefined;
+  /** The one column holds the whole record: nothing is read from it. */
+  readonly #wholeRecordOnly: boolean;
 
   constructor(
     readonly db: Database.Database,
@@ -34,6 +46,7 @@ export class StreamTable {
     this.target = this.mode === 'overwrite' ? `${TMP_PREFIX}${table}` : table;
     this.columns = columnsOf(configured.stream.json_schema);
     this.#fields = new Set(this.columns.map((column) => column.field));
+    this.#wholeRecordOnly = this.columns.length === 1 && this.columns[0]!.field === DATA_COLUMN && this.columns[0]!.name === DATA_COLUMN;
   }
 
   /** Creates or evolves the table (run inside the set-up transaction) and prepares the insert. */
@@ -58,26 +71,49 @@ export class StreamTable {
       }
     }
     const names = [...AIRBYTE_COLUMNS.map((column) => column.name), ...this.columns.map((column) => column.name)];
-    let sql = `INSERT INTO ${q(this.target)} (${names.map(q).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
-    if (this.mode === 'append_dedup') sql += this.#upsertClause(names);
-    this.#insert = this.db.prepare(sql);
+    const upsert = this.mode === 'append_dedup' ? this.#upsertClause(names) : '';
+    const row = `(${names.map(() => '?').join(', ')})`;
+    const insert = (rows: number) => this.db.prepare(`INSERT INTO ${q(this.target)} (${names.map(q).join(', ')}) VALUES ${new Array(rows).fill(row).join(', ')}${upsert}`);
+    this.#rowsPerInsert = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / names.length)));
+    this.#insert = insert(1);
+    this.#insertMany = this.#rowsPerInsert > 1 ? insert(this.#rowsPerInsert) : this.#insert;
   }
 
   insert(records: DestinationRecord[]): void {
-    const insert = this.#insert!;
-    const values: unknown[] = new Array(3 + this.columns.length);
-    for (const record of records) {
-      const data = record.data;
-      values[0] = randomUUID();
-      values[1] = record.emitted_at;
-      values[2] = record.metaJson ?? NO_CHANGES;
-      for (let i = 0; i < this.columns.length; i++) {
-        const column = this.columns[i]!;
-        values[3 + i] = column.field === DATA_COLUMN && column.name === DATA_COLUMN ? record.dataJson : sqlValue(data[column.field], column.kind, record.longNumbers);
+    const columns = this.columns;
+    const width = 3 + columns.length;
+    const fields = (this.#data ??= this.#dataFields());
+    const perInsert = this.#rowsPerInsert;
+    // Rows go in groups of perInsert, one statement each (a call into SQLite per row costs a quarter of its time),
+    // the rest one by one; rows of one statement are inserted (and upserted) in order, as separate ones would be.
+    const many = (this.#values ??= new Array(width * perInsert));
+    const one: unknown[] = new Array(width);
+    const whole = records.length - (records.length % perInsert);
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      const grouped = r < whole;
+      const values = grouped ? many : one;
+      const at = grouped ? (r % perInsert) * width : 0;
+      // Values come from the data's text, never parsed whole (see sqlValue).
+      const longNumbers = () => record.longNumbers;
+      if (!this.#wholeRecordOnly) fields.scan(record.dataJson);
+      values[at] = randomUUID();
+      values[at + 1] = record.emitted_at;
+      values[at + 2] = record.metaJson ?? NO_CHANGES;
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i]!;
+        values[at + 3 + i] = column.field === DATA_COLUMN && column.name === DATA_COLUMN ? record.dataJson : sqlValue(fields, i, column.kind, longNumbers);
       }
-      if (!this.#fields.has(DATA_COLUMN)) for (const field in data) if (!this.#fields.has(field)) this.#unknownField(field);
-      insert.run(values);
+      if (!grouped) this.#insert!.run(values);
+      else if (at + width === values.length) this.#insertMany!.run(values);
     }
+  }
+
+  #dataFields(): DataFields {
+    const names = this.columns.map((column) => column.field);
+    // A table whose column holds the whole record warns of no field.
+    if (this.#fields.has(DATA_COLUMN)) return new DataFields(names);
+    return new DataFields(names, (field) => this.#unknownField(field));
   }
 
   /** The statements that end the sync: swap in an overwrite that completed, drop one that did not. */

@@ -86,7 +86,8 @@ function rescan(line: string, lineNumber: number): RecordSpans {
 
 function toRecord(line: string, spans: RecordSpans, parse: boolean): DestinationRecord | undefined {
   const dataJson = line.slice(spans.dataStart, spans.dataEnd);
-  const longNumbers = mightHaveLongNumbers(dataJson);
+  // Unparsed data has its long-number check done only if a destination asks (a regex over every record's text).
+  const longNumbers = parse ? mightHaveLongNumbers(dataJson) : undefined;
   let data: Record<string, unknown> | undefined;
   if (parse) {
     try {
@@ -113,19 +114,25 @@ class InputRecord implements DestinationRecord {
   readonly emitted_at: number;
   readonly stamped: boolean;
   #data: Record<string, unknown> | undefined;
+  #longNumbers: boolean | undefined;
 
   constructor(
     readonly stream: string,
     readonly namespace: string | undefined,
     emittedAt: number | undefined,
     readonly dataJson: string,
-    readonly longNumbers: boolean,
+    longNumbers: boolean | undefined,
     readonly metaJson: string | undefined,
     data: Record<string, unknown> | undefined,
   ) {
     this.stamped = emittedAt === undefined;
     this.emitted_at = emittedAt ?? Date.now();
+    this.#longNumbers = longNumbers;
     this.#data = data;
+  }
+
+  get longNumbers(): boolean {
+    return (this.#longNumbers ??= mightHaveLongNumbers(this.dataJson));
   }
 
   get data(): Record<string, unknown> {

@@ -12,7 +12,7 @@ export class JsonScanError extends Error {
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-function skipSpace(s: string, i: number): number {
+export function skipSpace(s: string, i: number): number {
   for (;;) {
     const c = s.charCodeAt(i);
     if (c === 32 || c === 10 || c === 13 || c === 9) i++;
@@ -21,7 +21,7 @@ function skipSpace(s: string, i: number): number {
 }
 
 /** `s[i]` is an opening quote; returns the index after the closing one. */
-function skipString(s: string, i: number): number {
+export function skipString(s: string, i: number): number {
   let j = s.indexOf('"', i + 1);
   while (j !== -1) {
     let backslashes = 0;
@@ -33,7 +33,7 @@ function skipString(s: string, i: number): number {
 }
 
 /** Returns the index just after the value that starts at `i`. */
-function skipValue(s: string, i: number): number {
+export function skipValue(s: string, i: number): number {
   const c = s.charCodeAt(i);
   if (c === QUOTE) return skipString(s, i);
   if (c === 123 || c === 91) {

@@ -91,9 +91,31 @@ export function rowRandom(seed: number, streamIndex: number, id: number): () => 
 
 const EPOCH_MS = Date.UTC(2024, 0, 1);
 
-/** Row `id` was last updated `id` seconds after the epoch of the data set: cursors increase with ids. */
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+/** The date part (`2024-01-01T`) of the last day formatted: consecutive ids share it 86,400 times in a row. */
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
+
+/**
+ * Row `id` was last updated `id` seconds after the epoch of the data set: cursors increase with ids. The text is
+ * Date#toISOString's, built from the day's cached date and the time of day (toISOString on every row cost a third
+ * of the connector's time).
+ */
 export function updatedAtOf(id: number): string {
-  return new Date(EPOCH_MS + id * 1000).toISOString();
+  const ms = EPOCH_MS + id * 1000;
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    // toISOString writes the date (and throws for a time out of range), so years past 9999 read as it writes them.
+    const iso = new Date(day * DAY_MS).toISOString();
+    cachedDayPrefix = iso.slice(0, iso.indexOf('T') + 1);
+    cachedDay = day;
+  }
+  const inDay = ms - day * DAY_MS;
+  const seconds = Math.floor(inDay / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return `${cachedDayPrefix}${TWO_DIGITS[Math.floor(minutes / 60)]}:${TWO_DIGITS[minutes % 60]}:${TWO_DIGITS[seconds % 60]}.${THREE_DIGITS[inDay % 1000]}Z`;
 }
 
 /** The first id strictly newer than a saved cursor. */

@@ -83,6 +83,46 @@ describe.concurrent('numbers reach storage with every digit', () => {
   });
 });
 
+// destination-csv and destination-sqlite read each column from the data's text, not from a parsed object: the values
+// must be those JSON.parse would give, whatever the spacing, escapes, key order or duplicate keys.
+describe.concurrent('columns read from the data text are the values JSON.parse gives', () => {
+  const columns = { i: { type: 'integer' }, n: { type: 'number' }, s: { type: 'string' }, b: { type: 'boolean' }, o: { type: 'object' }, a: { type: 'array' }, x: {}, u: { type: ['string', 'integer'] } };
+  const lines = [
+    recordLine('t', '{"i":1,"n":1.5,"s":"plain","b":true,"o":{"k":1},"a":[1,2],"x":null,"u":"s"}'),
+    recordLine('t', '{"i":-0,"n":1.0,"s":"q\\"uote, \\u00e9\\n","b":false,"o":{ "k" : [ 1.0 , 1e5 ] },"a":[],"x":"z","u":7}'),
+    recordLine('t', '{ "n" : 1E5 , "i" : 12 , "s":"", "extra":1, "s":"dup last", "u":-1.25e-7}'),
+    recordLine('t', '{"u":[{"d":{"e":[]}}],"s":"a,b","x":true, "\\u0069": 5}'),
+    streamStateLine('t', '{"cursor":1}'),
+  ];
+
+  it('destination-csv', async () => {
+    const dir = tempDir();
+    const result = await runWrite('destination-csv', dir, { destination_path: join(dir, 'out') }, catalogOf([{ name: 't', properties: columns }]), lines);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.lines.filter((line) => line.includes('"WARN"'))).toEqual([expect.stringContaining('field extra is not in the stream')]);
+    expect(csvRows(join(dir, 'out', 't.csv')).map(({ i, n, s, b, o, a, x, u }) => ({ i, n, s, b, o, a, x, u }))).toEqual([
+      { i: '1', n: '1.5', s: 'plain', b: 'true', o: '{"k":1}', a: '[1,2]', x: null, u: 's' },
+      { i: '0', n: '1', s: 'q"uote, é\n', b: 'false', o: '{"k":[1,100000]}', a: '[]', x: 'z', u: '7' },
+      { i: '12', n: '100000', s: 'dup last', b: null, o: null, a: null, x: null, u: '-1.25e-7' },
+      { i: '5', n: null, s: 'a,b', b: null, o: null, a: null, x: 'true', u: '[{"d":{"e":[]}}]' },
+    ]);
+  });
+
+  it('destination-sqlite', async () => {
+    const dir = tempDir();
+    const database = join(dir, 'db.sqlite');
+    const result = await runWrite('destination-sqlite', dir, { database_path: database }, catalogOf([{ name: 't', properties: columns }]), lines);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.lines.filter((line) => line.includes('"WARN"'))).toEqual([expect.stringContaining('field extra is not in the stream')]);
+    expect(sqliteRows(database, 'SELECT i, n, typeof(n) AS n_type, s, b, o, a, x, u FROM t ORDER BY rowid')).toEqual([
+      { i: 1n, n: 1.5, n_type: 'real', s: 'plain', b: 1n, o: '{"k":1}', a: '[1,2]', x: null, u: 's' },
+      { i: 0n, n: 1, n_type: 'real', s: 'q"uote, é\n', b: 0n, o: '{"k":[1,100000]}', a: '[]', x: 'z', u: '7' },
+      { i: 12n, n: 100000, n_type: 'real', s: 'dup last', b: null, o: null, a: null, x: null, u: '-1.25e-7' },
+      { i: 5n, n: null, n_type: 'null', s: 'a,b', b: null, o: null, a: null, x: 'true', u: '[{"d":{"e":[]}}]' },
+    ]);
+  });
+});
+
 describe.concurrent('a STATE echoed by a kit destination', () => {
   it.each(['destination-local-json', 'destination-csv', 'destination-sqlite'])('%s keeps the numbers of the state as they were sent', async (connector) => {
     const dir = tempDir();

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import Database from 'better-sqlite3';
 import { fixture, jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
 import { pidsWithEnv, waitUntil } from '../support/processes.js';
+import { catalogOf, completeLine, recordLine, runWrite, streamStateLine } from '../support/destination.js';
 import { defineAcceptanceSuite } from '../../acceptance/suite.js';
 
 defineAcceptanceSuite({
@@ -122,6 +123,25 @@ describe.concurrent('destination-sqlite', () => {
       { id: 1, version: 'new' },
       { id: 2, version: 'second' },
       { id: 3, version: 'newer' },
+    ]);
+  });
+
+  it('append_dedup within one batch of 40 rows (inserted 16 to a statement): the greatest cursor per key wins, a later row wins a tie', async () => {
+    const dir = tempDir();
+    const database = join(dir, 'batch.sqlite');
+    // Row i: key i % 4 + 1, cursor i; except row 16 (key 1, cursor 100: beats every later row of key 1), rows 26 and
+    // 30 (key 3, both cursor 30: the later wins, within one statement), row 33 (key 2, cursor 29: ties row 29, wins
+    // from the single-row tail) and the other rows from 32 on (cursor 0: lose).
+    const cursorOf = (i: number) => ({ 16: 100, 26: 30, 33: 29 })[i] ?? (i < 32 ? i : 0);
+    const lines = Array.from({ length: 40 }, (_, i) => recordLine('changes', JSON.stringify({ id: (i % 4) + 1, version: `v${i}`, updated_at: cursorOf(i) })));
+    const catalog = catalogOf([{ name: 'changes', mode: 'append_dedup', primaryKey: [['id']], cursor: ['updated_at'], properties: { id: { type: 'integer' }, version: { type: 'string' }, updated_at: { type: 'integer' } } }]);
+    const result = await runWrite('destination-sqlite', dir, { database_path: database }, catalog, [...lines, streamStateLine('changes', '{"cursor":1}'), completeLine('changes')]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(query(database, 'SELECT id, version, updated_at FROM changes ORDER BY id')).toEqual([
+      { id: 1, version: 'v16', updated_at: 100 },
+      { id: 2, version: 'v33', updated_at: 29 },
+      { id: 3, version: 'v30', updated_at: 30 },
+      { id: 4, version: 'v31', updated_at: 31 },
     ]);
   });
 
