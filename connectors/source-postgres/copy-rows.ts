@@ -31,6 +31,10 @@ export async function* copyRows(client: pg.Client, select: string): AsyncGenerat
       headerRead = true;
     }
     const rows: TextRow[] = [];
+    // Most values are ASCII: decode the chunk once as latin1 (one character per byte) and cut such a value out of that
+    // text, rather than decode every value on its own; a value holding a byte past 0x7f is decoded as UTF-8.
+    const text = buffer.toString('latin1');
+    let high = -1;
     for (;;) {
       const end = rowEnd(buffer, i);
       if (end < 0) break;
@@ -47,7 +51,8 @@ export async function* copyRows(client: pg.Client, select: string): AsyncGenerat
         j += 4;
         if (length < 0) row[f] = null;
         else {
-          row[f] = buffer.toString('utf8', j, j + length);
+          if (high < j) high = nextHighByte(buffer, j);
+          row[f] = high >= j + length ? text.slice(j, j + length) : buffer.toString('utf8', j, j + length);
           j += length;
         }
       }
@@ -57,6 +62,13 @@ export async function* copyRows(client: pg.Client, select: string): AsyncGenerat
     rest = i < buffer.length ? buffer.subarray(i) : undefined;
     if (rows.length > 0) yield rows;
   }
+}
+
+/** The index of the first byte past 0x7f at or after `from`, or the buffer's length. */
+function nextHighByte(buffer: Buffer, from: number): number {
+  let i = from;
+  while (i < buffer.length && buffer[i]! < 0x80) i++;
+  return i;
 }
 
 /** Where the row (or trailer) starting at `i` ends, or -1 when the buffer does not hold all of it yet. */

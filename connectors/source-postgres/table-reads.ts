@@ -5,7 +5,8 @@ import type pg from 'pg';
 import type { MessageWriter } from '../kit/message-writer.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
 import type { PgTable } from './discover.js';
-import { recordJson, ROW_ALIAS, type PgColumn } from './types.js';
+import { ROW_ALIAS, type PgColumn } from './types.js';
+import { recordColumns, recordData } from './record-json.js';
 import { copyRows, literal, type TextRow } from './copy-rows.js';
 
 export interface TableRead {
@@ -28,19 +29,25 @@ async function emitRows(read: TableRead, rows: TextRow[], start = 0, end = rows.
   // "stream" right after "record": the runtime recognises records from that prefix without parsing them.
   const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(table.name)},"namespace":${JSON.stringify(table.schema)},"data":`;
   const tail = `,"emitted_at":${Date.now()}}}`;
-  const extra = read.extraFields;
+  const columns = columnsOf(read);
   for (let i = start; i < end; i++) {
-    let data = rows[i]![0]!;
-    if (extra) data = data.length === 2 ? `{${extra.slice(1)}}` : `${data.slice(0, -1)}${extra}}`;
-    const waiting = out.emitLine(head + data + tail);
+    const waiting = out.emitLine(head + recordData(columns, rows[i]!, read.extraFields) + tail);
     if (waiting) await waiting;
   }
   return end - start;
 }
 
+const recordColumnsOf = new WeakMap<TableRead, ReturnType<typeof recordColumns>>();
+/** How the read's columns are selected and encoded, worked out once per read. */
+function columnsOf(read: TableRead): ReturnType<typeof recordColumns> {
+  let columns = recordColumnsOf.get(read);
+  if (!columns) recordColumnsOf.set(read, (columns = recordColumns(read.columns)));
+  return columns;
+}
+
+/** The record's columns, then `extra`: a row's extra values start at index read.columns.length. */
 function selectList(read: TableRead, extra: string[]): string {
-  const all = read.columns.length === read.table.columns.length;
-  return [recordJson(read.columns, all), ...extra].join(', ');
+  return [...columnsOf(read).select, ...extra].join(', ');
 }
 
 const columnOf = (table: PgTable, name: string): PgColumn => table.columns.find((column) => column.name === name)!;
@@ -60,6 +67,7 @@ export async function readByPrimaryKey(
   const order = key.map((column) => `${ROW_ALIAS}.${quoteIdent(column.name)}`).join(', ');
   const resume = after ? ` WHERE (${order}) > (${key.map((column, i) => literal(client, after[i]!, column.formatted)).join(', ')})` : '';
   const sql = `SELECT ${selectList(read, keyText)} FROM ${qualifiedName(table.schema, table.name)} AS ${ROW_ALIAS}${resume} ORDER BY ${order}`;
+  const width = read.columns.length;
   let sinceCheckpoint = 0;
   let last: TextRow | undefined;
   for await (const rows of copyRows(client, sql)) {
@@ -70,12 +78,12 @@ export async function readByPrimaryKey(
       last = rows[end - 1];
       start = end;
       if (sinceCheckpoint >= read.chunkSize) {
-        await checkpoint(last!.slice(1) as string[], sinceCheckpoint);
+        await checkpoint(last!.slice(width) as string[], sinceCheckpoint);
         sinceCheckpoint = 0;
       }
     }
   }
-  if (sinceCheckpoint > 0) await checkpoint(last!.slice(1) as string[], sinceCheckpoint);
+  if (sinceCheckpoint > 0) await checkpoint(last!.slice(width) as string[], sinceCheckpoint);
 }
 
 /** A table or view without a primary key: one streamed query, no checkpoint before the end. */
@@ -125,12 +133,13 @@ export async function readByCursor(
   let value: string | undefined;
   let keys: string[][] | undefined;
   let sinceCheckpoint = 0;
+  const width = read.columns.length;
   const position = (): CursorPosition => ({ cursor: value!, ...(keys && key.length > 0 ? { keys } : {}) });
   for await (const rows of copyRows(client, sql)) {
     let start = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const rowValue = row[1] as string;
+      const rowValue = row[width] as string;
       if (rowValue !== value) {
         // A new value: the group before it is complete, so a checkpoint may fall here.
         if (sinceCheckpoint >= read.chunkSize) {
@@ -143,7 +152,7 @@ export async function readByCursor(
         keys = saved && saved.cursor === rowValue && saved.keys ? [...saved.keys] : [];
       }
       if (keys && key.length > 0) {
-        if (keys.length < MAX_BOUNDARY_KEYS) keys.push(row.slice(2) as string[]);
+        if (keys.length < MAX_BOUNDARY_KEYS) keys.push(row.slice(width + 1) as string[]);
         else keys = undefined;
       }
       sinceCheckpoint++;
