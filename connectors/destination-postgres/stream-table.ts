@@ -96,8 +96,7 @@ export class StreamTable {
     if (this.mode === 'append_dedup') {
       await this.#ensureUniqueKey();
       this.#stage = quoteIdent(`_sluice_stage_${++stageCounter}`);
-      await this.client.query(`CREATE TEMP TABLE ${this.#stage} (LIKE ${this.final} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-      await this.client.query(`ALTER TABLE ${this.#stage} ADD COLUMN _sluice_seq bigserial`);
+      await this.client.query(`CREATE TEMP TABLE ${this.#stage} (LIKE ${this.final} INCLUDING DEFAULTS, _sluice_seq bigserial) ON COMMIT DELETE ROWS`);
       this.#target = this.#stage;
     }
   }
