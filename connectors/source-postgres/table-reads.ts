@@ -6,7 +6,7 @@ import type { MessageWriter } from '../kit/message-writer.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
 import type { PgTable } from './discover.js';
 import { ROW_ALIAS, type PgColumn } from './types.js';
-import { recordColumns, recordData } from './record-json.js';
+import { recordColumns, recordData, type RecordColumns } from './record-json.js';
 import { copyRows, literal, type TextRow } from './copy-rows.js';
 
 export interface TableRead {
@@ -37,9 +37,9 @@ async function emitRows(read: TableRead, rows: TextRow[], start = 0, end = rows.
   return end - start;
 }
 
-const recordColumnsOf = new WeakMap<TableRead, ReturnType<typeof recordColumns>>();
+const recordColumnsOf = new WeakMap<TableRead, RecordColumns>();
 /** How the read's columns are selected and encoded, worked out once per read. */
-function columnsOf(read: TableRead): ReturnType<typeof recordColumns> {
+function columnsOf(read: TableRead): RecordColumns {
   let columns = recordColumnsOf.get(read);
   if (!columns) recordColumnsOf.set(read, (columns = recordColumns(read.columns)));
   return columns;
