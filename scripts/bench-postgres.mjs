@@ -1,14 +1,21 @@
-// `make bench` (PostgreSQL part): moves one table from a PostgreSQL schema to another through `sluice sync`
-// (source-postgres → destination-postgres, full refresh overwrite) and, in the same run against the same server,
-// through `psql \copy ... to stdout | psql \copy ... from stdin`; prints rows/s for both and the ratio.
-// Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_PG_ROWS (default 1000000),
-// BENCH_KEEP=1 keeps the bench schemas. Needs a build (npm run build) and psql on the PATH.
+// `make bench` (database part), every figure a whole `sluice sync` (start-up included) with the load average beside it:
+// 1. one table of 11 mixed columns from a PostgreSQL schema to another (source-postgres → destination-postgres, full
+//    refresh overwrite) and, in the same run against the same server, `psql \copy ... to stdout | psql \copy ... from
+//    stdin`: rows/s for both and the ratio;
+// 2. the same rows from MariaDB/MySQL (source-mysql → destination-postgres): rows/s (skipped, saying why, when the
+//    server is not reachable);
+// 3. an incremental append_dedup sync of the PostgreSQL table by an indexed cursor column: the first load, then the
+//    no-op re-sync of the unchanged table.
+// Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_MYSQL_URL (default
+// mysql://root@127.0.0.1:3306/test), BENCH_PG_ROWS (default 1000000), BENCH_KEEP=1 keeps the bench tables.
+// Needs a build (npm run build) and psql on the PATH.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import mysql from 'mysql2/promise';
 
 const root = resolve(import.meta.dirname, '..');
 const sluiceBin = join(root, 'dist/cli/main.js');
@@ -17,6 +24,10 @@ const rows = Number(process.env.BENCH_PG_ROWS ?? 1_000_000);
 const SOURCE = 'sluice_bench';
 const SLUICE_TARGET = 'sluice_bench_sluice';
 const PSQL_TARGET = 'sluice_bench_psql';
+const MYSQL_TARGET = 'sluice_bench_mysql';
+const INCREMENTAL_TARGET = 'sluice_bench_incremental';
+const mysqlUrl = new URL(process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
+const MYSQL_TABLE = 'sluice_bench_items';
 
 if (!existsSync(sluiceBin)) {
   console.error('bench-postgres: dist/cli/main.js is missing; run npm run build first');
@@ -52,17 +63,22 @@ function timed(command, args, env = {}) {
 
 const rate = (ms) => Math.round(rows / (ms / 1000));
 const fmt = (n) => n.toLocaleString('en-US');
+const load = () => `load ${loadavg()[0].toFixed(2)}`;
+const SCHEMAS = [SOURCE, SLUICE_TARGET, `${SLUICE_TARGET}_internal`, PSQL_TARGET, MYSQL_TARGET, `${MYSQL_TARGET}_internal`, INCREMENTAL_TARGET, `${INCREMENTAL_TARGET}_internal`];
+const dropSchemas = () => SCHEMAS.map((schema) => `DROP SCHEMA IF EXISTS ${schema} CASCADE;`).join(' ');
 
 console.log(`bench-postgres: ${fmt(rows)} rows, server ${url.host}${url.pathname}`);
 const started = performance.now();
-await sql(`DROP SCHEMA IF EXISTS ${SOURCE} CASCADE; DROP SCHEMA IF EXISTS ${SLUICE_TARGET} CASCADE; DROP SCHEMA IF EXISTS ${PSQL_TARGET} CASCADE;
+await sql(`${dropSchemas()}
   CREATE SCHEMA ${SOURCE}; CREATE SCHEMA ${PSQL_TARGET};
   CREATE TABLE ${SOURCE}.items (id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2), quantity integer,
-    active boolean, created_at timestamptz, note text);
+    active boolean, created_at timestamptz, note text, day date, score double precision, code uuid, attributes jsonb);
   INSERT INTO ${SOURCE}.items
     SELECT i, 'item ' || i, (i % 100000) / 100.0, i % 1000, i % 3 = 0, timestamptz '2024-01-01' + i * interval '1 second',
-           CASE WHEN i % 10 = 0 THEN NULL ELSE md5(i::text) END
+           CASE WHEN i % 10 = 0 THEN NULL ELSE md5(i::text) END, date '2020-01-01' + i % 2000, i / 7.0,
+           md5(i::text)::uuid, jsonb_build_object('rank', i % 50, 'tag', 't' || i % 7)
     FROM generate_series(1, ${rows}) AS i;
+  CREATE INDEX ON ${SOURCE}.items (created_at);
   ANALYZE ${SOURCE}.items;`);
 console.log(`  set-up (generate_series): ${Math.round(performance.now() - started)} ms`);
 
@@ -70,6 +86,7 @@ console.log(`  set-up (generate_series): ${Math.round(performance.now() - starte
 await sql(`CREATE TABLE ${PSQL_TARGET}.items (LIKE ${SOURCE}.items)`);
 const psqlEnv = { PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username || 'postgres'), PGPASSWORD: decodeURIComponent(url.password), PGDATABASE: url.pathname.slice(1) };
 const psql = await timed('bash', ['-o', 'pipefail', '-c', `psql -X -q -c "\\copy ${SOURCE}.items to stdout" | psql -X -q -c "\\copy ${PSQL_TARGET}.items from stdin"`], psqlEnv);
+const psqlLoad = load();
 
 // Sluice: source-postgres → destination-postgres, full refresh overwrite.
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-pg-'));
@@ -84,16 +101,93 @@ const sync = await timed(sluiceBin, [
   '--streams', `${SOURCE}.items`, '--mode', `${SOURCE}.items=full_refresh:overwrite`, '--json',
 ]);
 const summary = JSON.parse(sync.stdout);
+const syncLoad = load();
 
 const [counts] = await sql(`SELECT (SELECT count(*) FROM ${SLUICE_TARGET}.items)::int AS sluice, (SELECT count(*) FROM ${PSQL_TARGET}.items)::int AS psql`);
 if (counts.sluice !== rows || counts.psql !== rows) {
   console.error(`bench-postgres: row counts differ: sluice ${counts.sluice}, psql ${counts.psql}, expected ${rows}`);
   process.exit(1);
 }
-console.log(`  psql \\copy out | \\copy in:  ${fmt(Math.round(psql.ms))} ms  ${fmt(rate(psql.ms))} rows/s`);
-console.log(`  sluice sync (pg → pg):      ${fmt(Math.round(sync.ms))} ms  ${fmt(rate(sync.ms))} rows/s  (runtime peak RSS ${Math.round(summary.runtimePeakRssBytes / 1e6)} MB)`);
+console.log(`  psql \\copy out | \\copy in:  ${fmt(Math.round(psql.ms))} ms  ${fmt(rate(psql.ms))} rows/s  (${psqlLoad})`);
+console.log(`  sluice sync (pg → pg):      ${fmt(Math.round(sync.ms))} ms  ${fmt(rate(sync.ms))} rows/s  (runtime peak RSS ${Math.round(summary.runtimePeakRssBytes / 1e6)} MB, ${syncLoad})`);
 console.log(`  ratio sluice/psql: ${(rate(sync.ms) / rate(psql.ms)).toFixed(2)} (psql is ${(sync.ms / psql.ms).toFixed(1)}x faster)`);
 
+await benchMysql();
+await benchIncremental();
+
 if (process.env.BENCH_KEEP !== '1') {
-  await sql(`DROP SCHEMA ${SOURCE} CASCADE; DROP SCHEMA ${SLUICE_TARGET} CASCADE; DROP SCHEMA IF EXISTS ${SLUICE_TARGET}_internal CASCADE; DROP SCHEMA ${PSQL_TARGET} CASCADE`);
+  await sql(dropSchemas());
+  await withMysql((connection) => connection.query(`DROP TABLE IF EXISTS ${MYSQL_TABLE}`)).catch(() => undefined);
+}
+
+async function withMysql(work) {
+  const connection = await mysql.createConnection({ host: mysqlUrl.hostname, port: Number(mysqlUrl.port || 3306), user: decodeURIComponent(mysqlUrl.username || 'root'), password: decodeURIComponent(mysqlUrl.password), database: mysqlUrl.pathname.slice(1) });
+  try {
+    return await work(connection);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** MariaDB/MySQL → PostgreSQL: the same rows, from a table of the same shape (uuid as char(36), jsonb as json). */
+async function benchMysql() {
+  try {
+    await withMysql(async (connection) => {
+      await connection.query(`DROP TABLE IF EXISTS ${MYSQL_TABLE}`);
+      await connection.query(`CREATE TABLE ${MYSQL_TABLE} (id bigint PRIMARY KEY, name varchar(40) NOT NULL, amount decimal(12,2), quantity int,
+        active tinyint(1), created_at timestamp(0) NULL, note varchar(32), day date, score double, code char(36), attributes json)`);
+      // The sequence engine (MariaDB) when there is one, else a recursive CTE.
+      const [engines] = await connection.query(`SELECT 1 FROM information_schema.ENGINES WHERE ENGINE = 'SEQUENCE' AND SUPPORT IN ('YES', 'DEFAULT')`);
+      const numbers = engines.length > 0 ? `(SELECT seq AS i FROM seq_1_to_${rows}) AS n` : `(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows}) SELECT i FROM s) AS n`;
+      if (engines.length === 0) await connection.query(`SET SESSION cte_max_recursion_depth = ${rows + 1}`);
+      await connection.query(`INSERT INTO ${MYSQL_TABLE}
+        SELECT i, CONCAT('item ', i), (i % 100000) / 100.0, i % 1000, i % 3 = 0, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL i SECOND,
+               IF(i % 10 = 0, NULL, MD5(i)), DATE '2020-01-01' + INTERVAL (i % 2000) DAY, i / 7.0,
+               CONCAT_WS('-', SUBSTR(MD5(i), 1, 8), SUBSTR(MD5(i), 9, 4), SUBSTR(MD5(i), 13, 4), SUBSTR(MD5(i), 17, 4), SUBSTR(MD5(i), 21, 12)),
+               JSON_OBJECT('rank', i % 50, 'tag', CONCAT('t', i % 7))
+        FROM ${numbers}`);
+    });
+  } catch (error) {
+    console.log(`  MariaDB/MySQL → PostgreSQL: skipped, ${mysqlUrl.host} not usable (${error.message}); set BENCH_MYSQL_URL`);
+    return;
+  }
+  writeFileSync(join(dir, 'mysql.json'), JSON.stringify({ host: mysqlUrl.hostname, port: Number(mysqlUrl.port || 3306), database: mysqlUrl.pathname.slice(1), username: decodeURIComponent(mysqlUrl.username || 'root'), password: decodeURIComponent(mysqlUrl.password) }));
+  writeFileSync(join(dir, 'mysql-destination.json'), JSON.stringify({ ...connection, schema: MYSQL_TARGET, internal_schema: `${MYSQL_TARGET}_internal` }));
+  const stream = `${mysqlUrl.pathname.slice(1)}.${MYSQL_TABLE}`;
+  const run = await timed(sluiceBin, [
+    'sync',
+    '--source', 'source-mysql', '--source-config', join(dir, 'mysql.json'),
+    '--destination', 'destination-postgres', '--destination-config', join(dir, 'mysql-destination.json'),
+    '--streams', stream, '--mode', `${stream}=full_refresh:overwrite`, '--json',
+  ]);
+  const runLoad = load();
+  const [copied] = await sql(`SELECT count(*)::int AS n FROM ${MYSQL_TARGET}.${MYSQL_TABLE}`);
+  if (copied.n !== rows) {
+    console.error(`bench-postgres: MariaDB → PostgreSQL copied ${copied.n} rows, expected ${rows}`);
+    process.exit(1);
+  }
+  console.log(`  sluice sync (MariaDB → pg): ${fmt(Math.round(run.ms))} ms  ${fmt(rate(run.ms))} rows/s  (${runLoad})`);
+}
+
+/** Incremental append_dedup by the indexed created_at: the first load, then a re-sync of the unchanged table. */
+async function benchIncremental() {
+  writeFileSync(join(dir, 'incremental-destination.json'), JSON.stringify({ ...connection, schema: INCREMENTAL_TARGET, internal_schema: `${INCREMENTAL_TARGET}_internal` }));
+  const args = [
+    'sync',
+    '--source', 'source-postgres', '--source-config', join(dir, 'source.json'),
+    '--destination', 'destination-postgres', '--destination-config', join(dir, 'incremental-destination.json'),
+    '--streams', `${SOURCE}.items`, '--mode', `${SOURCE}.items=incremental:append_dedup`, '--cursor', `${SOURCE}.items=created_at`,
+    '--state', join(dir, 'incremental-state.json'), '--json',
+  ];
+  const first = await timed(sluiceBin, args);
+  const firstLoad = load();
+  const again = await timed(sluiceBin, args);
+  const againLoad = load();
+  const summary = JSON.parse(again.stdout);
+  if (summary.recordsEmitted !== 0) {
+    console.error(`bench-postgres: the incremental re-sync of an unchanged table read ${summary.recordsEmitted} records`);
+    process.exit(1);
+  }
+  console.log(`  incremental first load:     ${fmt(Math.round(first.ms))} ms  ${fmt(rate(first.ms))} rows/s  (${firstLoad})`);
+  console.log(`  no-op incremental re-sync:  ${fmt(Math.round(again.ms))} ms  (the sync's own durationMs ${fmt(summary.durationMs)}; ${againLoad})`);
 }

@@ -91,11 +91,51 @@ const toBoolean: Converter = (s, start, end) => {
   return text === 'true' ? 't' : text === 'false' ? 'f' : undefined;
 };
 
+const isDigit = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+const digitsAt = (text: string, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) if (!isDigit(text, i)) return false;
+  return true;
+};
+
+/** `YYYY-MM-DD`: the form sources send, accepted without a regex (DATE accepts it too). */
+function isPlainDate(text: string): boolean {
+  return text.length === 10 && digitsAt(text, 0, 4) && text.charCodeAt(4) === 45 && digitsAt(text, 5, 7) && text.charCodeAt(7) === 45 && digitsAt(text, 8, 10);
+}
+
+/**
+ * `YYYY-MM-DDThh:mm:ss[.f…][Z|±hh[:mm]]` (T or a space): the forms sources send, accepted without a regex; TIMESTAMP
+ * accepts every one of them, and still judges anything else.
+ */
+function isPlainTimestamp(text: string): boolean {
+  const length = text.length;
+  if (length < 19 || !isPlainDate(text.slice(0, 10))) return false;
+  const t = text.charCodeAt(10);
+  if ((t !== 84 && t !== 32) || !digitsAt(text, 11, 13) || text.charCodeAt(13) !== 58 || !digitsAt(text, 14, 16) || text.charCodeAt(16) !== 58 || !digitsAt(text, 17, 19)) {
+    return false;
+  }
+  let i = 19;
+  if (text.charCodeAt(i) === 46) {
+    const first = ++i;
+    while (isDigit(text, i)) i++;
+    if (i === first) return false;
+  }
+  if (i === length) return true;
+  const zone = text.charCodeAt(i);
+  if (zone === 90) return i + 1 === length;
+  if (zone !== 43 && zone !== 45) return false;
+  if (i + 3 === length) return digitsAt(text, i + 1, i + 3);
+  return i + 6 === length && digitsAt(text, i + 1, i + 3) && text.charCodeAt(i + 3) === 58 && digitsAt(text, i + 4, i + 6);
+}
+
+/** A string column checked by `pattern`, after `plain` (a cheap test of the usual form, a subset of the pattern's). */
 const matching =
-  (pattern: RegExp): Converter =>
+  (pattern: RegExp, plain: (text: string) => boolean = () => false): Converter =>
   (s, start, end) => {
     const text = stringValue(s, start, end);
-    return text !== undefined && (pattern.test(text) || INFINITY.test(text)) ? escapeCopy(text) : undefined;
+    return text !== undefined && (plain(text) || pattern.test(text) || INFINITY.test(text)) ? escapeCopy(text) : undefined;
   };
 
 const toText: Converter = (s, start, end) => {
@@ -136,11 +176,11 @@ const CONVERTERS: Record<ColumnType, Converter> = {
   numeric: toNumeric,
   boolean: toBoolean,
   text: toText,
-  date: matching(DATE),
+  date: matching(DATE, isPlainDate),
   'time without time zone': matching(TIME),
   'time with time zone': matching(TIME),
-  'timestamp without time zone': matching(TIMESTAMP),
-  'timestamp with time zone': matching(TIMESTAMP),
+  'timestamp without time zone': matching(TIMESTAMP, isPlainTimestamp),
+  'timestamp with time zone': matching(TIMESTAMP, isPlainTimestamp),
   jsonb: toJsonb,
   bytea: toBytea,
 };

@@ -1,11 +1,14 @@
-// Owns one COPY FROM STDIN: rows are gathered into large chunks before they are written, a write waits when the
-// server is slower than the input (backpressure), and a failure of the COPY surfaces at the next write or at end.
+// Owns one COPY FROM STDIN: rows are encoded straight into a large buffer (no string concatenation, no Buffer.from of
+// the whole chunk) that is sent when full, a write waits when the server is slower than the input (backpressure),
+// and a failure of the COPY surfaces at the next write or at end.
 import type { CopyStreamQuery } from 'pg-copy-streams';
 
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 export class CopyWriter {
-  #text = '';
+  /** The chunk being filled; a new one after each send, as the stream may still hold the last. */
+  #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  #used = 0;
   #error: Error | undefined;
   readonly #done: Promise<void>;
 
@@ -21,18 +24,33 @@ export class CopyWriter {
     this.#done.catch(() => undefined);
   }
 
+  /** Queues one row's COPY text (newline included); returns a promise only when the caller must wait. */
   write(row: string): Promise<void> | undefined {
     if (this.#error) throw this.#error;
-    this.#text += row;
-    if (this.#text.length < CHUNK_CHARS) return undefined;
-    return this.#flush();
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.#used + row.length * 3 > CHUNK_BYTES) {
+      const waiting = this.#flush();
+      if (row.length * 3 > CHUNK_BYTES) return chain(waiting, () => this.#send(Buffer.from(row, 'utf8')));
+      if (waiting) return waiting.then(() => void this.#append(row));
+    }
+    this.#append(row);
+    return undefined;
+  }
+
+  #append(row: string): void {
+    this.#used += this.#buffer.write(row, this.#used);
   }
 
   #flush(): Promise<void> | undefined {
-    if (this.#text.length === 0) return undefined;
-    const text = this.#text;
-    this.#text = '';
-    if (this.stream.write(text)) return undefined;
+    if (this.#used === 0) return undefined;
+    const chunk = this.#buffer.subarray(0, this.#used);
+    this.#buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.#used = 0;
+    return this.#send(chunk);
+  }
+
+  #send(chunk: Buffer): Promise<void> | undefined {
+    if (this.stream.write(chunk)) return undefined;
     return new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
         this.stream.off('error', onError);
@@ -54,4 +72,8 @@ export class CopyWriter {
     this.stream.end();
     await this.#done;
   }
+}
+
+function chain(first: Promise<void> | undefined, next: () => Promise<void> | undefined): Promise<void> | undefined {
+  return first ? first.then(next) : next();
 }

@@ -45,6 +45,8 @@ export class StreamTable {
   readonly #generation: string;
   #lastEmittedAt: number | undefined;
   #lastExtractedText = '';
+  /** `\t<extracted_at>\t<meta>\t<generation>` for the current emitted_at. */
+  #rowHead = '';
   #cells: string[] = [];
   #quotedNames: string[] = [];
   #indexOf = new Map<string, number>();
@@ -94,8 +96,7 @@ export class StreamTable {
     if (this.mode === 'append_dedup') {
       await this.#ensureUniqueKey();
       this.#stage = quoteIdent(`_sluice_stage_${++stageCounter}`);
-      await this.client.query(`CREATE TEMP TABLE ${this.#stage} (LIKE ${this.final} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-      await this.client.query(`ALTER TABLE ${this.#stage} ADD COLUMN _sluice_seq bigserial`);
+      await this.client.query(`CREATE TEMP TABLE ${this.#stage} (LIKE ${this.final} INCLUDING DEFAULTS, _sluice_seq bigserial) ON COMMIT DELETE ROWS`);
       this.#target = this.#stage;
     }
   }
@@ -129,6 +130,7 @@ export class StreamTable {
     if (record.emittedAt === undefined || record.emittedAt !== this.#lastEmittedAt) {
       this.#lastEmittedAt = record.emittedAt;
       this.#lastExtractedText = this.#extractedAt(record.emittedAt);
+      this.#rowHead = `\t${this.#lastExtractedText}\t${this.#meta}\t${this.#generation}`;
     }
     const columns = this.#columns;
     const cells = this.#cells;
@@ -164,9 +166,11 @@ export class StreamTable {
       const sourceChanges = (JSON.parse(line.slice(record.metaStart, record.metaEnd)) as { changes?: Array<Record<string, unknown>> }).changes;
       if (sourceChanges && sourceChanges.length > 0) changes = [...sourceChanges, ...(changes ?? [])];
     }
-    const meta = changes && changes.length > 0 ? this.#metaWith(changes) : this.#meta;
-    const row = `${randomUUID()}\t${this.#lastExtractedText}\t${meta}\t${this.#generation}${cells.length > 0 ? `\t${cells.join("\t")}` : ""}\n`;
-    return this.#copy!.write(row);
+    // The columns every row has, after its id: built once per emitted_at, not per row.
+    const head = changes && changes.length > 0 ? `\t${this.#lastExtractedText}\t${this.#metaWith(changes)}\t${this.#generation}` : this.#rowHead;
+    let row = randomUUID() + head;
+    for (let i = 0; i < cells.length; i++) row += '\t' + cells[i]!;
+    return this.#copy!.write(row + '\n');
   }
 
   /** The columns rows are written to, once known: lookups for write(). */

@@ -39,7 +39,7 @@ export const spec: ConnectorSpecification = {
         },
         order: 5,
       },
-      chunk_size: { type: 'integer', minimum: 1, default: 10000, title: 'Rows per chunk', order: 6 },
+      chunk_size: { type: 'integer', minimum: 1, default: 10000, title: 'Rows per chunk', description: 'rows between STATEs: each table is read as one streamed query, and a STATE follows every chunk (for an incremental stream, at the next change of cursor value)', order: 6 },
       connect_timeout_seconds: { type: 'integer', minimum: 1, default: 30, title: 'Connect timeout (s)', order: 7 },
     },
   },

@@ -1,6 +1,7 @@
-// Owns reading one MySQL/MariaDB table in chunks: a full refresh ordered by primary key (each chunk after the last
-// key read, so a read resumes mid-table), one streamed scan for tables and views without a key, and an incremental
-// read by cursor column whose chunks end on complete groups of equal cursor values.
+// Owns reading one MySQL/MariaDB table as one streamed query (rows arrive as the server sends them, the connection
+// pausing while stdout is slow, so memory stays bounded): a full refresh ordered by primary key, checkpointed every
+// chunk_size records with the last key written (so a read resumes mid-table), a plain scan for tables and views
+// without a key, and an incremental read in cursor order whose checkpoints never split a group of equal cursor values.
 import type mysql from 'mysql2/promise';
 import type { MessageWriter } from '../kit/message-writer.js';
 import { jsonValue, type MysqlColumn } from './columns.js';
@@ -19,19 +20,37 @@ export interface MysqlRead {
 export const MAX_BOUNDARY_KEYS = 1000;
 type Row = unknown[];
 
-async function emitRows(read: MysqlRead, rows: Row[]): Promise<number> {
+/**
+ * Writes each row of a query as a record as it arrives, calling `before` with each row first: a checkpoint due after
+ * the rows written so far goes out there, once the next row shows where the group of rows ends.
+ */
+async function emitRows(read: MysqlRead, sql: string, values: unknown[], before: (row: Row) => Promise<void> | undefined): Promise<void> {
   const { table, out, columns } = read;
   // "stream" right after "record": the runtime recognises records from that prefix without parsing them.
   const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(table.name)},"namespace":${JSON.stringify(read.database)},"data":{`;
-  const tail = `},"emitted_at":${Date.now()}}}`;
-  const names = columns.map((column) => `${JSON.stringify(column.name)}:`);
-  for (const row of rows) {
+  const names = columns.map((column, i) => `${i === 0 ? '' : ','}${JSON.stringify(column.name)}:`);
+  const kinds = columns.map((column) => column.kind);
+  let tail = '';
+  let tailSince = 0;
+  for await (const row of streamRows(read, sql, values)) {
+    // emitted_at: read at most once per millisecond's worth of rows, not once per row.
+    if (++tailSince >= 1000 || tail === '') {
+      tail = `},"emitted_at":${Date.now()}}}`;
+      tailSince = 0;
+    }
+    const checkpoint = before(row);
+    if (checkpoint) await checkpoint;
     let data = '';
-    for (let i = 0; i < columns.length; i++) data += `${i === 0 ? '' : ','}${names[i]}${jsonValue(columns[i]!.kind, row[i])}`;
+    for (let i = 0; i < kinds.length; i++) data += names[i]! + jsonValue(kinds[i]!, row[i]);
     const waiting = out.emitLine(head + data + tail);
     if (waiting) await waiting;
   }
-  return rows.length;
+}
+
+/** A query's rows as arrays, streamed (mysql2 pauses the connection while the consumer is busy). */
+function streamRows(read: MysqlRead, sql: string, values: unknown[]): AsyncIterable<Row> {
+  const raw = (read.connection as unknown as { connection: { query(options: object): { stream(options: object): AsyncIterable<Row> } } }).connection;
+  return raw.query({ sql, values, rowsAsArray: true }).stream({ highWaterMark: 1000 });
 }
 
 const from = (read: MysqlRead): string => `FROM ${q(read.database)}.${q(read.table.name)}`;
@@ -51,35 +70,35 @@ function after(key: string[], values: unknown[]): { sql: string; params: unknown
 
 export async function readByPrimaryKey(read: MysqlRead, start: unknown[] | undefined, checkpoint: (lastKey: unknown[], rows: number) => Promise<void>): Promise<void> {
   const key = read.table.primaryKey;
-  const order = key.map(q).join(', ');
-  let last = start;
-  for (;;) {
-    const where = last ? after(key, last) : undefined;
-    const [rows] = await read.connection.query<mysql.RowDataPacket[]>({
-      sql: `SELECT ${selectList(read, key.map(q))} ${from(read)}${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${order} LIMIT ${read.chunkSize}`,
-      values: where?.params ?? [],
-      rowsAsArray: true,
-    });
-    const list = rows as unknown as Row[];
-    if (list.length === 0) return;
-    last = list[list.length - 1]!.slice(read.columns.length);
-    await checkpoint(last, await emitRows(read, list));
-    if (list.length < read.chunkSize) return;
-  }
+  const where = start ? after(key, start) : undefined;
+  const sql = `SELECT ${selectList(read, key.map(q))} ${from(read)}${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${key.map(q).join(', ')}`;
+  let last: Row | undefined;
+  let sinceCheckpoint = 0;
+  await emitRows(read, sql, where?.params ?? [], (row) => {
+    let due: Promise<void> | undefined;
+    if (sinceCheckpoint >= read.chunkSize) {
+      due = checkpoint(last!.slice(read.columns.length), sinceCheckpoint);
+      sinceCheckpoint = 0;
+    }
+    last = row;
+    sinceCheckpoint++;
+    return due;
+  });
+  if (sinceCheckpoint > 0) await checkpoint(last!.slice(read.columns.length), sinceCheckpoint);
 }
 
 export async function readWithoutKey(read: MysqlRead, onChunk: (rows: number) => Promise<void>): Promise<void> {
-  const raw = (read.connection as unknown as { connection: { query(options: object): { stream(options: object): AsyncIterable<Row> } } }).connection;
-  const stream = raw.query({ sql: `SELECT ${selectList(read, [])} ${from(read)}`, rowsAsArray: true }).stream({ highWaterMark: read.chunkSize });
-  let batch: Row[] = [];
-  for await (const row of stream) {
-    batch.push(row);
-    if (batch.length >= read.chunkSize) {
-      await onChunk(await emitRows(read, batch));
-      batch = [];
+  let sinceChunk = 0;
+  await emitRows(read, `SELECT ${selectList(read, [])} ${from(read)}`, [], () => {
+    let due: Promise<void> | undefined;
+    if (sinceChunk >= read.chunkSize) {
+      due = onChunk(sinceChunk);
+      sinceChunk = 0;
     }
-  }
-  if (batch.length > 0) await onChunk(await emitRows(read, batch));
+    sinceChunk++;
+    return due;
+  });
+  if (sinceChunk > 0) await onChunk(sinceChunk);
 }
 
 export interface CursorPosition {
@@ -87,49 +106,52 @@ export interface CursorPosition {
   keys?: unknown[][];
 }
 
-/** Rows whose cursor is greater than the saved one (or equal to it with a key not read yet), in cursor order. */
+/**
+ * Rows whose cursor is greater than the saved one (or equal to it with a key not read yet), in cursor order, as one
+ * streamed query. `checkpoint` runs once at least `chunkSize` records have gone out, after the last row of a cursor
+ * value (so a checkpoint never falls between two rows sharing one), and after the last record.
+ */
 export async function readByCursor(read: MysqlRead, cursorName: string, saved: CursorPosition | undefined, checkpoint: (position: CursorPosition, rows: number) => Promise<void>): Promise<void> {
   const c = q(cursorName);
   const key = read.table.primaryKey;
-  let position = saved;
-  let first = true;
-  for (;;) {
-    let lower = `${c} IS NOT NULL`;
-    const params: unknown[] = [];
-    if (position) {
-      lower = `${c} > ?`;
-      params.push(position.cursor);
-      if (first && position.keys && position.keys.length > 0 && key.length > 0) {
-        const tuple = key.length === 1 ? q(key[0]!) : `(${key.map(q).join(', ')})`;
-        const item = key.length === 1 ? '?' : `(${key.map(() => '?').join(', ')})`;
-        lower = `(${lower} OR (${c} = ? AND ${tuple} NOT IN (${position.keys.map(() => item).join(', ')})))`;
-        params.push(position.cursor, ...position.keys.flat());
-      }
+  let lower = `${c} IS NOT NULL`;
+  const params: unknown[] = [];
+  if (saved) {
+    lower = `${c} > ?`;
+    params.push(saved.cursor);
+    if (saved.keys && saved.keys.length > 0 && key.length > 0) {
+      const tuple = key.length === 1 ? q(key[0]!) : `(${key.map(q).join(', ')})`;
+      const item = key.length === 1 ? '?' : `(${key.map(() => '?').join(', ')})`;
+      lower = `(${lower} OR (${c} = ? AND ${tuple} NOT IN (${saved.keys.map(() => item).join(', ')})))`;
+      params.push(saved.cursor, ...saved.keys.flat());
     }
-    const [bound] = await read.connection.query<mysql.RowDataPacket[]>({
-      sql: `SELECT ${c} ${from(read)} WHERE ${lower} ORDER BY ${c} LIMIT 1 OFFSET ${read.chunkSize - 1}`,
-      values: params,
-      rowsAsArray: true,
-    });
-    const upper = (bound as unknown as Row[])[0]?.[0];
-    const [rows] = await read.connection.query<mysql.RowDataPacket[]>({
-      sql: `SELECT ${selectList(read, [c, ...key.map(q)])} ${from(read)} WHERE ${lower}${upper === undefined ? '' : ` AND ${c} <= ?`} ORDER BY ${c}`,
-      values: upper === undefined ? params : [...params, upper],
-      rowsAsArray: true,
-    });
-    const list = rows as unknown as Row[];
-    if (list.length === 0) return;
-    const width = read.columns.length;
-    const last = list[list.length - 1]![width];
-    let keys: unknown[][] | undefined;
-    if (key.length > 0) {
-      const atLast = list.filter((row) => String(row[width]) === String(last)).map((row) => row.slice(width + 1));
-      if (first && position && String(position.cursor) === String(last) && position.keys) atLast.unshift(...position.keys);
-      if (atLast.length <= MAX_BOUNDARY_KEYS) keys = atLast;
-    }
-    position = { cursor: last, ...(keys ? { keys } : {}) };
-    first = false;
-    await checkpoint(position, await emitRows(read, list));
-    if (upper === undefined) return;
   }
+  const width = read.columns.length;
+  // The cursor value read last (and its text, to compare), and the keys read at that value (undefined past MAX_BOUNDARY_KEYS).
+  let value: unknown;
+  let valueText: string | undefined;
+  let keys: unknown[][] | undefined;
+  let sinceCheckpoint = 0;
+  const position = (): CursorPosition => ({ cursor: value, ...(keys && key.length > 0 ? { keys } : {}) });
+  const sql = `SELECT ${selectList(read, [c, ...key.map(q)])} ${from(read)} WHERE ${lower} ORDER BY ${c}`;
+  await emitRows(read, sql, params, (row) => {
+    const text = String(row[width]);
+    let due: Promise<void> | undefined;
+    if (text !== valueText) {
+      if (sinceCheckpoint >= read.chunkSize) {
+        due = checkpoint(position(), sinceCheckpoint);
+        sinceCheckpoint = 0;
+      }
+      value = row[width];
+      valueText = text;
+      keys = saved && String(saved.cursor) === text && saved.keys ? [...saved.keys] : [];
+    }
+    if (keys && key.length > 0) {
+      if (keys.length < MAX_BOUNDARY_KEYS) keys.push(row.slice(width + 1));
+      else keys = undefined;
+    }
+    sinceCheckpoint++;
+    return due;
+  });
+  if (sinceCheckpoint > 0) await checkpoint(position(), sinceCheckpoint);
 }

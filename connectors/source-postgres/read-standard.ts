@@ -1,7 +1,7 @@
 // Owns a read in Standard mode: each stream in turn, with STREAM states. A full refresh emits a state first (the
 // load it starts or resumes, so a destination can tell a resumed load from a new one), one after every chunk (the
 // last primary key read) and a final one marking the load complete; an incremental stream emits the cursor position
-// after every chunk.
+// after every chunk, and a warning first when its cursor column has no index.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
@@ -9,6 +9,7 @@ import { streamStateBlob, type NormalizedState } from '../../protocol/state.js';
 import type { MessageWriter } from '../kit/message-writer.js';
 import { logMessage, streamEstimate, streamState, streamStatus } from '../kit/messages.js';
 import { configuredTables, cursorColumn, type ConfiguredTable } from './configured-tables.js';
+import { cursorHasIndex, missingIndexWarning } from './cursor-index.js';
 import { readByCursor, readByPrimaryKey, readWithoutKey, type CursorPosition, type TableRead } from './table-reads.js';
 
 export interface FullRefreshState {
@@ -89,6 +90,9 @@ async function readIncremental(read: TableRead, entry: ConfiguredTable, saved: C
   } else if (saved && (saved as { mode?: string }).mode === 'cursor') {
     await out.emit(logMessage('WARN', `${table.schema}.${table.name}: the cursor changed to ${field}; reading every row again`));
   }
+  if (isIndexable(table.kind) && !(await cursorHasIndex(read.client, table, field))) {
+    await out.emit(logMessage('WARN', missingIndexWarning(table, field)));
+  }
   let emitted = false;
   await readByCursor(read, field, position, async (next, rows) => {
     emitted = true;
@@ -102,8 +106,11 @@ async function readIncremental(read: TableRead, entry: ConfiguredTable, saved: C
   }
 }
 
+/** Tables, partitioned tables and materialized views can have indexes; views and foreign tables cannot. */
+const isIndexable = (kind: string): boolean => kind === 'r' || kind === 'p' || kind === 'm';
+
 async function emitEstimate(client: pg.Client, entry: ConfiguredTable, out: MessageWriter): Promise<void> {
-  if (entry.table.kind !== 'r' && entry.table.kind !== 'p' && entry.table.kind !== 'm') return;
+  if (!isIndexable(entry.table.kind)) return;
   const { rows } = await client.query<{ estimate: string }>(
     `SELECT greatest(c.reltuples, 0)::bigint AS estimate FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
     [entry.table.schema, entry.table.name],

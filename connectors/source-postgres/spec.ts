@@ -1,5 +1,5 @@
 // Owns source-postgres's configuration: the connection (shared with the destination), the schemas to discover,
-// the rows per chunk, and the replication method (Standard: cursor columns; CDC: logical replication with pgoutput).
+// the rows between checkpoints, and the replication method (Standard: cursor columns; CDC: logical replication with pgoutput).
 import type { ConnectorSpecification } from '../../protocol/types.generated.js';
 import { postgresConnectionProperties, postgresConnectionRequired, type PostgresConnectionConfig } from '../kit/postgres/connection.js';
 
@@ -41,7 +41,7 @@ export const spec: ConnectorSpecification = {
         minimum: 1,
         default: 10000,
         title: 'Rows per chunk',
-        description: 'rows read per query; a STATE follows every chunk, so an interrupted read resumes after the last one',
+        description: 'rows between STATEs: each table is read as one streamed query, and a STATE follows every chunk (for an incremental stream, at the next change of cursor value), so an interrupted read resumes after the last one',
         order: 8,
       },
       replication_method: {

@@ -1,12 +1,13 @@
-// Owns reading one table in chunks: a full refresh ordered by primary key (each chunk starts after the last key
-// read, so a read resumes mid-table from a checkpoint), a plain cursor scan for tables without a key, and an
-// incremental read by cursor column whose chunks never split a group of rows sharing one cursor value.
-// The next chunk's query is sent before the current chunk is written out, so the database and stdout overlap.
+// Owns reading one table as one streamed query (copy-rows.ts): a full refresh ordered by primary key, checkpointed
+// every chunk_size records with the last key written (so a read resumes mid-table), a plain scan for tables without
+// a key, and an incremental read in cursor order whose checkpoints never split a group of rows sharing one value.
 import type pg from 'pg';
 import type { MessageWriter } from '../kit/message-writer.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
 import type { PgTable } from './discover.js';
-import { recordJson, ROW_ALIAS, type PgColumn } from './types.js';
+import { ROW_ALIAS, type PgColumn } from './types.js';
+import { recordColumns, recordData, type RecordColumns } from './record-json.js';
+import { copyRows, literal, type TextRow } from './copy-rows.js';
 
 export interface TableRead {
   client: pg.Client;
@@ -22,75 +23,73 @@ export interface TableRead {
 /** Up to this many primary keys sharing the boundary cursor value are remembered, so late ties are still read. */
 export const MAX_BOUNDARY_KEYS = 1000;
 
-type Row = string[];
-
-/** Writes one chunk's records; returns how many. */
-async function emitRows(read: TableRead, rows: Row[]): Promise<number> {
+/** Writes rows `[start, end)` of a batch as records; returns how many. */
+async function emitRows(read: TableRead, rows: TextRow[], start = 0, end = rows.length): Promise<number> {
   const { table, out } = read;
   // "stream" right after "record": the runtime recognises records from that prefix without parsing them.
   const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(table.name)},"namespace":${JSON.stringify(table.schema)},"data":`;
   const tail = `,"emitted_at":${Date.now()}}}`;
-  const extra = read.extraFields;
-  for (const row of rows) {
-    let data = row[0]!;
-    if (extra) data = data.length === 2 ? `{${extra.slice(1)}}` : `${data.slice(0, -1)}${extra}}`;
-    const waiting = out.emitLine(head + data + tail);
+  const columns = columnsOf(read);
+  for (let i = start; i < end; i++) {
+    const waiting = out.emitLine(head + recordData(columns, rows[i]!, read.extraFields) + tail);
     if (waiting) await waiting;
   }
-  return rows.length;
+  return end - start;
 }
 
+const recordColumnsOf = new WeakMap<TableRead, RecordColumns>();
+/** How the read's columns are selected and encoded, worked out once per read. */
+function columnsOf(read: TableRead): RecordColumns {
+  let columns = recordColumnsOf.get(read);
+  if (!columns) recordColumnsOf.set(read, (columns = recordColumns(read.columns)));
+  return columns;
+}
+
+/** The record's columns, then `extra`: a row's extra values start at index read.columns.length. */
 function selectList(read: TableRead, extra: string[]): string {
-  const all = read.columns.length === read.table.columns.length;
-  return [recordJson(read.columns, all), ...extra].join(', ');
+  return [...columnsOf(read).select, ...extra].join(', ');
 }
 
 const columnOf = (table: PgTable, name: string): PgColumn => table.columns.find((column) => column.name === name)!;
 
-/** Full refresh by primary key. `after` resumes after that key; `checkpoint` runs after each chunk is written. */
+/**
+ * Full refresh by primary key: one query in key order, streamed. `after` resumes after that key; `checkpoint` runs
+ * after every `chunkSize` records (and after the last) with the last key written.
+ */
 export async function readByPrimaryKey(
   read: TableRead,
   after: string[] | undefined,
   checkpoint: (lastKey: string[], rows: number) => Promise<void>,
 ): Promise<void> {
-  const key = read.table.primaryKey.map((name) => columnOf(read.table, name));
+  const { client, table } = read;
+  const key = table.primaryKey.map((name) => columnOf(table, name));
   const keyText = key.map((column) => `${ROW_ALIAS}.${quoteIdent(column.name)}::text`);
   const order = key.map((column) => `${ROW_ALIAS}.${quoteIdent(column.name)}`).join(', ');
-  const from = `FROM ${qualifiedName(read.table.schema, read.table.name)} AS ${ROW_ALIAS}`;
-  const base = `SELECT ${selectList(read, keyText)} ${from}`;
-  const resumeSql = `${base} WHERE (${order}) > (${key.map((column, i) => `$${i + 1}::${column.formatted}`).join(', ')}) ORDER BY ${order} LIMIT ${read.chunkSize}`;
-  const fetch = (start: string[] | undefined): Promise<pg.QueryArrayResult<Row>> =>
-    start
-      ? read.client.query({ text: resumeSql, values: start, rowMode: 'array' })
-      : read.client.query({ text: `${base} ORDER BY ${order} LIMIT ${read.chunkSize}`, rowMode: 'array' });
-  let pending = fetch(after);
-  for (;;) {
-    const { rows } = await pending;
-    if (rows.length === 0) return;
-    const last = rows[rows.length - 1]!.slice(1);
-    pending = rows.length < read.chunkSize ? Promise.resolve({ rows: [] } as unknown as pg.QueryArrayResult<Row>) : fetch(last);
-    // Stop the prefetch from surfacing as an unhandled rejection if writing fails first.
-    pending.catch(() => undefined);
-    await checkpoint(last, await emitRows(read, rows));
+  const resume = after ? ` WHERE (${order}) > (${key.map((column, i) => literal(client, after[i]!, column.formatted)).join(', ')})` : '';
+  const sql = `SELECT ${selectList(read, keyText)} FROM ${qualifiedName(table.schema, table.name)} AS ${ROW_ALIAS}${resume} ORDER BY ${order}`;
+  const width = read.columns.length;
+  let sinceCheckpoint = 0;
+  let last: TextRow | undefined;
+  for await (const rows of copyRows(client, sql)) {
+    let start = 0;
+    while (start < rows.length) {
+      const end = Math.min(rows.length, start + read.chunkSize - sinceCheckpoint);
+      sinceCheckpoint += await emitRows(read, rows, start, end);
+      last = rows[end - 1];
+      start = end;
+      if (sinceCheckpoint >= read.chunkSize) {
+        await checkpoint(last!.slice(width) as string[], sinceCheckpoint);
+        sinceCheckpoint = 0;
+      }
+    }
   }
+  if (sinceCheckpoint > 0) await checkpoint(last!.slice(width) as string[], sinceCheckpoint);
 }
 
-/** A table or view without a primary key: one server-side cursor, no checkpoint before the end. */
+/** A table or view without a primary key: one streamed query, no checkpoint before the end. */
 export async function readWithoutKey(read: TableRead, onChunk: (rows: number) => Promise<void>): Promise<void> {
-  const { client } = read;
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  try {
-    await client.query(`DECLARE sluice_scan NO SCROLL CURSOR FOR SELECT ${selectList(read, [])} FROM ${qualifiedName(read.table.schema, read.table.name)} AS ${ROW_ALIAS}`);
-    for (;;) {
-      const { rows } = await client.query<Row>({ text: `FETCH ${read.chunkSize} FROM sluice_scan`, rowMode: 'array' });
-      if (rows.length === 0) break;
-      await onChunk(await emitRows(read, rows));
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  const sql = `SELECT ${selectList(read, [])} FROM ${qualifiedName(read.table.schema, read.table.name)} AS ${ROW_ALIAS}`;
+  for await (const rows of copyRows(read.client, sql)) await onChunk(await emitRows(read, rows));
 }
 
 export interface CursorPosition {
@@ -102,8 +101,10 @@ export interface CursorPosition {
 
 /**
  * Incremental read by a cursor column: rows whose cursor is strictly greater than the saved one (plus rows at the
- * saved value whose key was not read yet), in cursor order. Each chunk ends on a complete group of equal cursor
- * values, so a checkpoint never falls between two rows sharing a value. Rows with a null cursor are never read.
+ * saved value whose key was not read yet), in cursor order, as one streamed query (an index on the cursor column
+ * serves it directly; without one the server sorts once). `checkpoint` runs once at least `chunkSize` records have
+ * gone out, at the first change of cursor value after them, so a checkpoint never falls between two rows sharing a
+ * value; and after the last record. Rows with a null cursor are never read.
  */
 export async function readByCursor(
   read: TableRead,
@@ -114,48 +115,49 @@ export async function readByCursor(
   const { table, client } = read;
   const cursor = columnOf(table, cursorName);
   const ref = `${ROW_ALIAS}.${quoteIdent(cursor.name)}`;
-  const cast = (i: number): string => `$${i}::${cursor.formatted}`;
   const key = table.primaryKey.map((name) => columnOf(table, name));
   const keyText = key.map((column) => `${ROW_ALIAS}.${quoteIdent(column.name)}::text`);
-  const from = `FROM ${qualifiedName(table.schema, table.name)} AS ${ROW_ALIAS}`;
-  let position = saved;
-  let first = true;
-  for (;;) {
-    const values: unknown[] = [];
-    let lower = `${ref} IS NOT NULL`;
-    if (position) {
-      values.push(position.cursor);
-      lower = `${ref} > ${cast(1)}`;
-      if (first && position.keys && position.keys.length > 0 && key.length > 0) {
-        values.push(JSON.stringify(position.keys));
-        const keyCols = key.map((column, i) => `(k.value->>${i})::${column.formatted}`).join(', ');
-        const tuple = key.map((column) => `${ROW_ALIAS}.${quoteIdent(column.name)}`).join(', ');
-        lower = `(${lower} OR (${ref} = ${cast(1)} AND (${tuple}) NOT IN (SELECT ${keyCols} FROM json_array_elements($2::json) AS k)))`;
-      }
+  let lower = `${ref} IS NOT NULL`;
+  if (saved) {
+    const value = literal(client, saved.cursor, cursor.formatted);
+    lower = `${ref} > ${value}`;
+    if (saved.keys && saved.keys.length > 0 && key.length > 0) {
+      const keyCols = key.map((column, i) => `(k.value->>${i})::${column.formatted}`).join(', ');
+      const tuple = key.map((column) => `${ROW_ALIAS}.${quoteIdent(column.name)}`).join(', ');
+      const keys = literal(client, JSON.stringify(saved.keys), 'json');
+      lower = `(${lower} OR (${ref} = ${value} AND (${tuple}) NOT IN (SELECT ${keyCols} FROM json_array_elements(${keys}) AS k)))`;
     }
-    const bound = await client.query<Row>({
-      text: `SELECT ${ref}::text ${from} WHERE ${lower} ORDER BY ${ref} OFFSET ${read.chunkSize - 1} LIMIT 1`,
-      values,
-      rowMode: 'array',
-    });
-    const upper = bound.rows[0]?.[0];
-    const upperSql = upper === undefined ? '' : ` AND ${ref} <= ${cast(values.length + 1)}`;
-    const { rows } = await client.query<Row>({
-      text: `SELECT ${selectList(read, [`${ref}::text`, ...keyText])} ${from} WHERE ${lower}${upperSql} ORDER BY ${ref}`,
-      values: upper === undefined ? values : [...values, upper],
-      rowMode: 'array',
-    });
-    if (rows.length === 0) return;
-    const last = rows[rows.length - 1]![1]!;
-    let keys: string[][] | undefined;
-    if (key.length > 0) {
-      const atLast = rows.filter((row) => row[1] === last).map((row) => row.slice(2));
-      if (first && position && position.cursor === last && position.keys) atLast.unshift(...position.keys);
-      if (atLast.length <= MAX_BOUNDARY_KEYS) keys = atLast;
-    }
-    position = { cursor: last, ...(keys ? { keys } : {}) };
-    first = false;
-    await checkpoint(position, await emitRows(read, rows));
-    if (upper === undefined) return;
   }
+  const sql = `SELECT ${selectList(read, [`${ref}::text`, ...keyText])} FROM ${qualifiedName(table.schema, table.name)} AS ${ROW_ALIAS} WHERE ${lower} ORDER BY ${ref}`;
+  // The group of rows sharing the cursor value read last, and the keys read at that value (undefined past MAX_BOUNDARY_KEYS).
+  let value: string | undefined;
+  let keys: string[][] | undefined;
+  let sinceCheckpoint = 0;
+  const width = read.columns.length;
+  const position = (): CursorPosition => ({ cursor: value!, ...(keys && key.length > 0 ? { keys } : {}) });
+  for await (const rows of copyRows(client, sql)) {
+    let start = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const rowValue = row[width] as string;
+      if (rowValue !== value) {
+        // A new value: the group before it is complete, so a checkpoint may fall here.
+        if (sinceCheckpoint >= read.chunkSize) {
+          await emitRows(read, rows, start, i);
+          start = i;
+          await checkpoint(position(), sinceCheckpoint);
+          sinceCheckpoint = 0;
+        }
+        value = rowValue;
+        keys = saved && saved.cursor === rowValue && saved.keys ? [...saved.keys] : [];
+      }
+      if (keys && key.length > 0) {
+        if (keys.length < MAX_BOUNDARY_KEYS) keys.push(row.slice(width + 1) as string[]);
+        else keys = undefined;
+      }
+      sinceCheckpoint++;
+    }
+    await emitRows(read, rows, start, rows.length);
+  }
+  if (sinceCheckpoint > 0) await checkpoint(position(), sinceCheckpoint);
 }

@@ -57,15 +57,17 @@ export function needsExpression(column: PgColumn): boolean {
 /** The alias of the table being read: unlikely to be a column's name, which row_to_json(alias) would pick instead. */
 export const ROW_ALIAS = '_sluice_row';
 
+/** The expression giving a column of the table being read its value as the record wants it. */
+export function columnValue(column: PgColumn, alias = ROW_ALIAS): string {
+  const ref = `${alias}.${quoteIdent(column.name)}`;
+  if (column.type === 'bytea') return `translate(encode(${ref}, 'base64'), E'\\n', '')`;
+  if (column.element?.type === 'bytea') return `(SELECT array_agg(translate(encode(e, 'base64'), E'\\n', '')) FROM unnest(${ref}) AS e)`;
+  return ref;
+}
+
 /** The select-list item that renders a column of the table being read as the record wants it. */
 export function columnExpression(column: PgColumn, alias = ROW_ALIAS): string {
-  const ref = `${alias}.${quoteIdent(column.name)}`;
-  const name = quoteIdent(column.name);
-  if (column.type === 'bytea') return `translate(encode(${ref}, 'base64'), E'\\n', '') AS ${name}`;
-  if (column.element?.type === 'bytea') {
-    return `(SELECT array_agg(translate(encode(e, 'base64'), E'\\n', '')) FROM unnest(${ref}) AS e) AS ${name}`;
-  }
-  return `${ref} AS ${name}`;
+  return `${columnValue(column, alias)} AS ${quoteIdent(column.name)}`;
 }
 
 /** The expression producing one record's JSON text for the chosen columns of the table (aliased ROW_ALIAS). */

@@ -133,6 +133,37 @@ describe.runIf(!postgresMissing)('PostgreSQL connectors', () => {
     expect(ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
   });
 
+  it('an incremental read streams in cursor order, its states never split rows sharing a cursor value, and it warns while the cursor column has no index', async () => {
+    // 14 rows, cursor values 0 to 4 in groups of 3 (the first has 2): with chunk_size 4, a state may only fall after a group.
+    await sql(`CREATE TABLE src.ticks (id integer PRIMARY KEY, at integer); INSERT INTO src.ticks SELECT i, i / 3 FROM generate_series(1, 14) AS i`);
+    const catalog = file({
+      streams: [{ stream: { name: 'ticks', namespace: 'src', json_schema: { type: 'object', properties: { id: {}, at: {} } }, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', cursor_field: ['at'], destination_sync_mode: 'append' }],
+    });
+    const read = async () => {
+      const result = await sluice(['read', 'source-postgres', '--config', file(sourceConfig(url(), 'src', { chunk_size: 4 })), '--catalog', catalog]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return jsonLines(result.stdout);
+    };
+    const messages = await read();
+    const warnings = messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').map((m) => m.log.message);
+    expect(warnings).toEqual([expect.stringContaining('src.ticks: cursor column at has no index')]);
+    // Each state follows the last row of its cursor value: the rows before it and their count, and the keys at that value.
+    const seen: number[] = [];
+    const states: Array<{ cursor: string; keys: string[][]; after: number[]; count: number }> = [];
+    for (const m of messages) {
+      if (m.type === 'RECORD') seen.push(m.record.data.id);
+      if (m.type === 'STATE') states.push({ cursor: m.state.stream.stream_state.cursor, keys: m.state.stream.stream_state.keys, after: [...seen], count: m.state.sourceStats.recordCount });
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(states).toEqual([
+      { cursor: '1', keys: [['3'], ['4'], ['5']], after: [1, 2, 3, 4, 5], count: 5 },
+      { cursor: '3', keys: [['9'], ['10'], ['11']], after: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], count: 6 },
+      { cursor: '4', keys: [['12'], ['13'], ['14']], after: seen, count: 3 },
+    ]);
+    await sql(`CREATE INDEX ON src.ticks (at)`);
+    expect((await read()).filter((m) => m.type === 'LOG' && m.log.level === 'WARN')).toEqual([]);
+  });
+
   it('append_dedup keeps the latest row per primary key', async () => {
     await sql(`CREATE TABLE src.people (id int PRIMARY KEY, name text, updated_at int)`);
     await sql(`INSERT INTO src.people SELECT i, 'v1', 1 FROM generate_series(1, 5) AS i`);
