@@ -56,7 +56,9 @@ cp -r dist/protocol dist/connectors "$work/app/dist/"
 mkdir -p "$work/app/schemas" && cp schemas/*.json "$work/app/schemas/"
 cp -r examples "$work/app/examples"
 cp package.json package-lock.json "$work/app/"
-cp -r node_modules "$work/app/node_modules"
+# -L: a checkout whose node_modules is a link to another (a git worktree) copies the files, not the link, which
+# `npm prune` would otherwise follow into the other checkout.
+cp -rL node_modules "$work/app/node_modules"
 # Dev tools (compiler, test runner) stay out; `npm prune` works offline on what is installed.
 (cd "$work/app" && npm prune --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null 2>&1)
 cat >"$work/Dockerfile" <<DOCKERFILE
