@@ -132,7 +132,7 @@ for (const [name, ms] of rows) {
   );
 }
 console.log(`   sluice runtime peak RSS: ${fmt(summary.runtimePeakRssBytes / 1024 / 1024, 1)} MiB (connectors not included)`);
-console.log(`   sluice set-up (spec, discover) is included; data phase alone: ${fmt(summary.durationMs / 1000, 2)} s in the last run`);
+console.log(`   the summary's own duration (the whole command, set-up included): ${fmt(summary.durationMs / 1000, 2)} s in the last run`);
 console.log('');
 
 // ---- 1b. mappers -------------------------------------------------------------------------------------------

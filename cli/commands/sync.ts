@@ -91,6 +91,8 @@ export function syncCommand(): Command {
           overrides: parseOverrides(options),
         },
         mappers,
+        // The whole command, process start included: the summary's duration and records/s are what the user waited.
+        startedAt: Math.round(performance.timeOrigin),
         statePath: options.state,
         validate: options.validate,
         sourceIdleTimeoutMs: positiveNumber(options.sourceTimeout ?? '3600', '--source-timeout') * 1000,

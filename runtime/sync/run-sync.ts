@@ -46,6 +46,11 @@ export interface SyncOptions {
   maxLineBytes?: number;
   signal?: AbortSignal;
   logger: Logger;
+  /**
+   * When the sync started, for its duration and records/s (default: when runSync was called). `sluice sync` passes
+   * its process's start, so a summary counts the whole command.
+   */
+  startedAt?: number;
   /** Called once the sync has started moving data, with its live stats (for a progress line). */
   onStarted?: (stats: SyncStats) => void;
   /** Called before each attempt (1-based); a rejection ends the sync with it. */
@@ -70,6 +75,7 @@ export interface SyncOutcome {
 
 export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const { source, destination, logger } = options;
+  const startedAt = options.startedAt ?? Date.now();
   // A catalog given up front is checked against the mappers before any connector runs.
   if (options.catalog && options.mappers) planMappers(options.catalog, options.mappers);
   // The two connectors' set-up runs side by side: the source's spec and config check, then discover only when the
@@ -90,7 +96,7 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const mappers = options.mappers ? planMappers(catalog, options.mappers) : undefined;
   if (!isIdentityMapping(options.streamMapping)) mapCatalog(mappers?.catalog ?? catalog, options.streamMapping!);
   const stateFile = options.stateStore ?? (await loadStateFile(options.statePath));
-  const stats = new SyncStats(catalog.streams.map((configured) => keyForStats(catalog, configured.stream)));
+  const stats = new SyncStats(catalog.streams.map((configured) => keyForStats(catalog, configured.stream)), startedAt);
   logger.info(
     { streams: catalog.streams.map((s) => `${describeStream(s.stream)} (${s.sync_mode} ${s.destination_sync_mode})`), state: stateFile.state.kind },
     `sync ${source.client.name} → ${destination.client.name}`,

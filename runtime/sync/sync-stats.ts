@@ -51,11 +51,13 @@ export class SyncStats {
   statesCommitted = 0;
   /** Source lines that looked like RECORDs but were malformed, so were not sent on. */
   malformedLines = 0;
-  readonly startedAt = Date.now();
+  /** When the sync started, set-up (spec, config checks, discover) included: durations and rates count from here. */
+  readonly startedAt: number;
   /** Per stream, the filtered records among those committed (so that recordsWritten can leave them out). */
   readonly #filteredCommitted = new Map<string, number>();
 
-  constructor(streamNames: string[]) {
+  constructor(streamNames: string[], startedAt = Date.now()) {
+    this.startedAt = startedAt;
     for (const stream of streamNames) this.#stream(stream);
   }
 
