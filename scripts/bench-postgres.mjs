@@ -10,7 +10,7 @@
 // mysql://root@127.0.0.1:3306/test), BENCH_PG_ROWS (default 1000000), BENCH_KEEP=1 keeps the bench tables.
 // Needs a build (npm run build) and psql on the PATH.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -90,6 +90,8 @@ const psqlLoad = load();
 
 // Sluice: source-postgres → destination-postgres, full refresh overwrite.
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-pg-'));
+// Removed however the bench ends (a failed run included): nothing is left in the temporary directory.
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const connection = { host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), username: decodeURIComponent(url.username || 'postgres'), password: decodeURIComponent(url.password) };
 writeFileSync(join(dir, 'source.json'), JSON.stringify({ ...connection, schemas: [SOURCE] }));
 writeFileSync(join(dir, 'destination.json'), JSON.stringify({ ...connection, schema: SLUICE_TARGET, internal_schema: `${SLUICE_TARGET}_internal` }));

@@ -14,7 +14,7 @@
 // Environment: BENCH_RECORDS (default 2000000), BENCH_MAPPED_RECORDS (default 1000000), BENCH_RUNS (default 3),
 // BENCH_STARTUP_RUNS (default 10).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,6 +26,8 @@ const dist = join(root, 'dist');
 const records = Number(process.env.BENCH_RECORDS ?? 2_000_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+// Removed however the bench ends (a failed run included): nothing is left in the temporary directory.
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 // Sluice's cache (connector specs) in the benchmark's directory, not the user's ~/.cache.
 process.env.XDG_CACHE_HOME = join(dir, 'cache');
 
