@@ -7,14 +7,22 @@
 // (exact-json.ts): it is stored and handed back.
 import type { AirbyteMessage } from './types.generated.js';
 import { mayLoseDigits, parseExactJson } from './exact-json.js';
-import { recordLineHasLongNumber, recordLineProblem } from './record-line.js';
+import { recordLineDataEnd, recordLineDataStart, recordLineHasLongNumber, recordLineProblem } from './record-line.js';
+
+/** Facts of a RECORD line found by its check: whether it holds a number JSON.parse may change (parse it with
+ * exact-json.ts), and where its `record.data` object is ([dataStart, dataEnd) in the buffer). */
+export interface RecordFacts {
+  longNumber: boolean;
+  dataStart: number;
+  dataEnd: number;
+}
 
 export type LineKind =
   /**
-   * A RECORD recognised from its prefix and checked to be well-formed JSON; it was not parsed. `longNumber`: it
-   * holds a number JSON.parse may change (parse it with exact-json.ts).
+   * A RECORD recognised from its prefix and checked to be well-formed JSON; it was not parsed. What the check
+   * found on its way (RecordFacts) lets a reader that needs the data parse only that.
    */
-  | { kind: 'record'; stream: string; longNumber: boolean }
+  | ({ kind: 'record'; stream: string } & RecordFacts)
   /** A parsed protocol message (including RECORDs written in an unusual key order). */
   | { kind: 'message'; message: AirbyteMessage }
   /** Not a protocol message: a log line of the connector's, or a message missing what its type requires. */
@@ -39,7 +47,8 @@ export function classifyLine(buffer: Buffer, start: number, end: number): LineKi
   const stream = recordStreamFromPrefix(buffer, start, end);
   if (stream === undefined) return parseLine(buffer, start, end);
   const problem = recordLineProblem(buffer, start, lastNameEnd + 1, end);
-  return problem === undefined ? { kind: 'record', stream, longNumber: recordLineHasLongNumber() } : { kind: 'noise', reason: problem };
+  if (problem !== undefined) return { kind: 'noise', reason: problem };
+  return { kind: 'record', stream, longNumber: recordLineHasLongNumber(), dataStart: recordLineDataStart(), dataEnd: recordLineDataEnd() };
 }
 
 /** Parses one line in full and checks the envelope. */

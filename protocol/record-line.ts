@@ -39,6 +39,18 @@ let stack = new Uint8Array(64);
 
 /** Whether the line last checked holds a number JSON.parse may change (read by recordLineHasLongNumber). */
 let longNumberSeen = false;
+/** Where the last line checked has its `record.data` object, `{` to `}` inclusive (read by recordLineDataStart/End). */
+let dataStart = -1;
+let dataEnd = -1;
+
+/** The `record.data` object of the RECORD line recordLineProblem last passed: [start, end) in its buffer. */
+export function recordLineDataStart(): number {
+  return dataStart;
+}
+
+export function recordLineDataEnd(): number {
+  return dataEnd;
+}
 
 /**
  * Whether the RECORD line recordLineProblem last passed holds a number a double may not keep: 16 or more digits
@@ -56,6 +68,8 @@ export function recordLineHasLongNumber(): boolean {
  */
 export function recordLineProblem(buffer: Buffer, lineStart: number, at: number, end: number): string | undefined {
   longNumberSeen = false;
+  dataStart = -1;
+  dataEnd = -1;
   stack[1] = OBJECT;
   stack[2] = OBJECT;
   let depth = 2;
@@ -81,6 +95,7 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
     let byte = buffer[i]!;
     if (byte === closer) {
       i++;
+      if (depth === 3 && inRecord && dataEnd === -1 && dataStart !== -1) dataEnd = i;
       if (depth === 2 && inRecord) {
         if (!seenData) return 'RECORD message has no "record.data" object';
         inRecord = false;
@@ -129,9 +144,11 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
       i = skipSpace(buffer, i, end);
       if (i >= end) return unexpected(i);
       byte = buffer[i]!;
+      const isData = dataValue;
       if (dataValue) {
         if (byte !== OPEN_BRACE) return 'RECORD message has no "record.data" object';
         dataValue = false;
+        dataStart = i;
       }
       if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         i++;
@@ -139,6 +156,7 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
         const next = skipSpace(buffer, i, end);
         if (buffer[next] === (opened === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET) && next < end) {
           i = next + 1;
+          if (isData) dataEnd = i;
           break;
         }
         depth++;

@@ -9,7 +9,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable, Writable } from 'node:stream';
 import { LineSplitter, DEFAULT_MAX_LINE_BYTES } from '../protocol/line-splitter.js';
-import { classifyLine, parseLine } from '../protocol/envelope.js';
+import { classifyLine, parseLine, type RecordFacts } from '../protocol/envelope.js';
 import { isBlank } from '../protocol/message-reader.js';
 import type { AirbyteMessage } from '../protocol/types.generated.js';
 import { writeWithBackpressure } from './backpressure.js';
@@ -19,10 +19,10 @@ export interface LineRouter {
    * A RECORD recognised from its prefix; `bytes` is the line's length and `buffer[start, end)` the line, for a
    * router that wants to look inside (copy what you keep). Return true to forward it, false to drop it, the bytes
    * of a line to forward in its place (without newline), or a promise of one of these (read the line before
-   * returning it: the buffer is not kept for the router). `longNumber`: the line holds a number JSON.parse may
-   * change.
+   * returning it: the buffer is not kept for the router). `facts`: what the line's check found (a number JSON.parse
+   * may change, where the data object is).
    */
-  record(stream: string, bytes: number, buffer: Buffer, start: number, end: number, longNumber: boolean): Verdict | Promise<Verdict>;
+  record(stream: string, bytes: number, buffer: Buffer, start: number, end: number, facts: RecordFacts): Verdict | Promise<Verdict>;
   /**
    * Any parsed message (RECORDs too, when not written the usual way). Return true to forward it as it came, or
    * the bytes of a line to forward in its place (without newline), e.g. a log message with secrets masked.
@@ -33,11 +33,17 @@ export interface LineRouter {
   noise(text: string, reason: string, lineNumber: number): void;
 }
 
-/** What a router decides for a line: forward it (true), drop it (false), or forward these bytes instead. */
-export type Verdict = boolean | Buffer;
+/**
+ * What a router decides for a line: forward it (true), drop it (false), or forward this line instead, as bytes or
+ * as text (a mapper's line: text is gathered and encoded once per chunk, not once per line).
+ */
+export type Verdict = boolean | Buffer | string;
+
+/** A piece of output: bytes, or text that ends with its newline. */
+type Piece = Buffer | string;
 
 /** A later verdict, settled so that a rejection waits for its turn (lines before it are written first). */
-type Settled = { pieces: Buffer[] } | { error: unknown };
+type Settled = { pieces: Piece[] } | { error: unknown };
 
 export interface RelayOptions {
   maxLineBytes?: number;
@@ -66,7 +72,7 @@ export async function relayLines(
   // Pieces to write for the chunk being processed, in input order: runs of adjacent forwarded lines (newline
   // included; each its own write, a view of the input), lines a router gave (in arrays: adjacent ones are written
   // together, since one write per mapped record would cost more than the mapping), and verdicts still to come.
-  const pending: (Buffer | Buffer[] | Promise<Settled>)[] = [];
+  const pending: (Buffer | Piece[] | Promise<Settled>)[] = [];
   let runBuffer: Buffer | undefined;
   let runStart = -1;
   let runEnd = -1;
@@ -95,8 +101,14 @@ export async function relayLines(
   };
 
   // A line the router gave in place of the input line, or a verdict still to come.
-  const apply = (verdict: Buffer | Promise<Verdict>, buffer: Buffer, start: number, end: number): void => {
+  const apply = (verdict: Buffer | string | Promise<Verdict>, buffer: Buffer, start: number, end: number): void => {
     closeRun();
+    if (typeof verdict === 'string') {
+      const last = pending.at(-1);
+      if (Array.isArray(last)) last.push(verdict + '\n');
+      else pending.push([verdict + '\n']);
+      return;
+    }
     if (Buffer.isBuffer(verdict)) {
       const last = pending.at(-1);
       if (Array.isArray(last)) last.push(verdict, NEWLINE);
@@ -106,7 +118,9 @@ export async function relayLines(
     // The input chunk stays alive until this chunk's pieces are flushed, which waits for the verdict.
     const line = buffer.subarray(start, end);
     pending.push(verdict.then(
-      (decided): Settled => ({ pieces: decided === true ? [line, NEWLINE] : decided === false ? [] : [decided, NEWLINE] }),
+      (decided): Settled => ({
+        pieces: decided === true ? [line, NEWLINE] : decided === false ? [] : typeof decided === 'string' ? [decided + '\n'] : [decided, NEWLINE],
+      }),
       (error: unknown): Settled => ({ error }),
     ));
   };
@@ -122,7 +136,7 @@ export async function relayLines(
         router.noise(buffer.toString('utf8', start, end), 'not valid UTF-8', lineNumber);
         return;
       }
-      const verdict = router.record(kind.stream, end - start, buffer, start, end, kind.longNumber);
+      const verdict = router.record(kind.stream, end - start, buffer, start, end, kind);
       if (typeof verdict === 'boolean') {
         if (verdict) forward(buffer, start, end, next);
       } else apply(verdict, buffer, start, end);
@@ -176,10 +190,10 @@ export async function relayLines(
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
     // Lines a router gave, and verdicts that came later, are gathered and written together before the next run.
-    const batch: Buffer[] = [];
+    const batch: Piece[] = [];
     const writeBatch = (): Promise<void> | undefined => {
       if (batch.length === 0) return undefined;
-      const bytes = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
+      const bytes = encodeBatch(batch);
       batch.length = 0;
       return write(bytes);
     };
@@ -212,3 +226,9 @@ export async function relayLines(
   }
 }
 
+/** One buffer for a batch of pieces: text is joined and encoded once (the usual batch is all text: mapped lines). */
+function encodeBatch(batch: readonly Piece[]): Buffer {
+  if (batch.length === 1 && Buffer.isBuffer(batch[0])) return batch[0];
+  if (batch.every((piece) => typeof piece === 'string')) return Buffer.from(batch.join(''));
+  return Buffer.concat(batch.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
+}

@@ -7,8 +7,10 @@ import { SluiceError } from '../errors.js';
 import { StepFailure, type CompiledStep, type MappedRecord } from './compiled-step.js';
 import { isPlainObject } from './step-definition.js';
 import { DROPPED, type OnError } from './types.js';
+import type { RecordFacts } from '../../protocol/envelope.js';
 
-export type MapResult = Buffer | typeof DROPPED;
+/** The mapped line (bytes, or text when only the data was parsed), or DROPPED. */
+export type MapResult = Buffer | string | typeof DROPPED;
 
 /** Where a mapped record lands in the destination, when that is not its source stream (a prefix or a namespace). */
 export interface StreamTarget {
@@ -17,8 +19,13 @@ export interface StreamTarget {
 }
 
 interface ParsedLine {
-  message: { record: MappedRecord };
+  /** What the steps map: the message's record, or a record holding only the data (see `around`). */
+  record: MappedRecord;
+  /** The whole message, when it was parsed. */
+  message?: { record: MappedRecord };
   exact: boolean;
+  /** When only the data was parsed: the line, whose bytes before and after the data are copied around the new data. */
+  around?: { line: Buffer; start: number; dataStart: number; dataEnd: number; end: number };
 }
 
 export class StreamMapper {
@@ -51,13 +58,14 @@ export class StreamMapper {
 
   /**
    * Maps the RECORD message at `line[start, end)` (no newline): the new line's bytes, or DROPPED when a filter did
-   * not keep it. `recordNumber` (1-based, per stream) names the record in errors. `longNumber`, when the caller
-   * knows it (the relay's check of the line found it), says whether the line needs the exact parse.
+   * not keep it. `recordNumber` (1-based, per stream) names the record in errors. `facts`, when the caller has them
+   * (the relay's check of the line found them), say whether the line needs the exact parse and where its data is:
+   * then only the data is parsed and serialised, and the rest of the line is copied as it came.
    */
-  map(line: Buffer, start: number, end: number, recordNumber: number, longNumber?: boolean): MapResult | Promise<MapResult> {
-    const parsed = this.#parse(line, start, end, recordNumber, longNumber);
+  map(line: Buffer, start: number, end: number, recordNumber: number, facts?: RecordFacts): MapResult | Promise<MapResult> {
+    const parsed = this.#parse(line, start, end, recordNumber, facts);
     if (this.#async) return this.#mapAsync(parsed, recordNumber);
-    const record = parsed.message.record;
+    const record = parsed.record;
     const steps = this.#steps;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
@@ -73,7 +81,7 @@ export class StreamMapper {
   }
 
   async #mapAsync(parsed: ParsedLine, recordNumber: number): Promise<MapResult> {
-    const record = parsed.message.record;
+    const record = parsed.record;
     for (const step of this.#steps) {
       let keep: boolean;
       try {
@@ -87,22 +95,29 @@ export class StreamMapper {
     return this.#serialise(parsed);
   }
 
-  #parse(line: Buffer, start: number, end: number, recordNumber: number, longNumber: boolean | undefined): ParsedLine {
-    const text = line.toString('utf8', start, end);
-    const exact = longNumber ?? mayLoseDigits(text);
-    let message: { record?: { data?: unknown } } | undefined;
+  #parse(line: Buffer, start: number, end: number, recordNumber: number, facts: RecordFacts | undefined): ParsedLine {
+    // Only the data when the rest of the message stays as it is: no stream to rename, and no meta.changes note to
+    // add (on_error: skip may add one).
+    const dataOnly = facts !== undefined && facts.dataStart >= 0 && this.#target === undefined && !this.#skip;
+    const text = dataOnly ? line.toString('utf8', facts.dataStart, facts.dataEnd) : line.toString('utf8', start, end);
+    const exact = facts?.longNumber ?? mayLoseDigits(text);
+    let value: unknown;
     try {
-      message = (exact ? parseExactJson(text) : JSON.parse(text)) as typeof message;
+      value = exact ? parseExactJson(text) : JSON.parse(text);
     } catch (error) {
       // The parser's message quotes the line; the cause keeps it, the message does not (records may be personal).
       const problem = error instanceof JsonTooDeepError ? `is nested too deep (${error.message})` : 'is not valid JSON';
       throw this.#failed(`record ${recordNumber}: the RECORD line ${problem}`, error);
     }
+    if (dataOnly) {
+      return { record: { data: value as MappedRecord['data'] }, exact, around: { line, start, dataStart: facts.dataStart, dataEnd: facts.dataEnd, end } };
+    }
+    const message = value as { record?: { data?: unknown } } | undefined;
     // The relay checked the line's envelope already; this guards a caller that did not.
     if (!isPlainObject(message?.record) || !isPlainObject(message.record.data)) {
       throw this.#failed(`record ${recordNumber}: the RECORD message has no record.data object`);
     }
-    return { message: message as ParsedLine['message'], exact };
+    return { record: message.record as MappedRecord, message: message as ParsedLine['message'], exact };
   }
 
   /** The stream's policy for a step that threw: fail the sync, or null the value and note it in meta.changes. */
@@ -130,10 +145,15 @@ export class StreamMapper {
     return new SluiceError('mapper.failed', `stream ${this.#stream}, ${detail}`, { cause });
   }
 
-  #serialise({ message, exact }: ParsedLine): Buffer {
+  #serialise({ record, message, exact, around }: ParsedLine): Buffer | string {
+    if (around !== undefined) {
+      // Text: the relay encodes a chunk's mapped lines at once (a Buffer per line costs more than the mapping).
+      const data = exact ? stringifyExactJson(record.data) : JSON.stringify(record.data);
+      const { line, start, dataStart, dataEnd, end } = around;
+      return line.toString('utf8', start, dataStart) + data + line.toString('utf8', dataEnd, end);
+    }
     const target = this.#target;
     if (target !== undefined) {
-      const record = message.record;
       record['stream'] = target.name;
       if (target.namespace === undefined) delete record['namespace'];
       else record['namespace'] = target.namespace;

@@ -5,6 +5,7 @@
 // destination; and, whatever fails, give the destination end of input so it can commit what it received before the
 // attempt ends.
 import type { ConfiguredAirbyteCatalog, AirbyteMessage } from '../../protocol/types.generated.js';
+import type { RecordFacts } from '../../protocol/envelope.js';
 import { describeStream } from '../../protocol/state.js';
 import { messageProblem } from '../../protocol/message-checks.js';
 import { LineTooLongError } from '../../protocol/line-splitter.js';
@@ -146,14 +147,14 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     counter.stats.bytesEmitted += bytes;
     return counter;
   };
-  const mapRecord = (counter: Counter, mapper: StreamMapper, line: Buffer, start: number, end: number, longNumber?: boolean): Buffer | false | Promise<Buffer | false> => {
-    const result = mapper.map(line, start, end, counter.stats.recordsEmitted, longNumber);
+  const mapRecord = (counter: Counter, mapper: StreamMapper, line: Buffer, start: number, end: number, facts?: RecordFacts): Buffer | string | false | Promise<Buffer | string | false> => {
+    const result = mapper.map(line, start, end, counter.stats.recordsEmitted, facts);
     if (result === DROPPED) {
       counter.uncovered.filtered++;
       counter.stats.recordsFiltered++;
       return false;
     }
-    if (Buffer.isBuffer(result)) return result;
+    if (typeof result === 'string' || Buffer.isBuffer(result)) return result;
     // An asynchronous mapper settles after the relay has read on, maybe past a STATE that took this record's count:
     // a drop then counts in the counts that state took (kept in `taken` while records are in flight).
     const take = counter.takes;
@@ -186,13 +187,13 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     if (problem !== undefined) throw malformed('source', source.client, message, problem);
   };
   const router: LineRouter = {
-    record(stream, bytes, buffer, start, end, longNumber) {
+    record(stream, bytes, buffer, start, end, facts) {
       if (validator.wants(stream)) {
         validator.check(stream, (JSON.parse(buffer.toString('utf8', start, end)) as AirbyteMessage).record?.data);
       }
       const counter = onRecord(stream, bytes);
-      if (counter.mapper !== undefined) return mapRecord(counter, counter.mapper, buffer, start, end, longNumber);
-      return mapping ? mappedRecordLine(buffer.subarray(start, end), mapping, undefined, longNumber) : true;
+      if (counter.mapper !== undefined) return mapRecord(counter, counter.mapper, buffer, start, end, facts);
+      return mapping ? mappedRecordLine(buffer.subarray(start, end), mapping, undefined, facts.longNumber) : true;
     },
     message(message, bytes, line) {
       switch (message.type) {

@@ -9,11 +9,8 @@ const classify = (text: string) => {
 
 describe('classifyLine', () => {
   it('recognises a compact RECORD from its prefix without parsing it', () => {
-    expect(classify('{"type":"RECORD","record":{"stream":"users","data":{"id":1},"emitted_at":1}}')).toEqual({
-      kind: 'record',
-      stream: 'users',
-      longNumber: false,
-    });
+    const line = '{"type":"RECORD","record":{"stream":"users","data":{"id":1},"emitted_at":1}}';
+    expect(classify(line)).toEqual({ kind: 'record', stream: 'users', longNumber: false, dataStart: line.indexOf('{"id"'), dataEnd: line.indexOf(',"emitted_at"') });
   });
 
   it("recognises Python's spaced separators", () => {
@@ -21,6 +18,8 @@ describe('classifyLine', () => {
       kind: 'record',
       stream: 'numbers',
       longNumber: false,
+      dataStart: 59,
+      dataEnd: 68,
     });
   });
 
@@ -108,9 +107,19 @@ describe('classifyLine on a RECORD that starts like one but is not well-formed',
     ['long digits inside a string only', '"12345678901234567890"', false],
   ])('says whether a record holds a number JSON.parse may change: %s', (_name, value, longNumber) => {
     const line = `${prefix},"data":{"v":${value},"w":[1,{"x":2}]},"emitted_at":1}}`;
-    expect(classify(line)).toEqual({ kind: 'record', stream: 'users', longNumber });
+    expect(classify(line)).toMatchObject({ kind: 'record', stream: 'users', longNumber });
     // The text rule's answer, except for digits inside a string, which the text rule cannot tell from a number.
     expect(mayLoseDigits(line)).toBe(longNumber || value.startsWith('"'));
+  });
+
+  it.each([
+    ['nested containers inside the data', `${prefix},"data":{"a":[1,{"b":{}}],"c":{"d":[]}},"emitted_at":1}}`, '{"a":[1,{"b":{}}],"c":{"d":[]}}'],
+    ['an empty data object', `${prefix},"data":{},"emitted_at":1}}`, '{}'],
+    ['an object before the data and one after it', `${prefix},"meta":{"changes":[{"x":1}]},"data":{"id":1},"other":{"y":2}}}`, '{"id":1}'],
+    ['spaces around the data', `${prefix},"data" :  { "id" : 1 }  ,"emitted_at":1}}`, '{ "id" : 1 }'],
+  ])('says where the data object is: %s', (_name, line, data) => {
+    const kind = classify(line) as { dataStart: number; dataEnd: number };
+    expect(line.slice(kind.dataStart, kind.dataEnd)).toBe(data);
   });
 
   it('does not carry a long number over to the next line it checks', () => {

@@ -90,6 +90,23 @@ describe('relayLines', () => {
     expect(writes.join('')).toBe(`${r1}\n{"b":"mapped"}\n${r2}\n`);
   });
 
+  it('takes replacement lines as text too, now or later, mixed with bytes, encoded once per chunk in input order', async () => {
+    const { output, writes } = sink();
+    let n = 0;
+    const mixed: LineRouter = {
+      ...router(),
+      record() {
+        const index = n++;
+        if (index === 0) return 'żółw 🐢';
+        if (index === 1) return Promise.resolve(`later ${index}`);
+        if (index === 2) return Buffer.from('bytes');
+        return `text ${index}`;
+      },
+    };
+    await relayLines(Readable.from([Buffer.from(`${r1}\n${r2}\n${r4}\n${r1}\n`), Buffer.from(`${r2}\n`)]), output, mixed);
+    expect(writes).toEqual(['żółw 🐢\nlater 1\nbytes\ntext 3\n', 'text 4\n']);
+  });
+
   it('keeps input order when verdicts come later and out of order; a dropped line is not written', async () => {
     const { output, writes } = sink();
     const delays = [30, 0, 10, 20];

@@ -2,6 +2,7 @@
 // updated_at) and an `events` stream whose schema lists no fields, and helpers to map one RECORD line.
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../../../protocol/types.generated.js';
 import { planMappers } from '../../../runtime/mappers/plan.js';
+import { classifyLine } from '../../../protocol/envelope.js';
 import type { StreamMapper } from '../../../runtime/mappers/stream-mapper.js';
 import { DROPPED, type MappersDefinition, type StreamMappers } from '../../../runtime/mappers/types.js';
 
@@ -67,6 +68,17 @@ export async function mapLine(mapper: StreamMapper, line: string, recordNumber =
   const buffer = Buffer.from(`garbage before\n${line}\ngarbage after`);
   const start = 'garbage before\n'.length;
   const result = await mapper.map(buffer, start, start + Buffer.byteLength(line), recordNumber);
+  return result === DROPPED ? DROPPED : result.toString('utf8');
+}
+
+/** As mapLine, with the facts the relay's check of the line gives (only the data is parsed then). */
+export async function mapLineWithFacts(mapper: StreamMapper, line: string, recordNumber = 1): Promise<string | typeof DROPPED> {
+  const buffer = Buffer.from(`garbage before\n${line}\ngarbage after`);
+  const start = 'garbage before\n'.length;
+  const end = start + Buffer.byteLength(line);
+  const kind = classifyLine(buffer, start, end);
+  if (kind.kind !== 'record') throw new Error(`not a fast-path RECORD line: ${JSON.stringify(kind)}`);
+  const result = await mapper.map(buffer, start, end, recordNumber, kind);
   return result === DROPPED ? DROPPED : result.toString('utf8');
 }
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../../../runtime/errors.js';
 import { DROPPED } from '../../../runtime/mappers/types.js';
-import { KEY, mapData, mapLine, mapperFor, recordLine } from './fixtures.js';
+import { KEY, mapData, mapLine, mapLineWithFacts, mapperFor, recordLine } from './fixtures.js';
 
 /** The error mapping `line` gives, as `code: message`. */
 async function mapError(mapper: ReturnType<typeof mapperFor>, line: string, recordNumber: number): Promise<string> {
@@ -42,6 +42,28 @@ describe('a mapped RECORD line', () => {
     );
     // The mapper it came from still writes the source's stream.
     expect(await mapLine(mapper, line)).toContain('"stream":"users","namespace":"crm"');
+  });
+
+  it.each([
+    ['a compact line', recordLine('{"id":1,"name":"Ada","email":"a@x.org","age":36}')],
+    ['spaces everywhere', '{ "type" : "RECORD" , "record" : { "stream" : "users" , "data" : { "id" : 1 , "name" : "Ada" , "email" : null } , "emitted_at" : 5 } }'],
+    ['meta and unknown fields before and after the data', '{"type":"RECORD","record":{"stream":"users","meta":{"changes":[]},"data":{"id":2,"name":"Bo","email":"b","nested":{"a":[1,{"b":2}]}},"x":{"y":[]},"emitted_at":5},"trace":1}'],
+    ['a long number and multi-byte text', recordLine('{"id":12345678901234567890,"name":"żółw 🐢","email":"é","ratio":0.1000000000000000055511151231257827}')],
+  ])('maps only the data when given the line\'s facts, the same as parsing the whole line: %s', async (_name, line) => {
+    const mapper = mapperFor({ steps: [{ type: 'rename', field: 'name', to: 'full_name' }, { type: 'hash', field: 'email' }] });
+    const whole = await mapLine(mapper, line);
+    const dataOnly = await mapLineWithFacts(mapper, line);
+    expect(typeof dataOnly === 'string' && typeof whole === 'string').toBe(true);
+    // The same message; the bytes outside `data` are the line's own (its spacing kept).
+    expect(JSON.parse(dataOnly as string)).toEqual(JSON.parse(whole as string));
+    expect((dataOnly as string).startsWith(line.slice(0, line.indexOf('"data"')))).toBe(true);
+    expect((dataOnly as string).endsWith(line.slice(line.lastIndexOf('}', line.indexOf('"emitted_at"')) + 1))).toBe(true);
+  });
+
+  it('keeps every digit when it maps only the data', async () => {
+    const mapper = mapperFor({ steps: [{ type: 'rename', field: 'name', to: 'full_name' }] });
+    const line = recordLine('{"id":12345678901234567890,"name":"Ada","ratio":0.1000000000000000055511151231257827,"big":1e400}');
+    expect(await mapLineWithFacts(mapper, line)).toBe(recordLine('{"id":12345678901234567890,"full_name":"Ada","ratio":0.1000000000000000055511151231257827,"big":1e400}'));
   });
 
   it('keeps every other part of the message: unknown fields, namespace, emitted_at, meta', async () => {
