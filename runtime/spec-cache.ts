@@ -7,7 +7,7 @@
 // sync need not load the validator. A rebuilt Sluice or another ajv starts from none.
 // The cache is an optimisation only: an entry that cannot be read or written is a miss, never a failure.
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,8 @@ export class FileSpecCache implements SpecCache {
       await writeFile(temporary, JSON.stringify({ identity, spec }), { mode: 0o600 });
       await rename(temporary, path);
     } catch {
-      // A read-only or full disk costs the next sync a spec run, nothing more.
+      // A read-only or full disk costs the next sync a spec run, nothing more; a half-written entry is not kept.
+      await rm(temporary, { force: true }).catch(() => undefined);
     }
   }
 
