@@ -37,9 +37,13 @@ function nextIv(): Buffer {
 
 /** Encrypts one JSON value (which must not be undefined) with a key from parseKey. */
 export function encryptValue(value: unknown, key: Buffer): string {
+  return encryptJsonText(typeof value === 'string' ? JSON.stringify(value) : stringifyExactJson(value), key);
+}
+
+/** Encrypts a value given as its JSON text (as JSON.stringify, or stringifyExactJson, writes it). */
+export function encryptJsonText(plaintext: string, key: Buffer): string {
   const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const plaintext = typeof value === 'string' ? JSON.stringify(value) : stringifyExactJson(value);
   const body = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return PREFIX + body.toString('base64');
 }

@@ -2,6 +2,7 @@
 // (field names, digests, keys, compiled conditions and expressions) captured so the record path looks nothing up.
 // A step that cannot apply to a record throws a StepFailure; the stream's policy (stream-mapper.ts) decides.
 import { isExactNumber } from '../../protocol/exact-json.js';
+import type { SpanRecord } from './span-record.js';
 
 /** A RECORD message's `record` object as parsed: `data` is what steps read and write. */
 export interface MappedRecord {
@@ -24,6 +25,11 @@ export interface CompiledStep {
    * it nulled onto `nulled`, and says whether the record is kept. Throws the failure again when nothing can be nulled.
    */
   recover(record: MappedRecord, failure: StepFailure, nulled: string[]): boolean;
+  /**
+   * The same step on the record's spans (span-record.ts), for steps that have it: true when applied, false when this
+   * record must take the parse path instead (a value the span form cannot map exactly as apply would). Never drops.
+   */
+  applyToSpans?(record: SpanRecord): boolean;
 }
 
 /** A step that cannot apply to one record: the field (when there is one) and why, never the value (it may be personal). */

@@ -6,6 +6,7 @@ import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../../pr
 import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../errors.js';
 import type { CompiledStep } from './compiled-step.js';
+import { FieldIds } from './span-record.js';
 import { SchemaShape } from './schema-shape.js';
 import { isPlainObject, listed, StepSite } from './step-definition.js';
 import { compileEncrypt } from './steps/encrypt.js';
@@ -24,7 +25,7 @@ export interface MapperPlan {
   forStream(key: string): StreamMapper | undefined;
 }
 
-const COMPILERS: Record<MapperStepType, (site: StepSite, shape: SchemaShape) => CompiledStep> = {
+const COMPILERS: Record<MapperStepType, (site: StepSite, shape: SchemaShape, fields: FieldIds) => CompiledStep> = {
   select: compileSelect,
   rename: compileRename,
   hash: compileHash,
@@ -64,15 +65,16 @@ function planStream(key: string, configured: ConfiguredAirbyteStream, definition
   if (!Array.isArray(steps)) throw invalid(`mappers for stream ${key}: steps must be a list`);
   if (steps.length === 0) return { configured };
   const shape = new SchemaShape(configured);
+  const fields = new FieldIds();
   const compiled = steps.map((step, index) => {
     const type = isPlainObject(step) ? step['type'] : undefined;
     if (typeof type !== 'string' || !Object.hasOwn(COMPILERS, type)) {
       const problem = typeof type === 'string' ? `unknown type ${type}` : 'a step must be an object with a type';
       throw invalid(`${key} step ${index + 1}: ${problem} (the types are ${listed(STEP_TYPES)})`);
     }
-    return COMPILERS[type as MapperStepType](new StepSite(key, index + 1, type, step as Record<string, unknown>, onError === 'skip'), shape);
+    return COMPILERS[type as MapperStepType](new StepSite(key, index + 1, type, step as Record<string, unknown>, onError === 'skip'), shape, fields);
   });
-  return { configured: shape.configure(configured), mapper: new StreamMapper(key, compiled, onError as OnError) };
+  return { configured: shape.configure(configured), mapper: new StreamMapper(key, compiled, onError as OnError, fields) };
 }
 
 function invalid(message: string): SluiceError {

@@ -2,10 +2,14 @@
 // number a double would change), the steps in order on `record.data`, the stream's on_error policy, and the one
 // serialise. Everything of the message outside `data` (stream, namespace, emitted_at, meta, unknown fields) is kept.
 // Synchronous unless a step is asynchronous (expression), so a stream without one never waits on a promise.
+// When every step can work on spans (rename, hash, encrypt, select) and the relay says where the data is, a record is
+// edited in place instead (span-record.ts): no parse, no serialise; a record the span form cannot map exactly the
+// same way (an escaped or repeated key, a value of another type) falls back to the parse.
 import { JsonTooDeepError, mayLoseDigits, parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
 import { SluiceError } from '../errors.js';
 import { StepFailure, type CompiledStep, type MappedRecord } from './compiled-step.js';
 import { isPlainObject } from './step-definition.js';
+import { FieldIds, SpanRecord } from './span-record.js';
 import { DROPPED, type OnError } from './types.js';
 import type { RecordFacts } from '../../protocol/envelope.js';
 
@@ -34,13 +38,18 @@ export class StreamMapper {
   readonly #skip: boolean;
   readonly #async: boolean;
   readonly #target: StreamTarget | undefined;
+  readonly #fields: FieldIds;
+  /** The span form of the record being mapped, when every step has one. */
+  readonly #spans: SpanRecord | undefined;
 
-  constructor(stream: string, steps: readonly CompiledStep[], onError: OnError, target?: StreamTarget) {
+  constructor(stream: string, steps: readonly CompiledStep[], onError: OnError, fields = new FieldIds(), target?: StreamTarget) {
     this.#stream = stream;
     this.#steps = steps;
     this.#skip = onError === 'skip';
     this.#async = steps.some((step) => step.isAsync);
     this.#target = target;
+    this.#fields = fields;
+    this.#spans = target === undefined && steps.every((step) => step.applyToSpans !== undefined) ? new SpanRecord(fields) : undefined;
   }
 
   /**
@@ -48,7 +57,7 @@ export class StreamMapper {
    * connection with a prefix or namespace renames the stream in the mapper's one serialise, not in a second pass.
    */
   landingIn(target: StreamTarget): StreamMapper {
-    return new StreamMapper(this.#stream, this.#steps, this.#skip ? 'skip' : 'fail', target);
+    return new StreamMapper(this.#stream, this.#steps, this.#skip ? 'skip' : 'fail', this.#fields, target);
   }
 
   /** Whether map() returns promises (the stream has an expression step). */
@@ -63,6 +72,10 @@ export class StreamMapper {
    * then only the data is parsed and serialised, and the rest of the line is copied as it came.
    */
   map(line: Buffer, start: number, end: number, recordNumber: number, facts?: RecordFacts): MapResult | Promise<MapResult> {
+    if (this.#spans !== undefined && facts !== undefined && facts.dataStart >= 0) {
+      const edited = this.#mapSpans(this.#spans, line, start, end, facts);
+      if (edited !== undefined) return edited;
+    }
     const parsed = this.#parse(line, start, end, recordNumber, facts);
     if (this.#async) return this.#mapAsync(parsed, recordNumber);
     const record = parsed.record;
@@ -78,6 +91,14 @@ export class StreamMapper {
       if (!keep) return DROPPED;
     }
     return this.#serialise(parsed);
+  }
+
+  /** The line with every step applied to its spans, or undefined when the record needs the parse path. */
+  #mapSpans(spans: SpanRecord, line: Buffer, start: number, end: number, facts: RecordFacts): string | undefined {
+    if (!spans.load(line, start, end, facts.dataStart, facts.dataEnd)) return undefined;
+    const steps = this.#steps;
+    for (let i = 0; i < steps.length; i++) if (!steps[i]!.applyToSpans!(spans)) return undefined;
+    return spans.text();
   }
 
   async #mapAsync(parsed: ParsedLine, recordNumber: number): Promise<MapResult> {

@@ -2,12 +2,13 @@
 // value encrypts (its JSON text is the plaintext); a missing or null value stays as it is. The key is checked and
 // decoded once, at plan time, and never named in a message.
 import { fieldReader, type CompiledStep, type MappedRecord } from '../compiled-step.js';
-import { encryptValue, KEY_FORMAT, parseKey } from '../aes-gcm-value.js';
+import { encryptJsonText, encryptValue, KEY_FORMAT, parseKey } from '../aes-gcm-value.js';
 import type { SchemaShape } from '../schema-shape.js';
+import { ValueKind, type FieldIds } from '../span-record.js';
 import type { StepSite } from '../step-definition.js';
 import { checkFieldExists } from './field-checks.js';
 
-export function compileEncrypt(site: StepSite, shape: SchemaShape): CompiledStep {
+export function compileEncrypt(site: StepSite, shape: SchemaShape, fields: FieldIds): CompiledStep {
   site.allowOnly(['field', 'key']);
   const field = site.writtenField('field');
   const key = parseKey(site.step['key']);
@@ -15,6 +16,7 @@ export function compileEncrypt(site: StepSite, shape: SchemaShape): CompiledStep
   checkFieldExists(site, shape, field);
   shape.setStringFrom(field, field, false);
   const read = fieldReader(field);
+  const fieldId = fields.id(field);
   return {
     label: site.label,
     isAsync: false,
@@ -25,6 +27,15 @@ export function compileEncrypt(site: StepSite, shape: SchemaShape): CompiledStep
     },
     recover(_record, failure): boolean {
       throw failure;
+    },
+    applyToSpans(record): boolean {
+      const entry = record.find(fieldId);
+      if (entry === -1 || record.kind(entry) === ValueKind.Null) return true;
+      // The plaintext is the value's JSON text as JSON.stringify writes it; other values take the parse path.
+      const plaintext = record.canonicalText(entry);
+      if (plaintext === undefined) return false;
+      record.setValue(entry, `"${encryptJsonText(plaintext, key)}"`);
+      return true;
     },
   };
 }

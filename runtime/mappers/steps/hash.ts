@@ -7,13 +7,14 @@ import * as crypto from 'node:crypto';
 import { isExactNumber } from '../../../protocol/exact-json.js';
 import { describeType, fieldReader, StepFailure, type CompiledStep, type MappedRecord } from '../compiled-step.js';
 import type { SchemaShape } from '../schema-shape.js';
+import { ValueKind, type FieldIds } from '../span-record.js';
 import type { StepSite } from '../step-definition.js';
 import type { HashAlgorithm } from '../types.js';
 import { checkFieldExists, checkFieldIsNew } from './field-checks.js';
 
 const ALGORITHMS: readonly HashAlgorithm[] = ['sha256', 'sha512', 'md5'];
 
-export function compileHash(site: StepSite, shape: SchemaShape): CompiledStep {
+export function compileHash(site: StepSite, shape: SchemaShape, fields: FieldIds): CompiledStep {
   site.allowOnly(['field', 'algorithm', 'salt', 'target']);
   const field = site.writtenField('field');
   const algorithm = site.choice('algorithm', ALGORITHMS, 'sha256', field);
@@ -25,6 +26,8 @@ export function compileHash(site: StepSite, shape: SchemaShape): CompiledStep {
   shape.setStringFrom(target, field, site.nullsOnError);
   const read = fieldReader(field);
   const digest = digester(algorithm);
+  const fieldId = fields.id(field);
+  const targetId = fields.id(target);
   return {
     label: site.label,
     isAsync: false,
@@ -44,6 +47,22 @@ export function compileHash(site: StepSite, shape: SchemaShape): CompiledStep {
     recover(record, _failure, nulled): boolean {
       record.data[target] = null;
       nulled.push(target);
+      return true;
+    },
+    applyToSpans(record): boolean {
+      const entry = record.find(fieldId);
+      if (entry === -1) return true;
+      const kind = record.kind(entry);
+      if (kind === ValueKind.Null) {
+        if (targetId !== fieldId) record.put(targetId, 'null');
+        return true;
+      }
+      // Booleans, objects and arrays fail on the parse path, under the stream's policy.
+      if (kind === ValueKind.True || kind === ValueKind.False) return false;
+      // A string by its decoded text; a number only when its digits are what String() of the parsed number gives.
+      const text = record.string(entry) ?? record.canonicalText(entry);
+      if (text === undefined) return false;
+      record.put(targetId, `"${digest(salt + text)}"`);
       return true;
     },
   };

@@ -3,10 +3,11 @@
 // lists no fields and a record already has the new name, the renamed value wins.
 import type { CompiledStep, MappedRecord, RecordData } from '../compiled-step.js';
 import type { SchemaShape } from '../schema-shape.js';
+import type { FieldIds } from '../span-record.js';
 import type { StepSite } from '../step-definition.js';
 import { checkFieldExists, checkFieldIsNew } from './field-checks.js';
 
-export function compileRename(site: StepSite, shape: SchemaShape): CompiledStep {
+export function compileRename(site: StepSite, shape: SchemaShape, fields: FieldIds): CompiledStep {
   site.allowOnly(['field', 'to']);
   const from = site.string('field');
   const to = site.writtenField('to', from);
@@ -15,6 +16,8 @@ export function compileRename(site: StepSite, shape: SchemaShape): CompiledStep 
   checkFieldIsNew(site, shape, from, to, 'cannot rename to');
   shape.rename(from, to);
   const inherited = from in Object.prototype;
+  const fromId = fields.id(from);
+  const toId = fields.id(to);
   return {
     label: site.label,
     isAsync: false,
@@ -33,6 +36,11 @@ export function compileRename(site: StepSite, shape: SchemaShape): CompiledStep 
     },
     recover(_record, failure): boolean {
       throw failure;
+    },
+    applyToSpans(record): boolean {
+      const entry = record.find(fromId);
+      if (entry !== -1) record.rename(entry, toId);
+      return true;
     },
   };
 }

@@ -3,10 +3,11 @@
 // cursor of an incremental stream.
 import type { CompiledStep, MappedRecord, RecordData } from '../compiled-step.js';
 import type { SchemaShape } from '../schema-shape.js';
+import type { FieldIds } from '../span-record.js';
 import type { StepSite } from '../step-definition.js';
 import { checkFieldExists } from './field-checks.js';
 
-export function compileSelect(site: StepSite, shape: SchemaShape): CompiledStep {
+export function compileSelect(site: StepSite, shape: SchemaShape, fieldIds: FieldIds): CompiledStep {
   site.allowOnly(['fields']);
   const fields = site.step['fields'];
   if (!Array.isArray(fields) || fields.length === 0 || !fields.every((field) => typeof field === 'string' && field !== '')) {
@@ -27,6 +28,9 @@ export function compileSelect(site: StepSite, shape: SchemaShape): CompiledStep 
   }
   shape.select(names);
   const unsafe = names.some((field) => field in Object.prototype);
+  const ids = Int32Array.from(names, (field) => fieldIds.id(field));
+  const selected = new Uint8Array(Math.max(...ids) + 1);
+  for (const id of ids) selected[id] = 1;
   return {
     label: site.label,
     isAsync: false,
@@ -44,6 +48,10 @@ export function compileSelect(site: StepSite, shape: SchemaShape): CompiledStep 
     },
     recover(_record, failure): boolean {
       throw failure;
+    },
+    applyToSpans(record): boolean {
+      record.keepOnly(ids, selected);
+      return true;
     },
   };
 }
