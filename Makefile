@@ -1,4 +1,4 @@
-.PHONY: install build test demo bench docker-engine test-images images postgres-logical chromium
+.PHONY: install build test demo bench bench-tools docker-engine test-images images postgres-logical chromium
 
 # Install the dependencies (this also builds dist/).
 install:
@@ -15,9 +15,15 @@ test:
 demo:
 	npm run demo
 
-# The runtime against a direct pipe, measured in the same run (BENCH_RECORDS, BENCH_RUNS).
-bench:
+# The runtime against a direct pipe, measured in the same run (BENCH_RECORDS, BENCH_RUNS); the database part against
+# pgloader and pgcopydb (bench-tools).
+bench: bench-tools
 	npm run bench
+
+# Install Debian's pgloader and pgcopydb, the tools the database bench compares with, unless they are there.
+bench-tools:
+	@if command -v pgloader >/dev/null && command -v pgcopydb >/dev/null; then echo "bench-tools: $$(command -v pgloader) $$(command -v pgcopydb)"; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgloader pgcopydb; fi
 
 # Install and start a local Docker engine and build Sluice's base images (idempotent).
 docker-engine:

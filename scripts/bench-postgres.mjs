@@ -1,14 +1,22 @@
 // `make bench` (database part), every figure a whole `sluice sync` (start-up included) with the load average beside it:
 // 1. one table of 11 mixed columns from a PostgreSQL schema to another (source-postgres → destination-postgres, full
 //    refresh overwrite) and, in the same run against the same server, `psql \copy ... to stdout | psql \copy ... from
-//    stdin`: rows/s for both and the ratio;
+//    stdin`: rows/s for both and the ratio; then `pgcopydb copy table-data --table-jobs 2` of that one table (a filter
+//    file) into a table of the same shape in a second database (sluice_bench_target, created and dropped here):
+//    rows/s and the ratio sluice/pgcopydb against its target (≥ 0.75) (pgcopydb's command includes its VACUUM ANALYZE
+//    of the copied table);
 // 2. the same rows from MariaDB/MySQL (source-mysql → destination-postgres): rows/s (skipped, saying why, when the
-//    server is not reachable);
+//    server is not reachable); then pgloader of the same MariaDB table into a fresh schema (sluice_bench_pgloader;
+//    pgloader creates the table with its own type mapping and loads it, no indexes, foreign keys or sequence resets):
+//    rows/s and the ratio sluice/pgloader against its target (≥ 1.5). pgloader adds the schema it creates to the
+//    database's search_path; the setting is put back as it was;
 // 3. an incremental append_dedup sync of the PostgreSQL table by an indexed cursor column: the first load, then the
 //    no-op re-sync of the unchanged table.
 // Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_MYSQL_URL (default
-// mysql://root@127.0.0.1:3306/test), BENCH_PG_ROWS (default 1000000), BENCH_KEEP=1 keeps the bench tables.
-// Needs a build (npm run build) and psql on the PATH.
+// mysql://root@127.0.0.1:3306/test), BENCH_PG_ROWS (default 1000000), BENCH_KEEP=1 keeps the bench tables, schemas
+// and the second database. Every whole tool command is timed (its start-up included), and its rows counted after it.
+// Needs a build (npm run build) and psql on the PATH; pgloader and pgcopydb (Debian's packages, `make bench-tools`) are
+// compared when they are on the PATH, and a missing or failing one is skipped with one line saying why.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,14 +36,19 @@ const MYSQL_TARGET = 'sluice_bench_mysql';
 const INCREMENTAL_TARGET = 'sluice_bench_incremental';
 const mysqlUrl = new URL(process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
 const MYSQL_TABLE = 'sluice_bench_items';
+const PGLOADER_TARGET = 'sluice_bench_pgloader';
+const PGCOPYDB_DATABASE = 'sluice_bench_target';
+// The bench table's columns; the source adds its primary key, the baselines' targets have none (as sluice's has none).
+const ITEM_COLUMNS = `id bigint NOT NULL, name text NOT NULL, amount numeric(12,2), quantity integer, active boolean,
+  created_at timestamptz, note text, day date, score double precision, code uuid, attributes jsonb`;
 
 if (!existsSync(sluiceBin)) {
   console.error('bench-postgres: dist/cli/main.js is missing; run npm run build first');
   process.exit(2);
 }
 
-async function sql(text) {
-  const client = new pg.Client({ connectionString: url.toString() });
+async function sql(text, connectionString = url.toString()) {
+  const client = new pg.Client({ connectionString });
   await client.connect();
   try {
     return (await client.query(text)).rows;
@@ -53,6 +66,7 @@ function timed(command, args, env = {}) {
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
       if (code === 0) resolvePromise({ ms, stdout });
@@ -64,15 +78,18 @@ function timed(command, args, env = {}) {
 const rate = (ms) => Math.round(rows / (ms / 1000));
 const fmt = (n) => n.toLocaleString('en-US');
 const load = () => `load ${loadavg()[0].toFixed(2)}`;
-const SCHEMAS = [SOURCE, SLUICE_TARGET, `${SLUICE_TARGET}_internal`, PSQL_TARGET, MYSQL_TARGET, `${MYSQL_TARGET}_internal`, INCREMENTAL_TARGET, `${INCREMENTAL_TARGET}_internal`];
+const SCHEMAS = [SOURCE, SLUICE_TARGET, `${SLUICE_TARGET}_internal`, PSQL_TARGET, MYSQL_TARGET, `${MYSQL_TARGET}_internal`, PGLOADER_TARGET, INCREMENTAL_TARGET, `${INCREMENTAL_TARGET}_internal`];
 const dropSchemas = () => SCHEMAS.map((schema) => `DROP SCHEMA IF EXISTS ${schema} CASCADE;`).join(' ');
+const onPath = (name) => (process.env.PATH ?? '').split(':').some((folder) => folder !== '' && existsSync(join(folder, name)));
+/** The last lines of a failure, on one line. */
+const why = (error) => String(error?.message ?? error).replace(/\s+/g, ' ').trim().slice(-400);
+const verdict = (ratio, target) => `target ≥ ${target}: ${ratio >= target ? 'met' : 'NOT met'}`;
 
 console.log(`bench-postgres: ${fmt(rows)} rows, server ${url.host}${url.pathname}`);
 const started = performance.now();
 await sql(`${dropSchemas()}
   CREATE SCHEMA ${SOURCE}; CREATE SCHEMA ${PSQL_TARGET};
-  CREATE TABLE ${SOURCE}.items (id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2), quantity integer,
-    active boolean, created_at timestamptz, note text, day date, score double precision, code uuid, attributes jsonb);
+  CREATE TABLE ${SOURCE}.items (${ITEM_COLUMNS}, PRIMARY KEY (id));
   INSERT INTO ${SOURCE}.items
     SELECT i, 'item ' || i, (i % 100000) / 100.0, i % 1000, i % 3 = 0, timestamptz '2024-01-01' + i * interval '1 second',
            CASE WHEN i % 10 = 0 THEN NULL ELSE md5(i::text) END, date '2020-01-01' + i % 2000, i / 7.0,
@@ -113,8 +130,10 @@ if (counts.sluice !== rows || counts.psql !== rows) {
 console.log(`  psql \\copy out | \\copy in:  ${fmt(Math.round(psql.ms))} ms  ${fmt(rate(psql.ms))} rows/s  (${psqlLoad})`);
 console.log(`  sluice sync (pg → pg):      ${fmt(Math.round(sync.ms))} ms  ${fmt(rate(sync.ms))} rows/s  (runtime peak RSS ${Math.round(summary.runtimePeakRssBytes / 1e6)} MB, ${syncLoad})`);
 console.log(`  ratio sluice/psql: ${(rate(sync.ms) / rate(psql.ms)).toFixed(2)} (psql is ${(sync.ms / psql.ms).toFixed(1)}x faster)`);
+await benchPgcopydb({ rate: rate(sync.ms), load: syncLoad });
 
-await benchMysql();
+const mysqlRun = await benchMysql();
+if (mysqlRun) await benchPgloader(mysqlRun);
 await benchIncremental();
 
 if (process.env.BENCH_KEEP !== '1') {
@@ -169,6 +188,88 @@ async function benchMysql() {
     process.exit(1);
   }
   console.log(`  sluice sync (MariaDB → pg): ${fmt(Math.round(run.ms))} ms  ${fmt(rate(run.ms))} rows/s  (${runLoad})`);
+  return { rate: rate(run.ms), load: runLoad };
+}
+
+/**
+ * pgcopydb (PostgreSQL → PostgreSQL), two table jobs: the source table, and only it (a filter file), into a table of
+ * the same shape in a second database, as the psql baseline's; its work directory is in the bench's temporary one.
+ */
+async function benchPgcopydb(sluiceRun) {
+  const label = 'pgcopydb (pg → pg, 2 jobs):';
+  if (!onPath('pgcopydb')) {
+    console.log(`  ${label.trimEnd()} skipped, pgcopydb is not on the PATH (make bench-tools installs it)`);
+    return;
+  }
+  const target = new URL(url);
+  target.pathname = `/${PGCOPYDB_DATABASE}`;
+  let created = false;
+  try {
+    await sql(`DROP DATABASE IF EXISTS ${PGCOPYDB_DATABASE}`);
+    await sql(`CREATE DATABASE ${PGCOPYDB_DATABASE}`);
+    created = true;
+    await sql(`CREATE SCHEMA ${SOURCE}; CREATE TABLE ${SOURCE}.items (${ITEM_COLUMNS})`, target.toString());
+    writeFileSync(join(dir, 'pgcopydb-filters.ini'), `[include-only-table]\n${SOURCE}.items\n`);
+    const run = await timed('pgcopydb', [
+      'copy', 'table-data', '--source', url.toString(), '--target', target.toString(),
+      '--table-jobs', '2', '--filters', join(dir, 'pgcopydb-filters.ini'), '--dir', join(dir, 'pgcopydb'),
+    ]);
+    const runLoad = load();
+    const [copied] = await sql(`SELECT count(*)::int AS n FROM ${SOURCE}.items`, target.toString());
+    if (copied.n !== rows) throw new Error(`it copied ${copied.n} rows, expected ${rows}`);
+    const ratio = sluiceRun.rate / rate(run.ms);
+    console.log(`  ${label} ${fmt(Math.round(run.ms))} ms  ${fmt(rate(run.ms))} rows/s  (${runLoad})`);
+    console.log(`  ratio sluice/pgcopydb: ${ratio.toFixed(2)} (${verdict(ratio, 0.75)}; sluice at ${sluiceRun.load}, pgcopydb at ${runLoad})`);
+  } catch (error) {
+    console.log(`  ${label.trimEnd()} skipped, it failed: ${why(error)}`);
+  } finally {
+    if (created && process.env.BENCH_KEEP !== '1') await sql(`DROP DATABASE IF EXISTS ${PGCOPYDB_DATABASE}`).catch((error) => console.log(`  could not drop database ${PGCOPYDB_DATABASE}: ${why(error)}`));
+  }
+}
+
+/**
+ * pgloader (MariaDB/MySQL → PostgreSQL): the same MariaDB table, and only it, into a fresh schema; pgloader creates the
+ * table (its own type mapping) and loads it: no indexes, foreign keys or sequence resets, as sluice's overwrite makes
+ * none. pgloader adds the schema to the database's search_path (ALTER DATABASE): the setting is put back afterwards.
+ */
+async function benchPgloader(sluiceRun) {
+  const label = 'pgloader (MariaDB → pg):   ';
+  if (!onPath('pgloader')) {
+    console.log(`  ${label.trimEnd()} skipped, pgloader is not on the PATH (make bench-tools installs it)`);
+    return;
+  }
+  const database = url.pathname.slice(1);
+  const settingQuery = `SELECT (SELECT c FROM pg_db_role_setting, unnest(setconfig) AS c
+    WHERE setrole = 0 AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND c LIKE 'search\\_path=%') AS setting`;
+  // undefined when it cannot be read: then nothing is put back.
+  const [{ setting: searchPathBefore }] = await sql(settingQuery).catch(() => [{ setting: undefined }]);
+  try {
+    await sql(`DROP SCHEMA IF EXISTS ${PGLOADER_TARGET} CASCADE`);
+    const command = `LOAD DATABASE
+  FROM ${mysqlUrl.toString()}
+  INTO ${url.toString().replace(/^[a-z]+:/, 'postgresql:')}
+  WITH include drop, create tables, create no indexes, no foreign keys, reset no sequences
+  INCLUDING ONLY TABLE NAMES MATCHING '${MYSQL_TABLE}'
+  ALTER SCHEMA '${mysqlUrl.pathname.slice(1)}' RENAME TO '${PGLOADER_TARGET}';
+`;
+    writeFileSync(join(dir, 'pgloader.load'), command);
+    const run = await timed('pgloader', ['--root-dir', join(dir, 'pgloader'), join(dir, 'pgloader.load')]);
+    const runLoad = load();
+    const [copied] = await sql(`SELECT count(*)::int AS n FROM ${PGLOADER_TARGET}.${MYSQL_TABLE}`);
+    if (copied.n !== rows) throw new Error(`it loaded ${copied.n} rows, expected ${rows}`);
+    const ratio = sluiceRun.rate / rate(run.ms);
+    console.log(`  ${label} ${fmt(Math.round(run.ms))} ms  ${fmt(rate(run.ms))} rows/s  (${runLoad})`);
+    console.log(`  ratio sluice/pgloader: ${ratio.toFixed(2)} (${verdict(ratio, 1.5)}; sluice at ${sluiceRun.load}, pgloader at ${runLoad})`);
+  } catch (error) {
+    console.log(`  ${label.trimEnd()} skipped, it failed: ${why(error)}`);
+  } finally {
+    const [{ setting: searchPathAfter }] = await sql(settingQuery).catch(() => [{ setting: searchPathBefore }]);
+    if (searchPathBefore !== undefined && searchPathAfter !== searchPathBefore) {
+      const quoted = `"${database.replace(/"/g, '""')}"`;
+      await sql(searchPathBefore === null ? `ALTER DATABASE ${quoted} RESET search_path` : `ALTER DATABASE ${quoted} SET search_path TO ${searchPathBefore.slice('search_path='.length)}`)
+        .catch((error) => console.log(`  could not put back the search_path of database ${database}: ${why(error)}`));
+    }
+  }
 }
 
 /** Incremental append_dedup by the indexed created_at: the first load, then a re-sync of the unchanged table. */
