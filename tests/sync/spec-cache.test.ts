@@ -1,10 +1,11 @@
-// The spec cache of `sluice sync`: a connector's spec is asked once while the connector is unchanged, asked again
-// once it changes, and a spec from the cache validates the config exactly as a fresh one; a config that passed
+// The spec cache of `sluice sync`: a connector's spec is asked once while the connector is unchanged (a stored
+// connection's syncs included), asked again once it changes, and a spec from the cache validates the config exactly as a fresh one; a config that passed
 // against the same spec is not validated again, and any other config is.
 import { describe, expect, it } from 'vitest';
 import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, fixture, jsonFile, sluice, tempDir } from '../support/cli.js';
+import { workspace } from '../support/workspace.js';
 
 /** An executable that logs each protocol command it gets to calls.log beside it, then runs the counter source. */
 function loggingSource(dir: string): { path: string; calls: () => string[] } {
@@ -38,6 +39,20 @@ describe('spec cache', () => {
     appendFileSync(source.path, '# a new version\n');
     await run();
     expect(source.calls()).toEqual(['spec', 'read', 'read', 'spec', 'read']);
+  });
+
+  it("a stored connection's syncs ask the spec once too", async () => {
+    const ws = workspace({ XDG_CACHE_HOME: join(tempDir(), 'cache') });
+    const source = loggingSource(ws.dir);
+    expect((await ws.run(['source', 'create', 'logged', '--connector', source.path, '--config-json', JSON.stringify({ count: 3 })])).exitCode).toBe(0);
+    expect((await ws.run(['destination', 'create', 'nothing', '--connector', 'destination-dev-null', '--config-json', '{}'])).exitCode).toBe(0);
+    expect((await ws.run(['connection', 'create', 'logged-to-nothing', '--source', 'logged', '--destination', 'nothing'])).stderr).toBe('');
+    expect(await ws.json(['sync', 'logged-to-nothing'])).toMatchObject({ status: 'succeeded', recordsCommitted: 3 });
+    // Incremental by default: the second sync finds nothing new.
+    expect(await ws.json(['sync', 'logged-to-nothing'])).toMatchObject({ status: 'succeeded', recordsCommitted: 0 });
+    // Creating the source asked its spec (the cache keeps it) and checked it, creating the connection discovered it;
+    // each sync discovers (the schema check) and reads, and never asks the spec again.
+    expect(source.calls()).toEqual(['spec', 'check', 'discover', 'discover', 'read', 'discover', 'read']);
   });
 
   it('a config that passed against the same spec is not validated again; a changed one is', async () => {
