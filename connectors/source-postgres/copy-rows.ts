@@ -6,7 +6,7 @@
 // `text` decodes one value for the few that are wanted as strings (keys and cursors). COPY takes no parameters:
 // values go into the SQL as literals (see `literal`).
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { CopyOut } from './copy-out.js';
 
 /** "PGCOPY\n\xff\r\n\0", then a 32-bit flags field and the length of a header extension. */
 const SIGNATURE_LENGTH = 11;
@@ -42,7 +42,7 @@ export class RowBatch {
 
 /** Rows of `select` (a query whose columns are all text), in batches as they arrive. */
 export async function* copyRows(client: pg.Client, select: string): AsyncGenerator<RowBatch> {
-  const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
+  const stream = client.query(new CopyOut(`COPY (${select}) TO STDOUT (FORMAT binary)`));
   let rest: Buffer | undefined;
   let headerRead = false;
   // Sized for the largest batch so far; a batch's arrays are its own (a consumer may keep one past the next batch).
