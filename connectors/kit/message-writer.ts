@@ -32,12 +32,16 @@ export class MessageWriter {
 
   /**
    * Writes whole lines already encoded (each ending in a newline) after what is queued; returns a promise only when
-   * the caller must wait before emitting more. The buffer must not change afterwards.
+   * the caller must wait before emitting more. The buffer must not change until `written` is called (once it has
+   * been handed on, or dropped).
    */
-  emitBytes(lines: Buffer): Promise<void> | undefined {
+  emitBytes(lines: Buffer, written?: () => void): Promise<void> | undefined {
     const queued = this.flush();
-    if (this.#closed || lines.length === 0) return queued;
-    if (this.output.write(lines) && !queued) return undefined;
+    if (this.#closed || lines.length === 0) {
+      written?.();
+      return queued;
+    }
+    if (this.output.write(lines, written && (() => written())) && !queued) return undefined;
     return this.#drained();
   }
 

@@ -40,13 +40,14 @@ export class RowBatch {
   }
 }
 
-/** Rows of `select` (a query whose columns are all text), in batches as they arrive. */
+/** Rows of `select` (a query whose columns are all text), in batches as they arrive; each good until the next is asked for. */
 export async function* copyRows(client: pg.Client, select: string): AsyncGenerator<RowBatch> {
   const stream = client.query(new CopyOut(`COPY (${select}) TO STDOUT (FORMAT binary)`));
   let rest: Buffer | undefined;
   let headerRead = false;
-  // Sized for the largest batch so far; a batch's arrays are its own (a consumer may keep one past the next batch).
-  let capacity = 256;
+  // Shared by every batch: a batch is only good until the next is asked for.
+  let starts: Int32Array = new Int32Array(256);
+  let lengths: Int32Array = new Int32Array(256);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
     let i = 0;
@@ -58,8 +59,6 @@ export async function* copyRows(client: pg.Client, select: string): AsyncGenerat
       i = HEADER_LENGTH + buffer.readInt32BE(SIGNATURE_LENGTH + 4);
       headerRead = true;
     }
-    let starts: Int32Array = new Int32Array(capacity);
-    let lengths: Int32Array = new Int32Array(capacity);
     let width = -1;
     let rows = 0;
     const size = buffer.length;
@@ -74,9 +73,8 @@ export async function* copyRows(client: pg.Client, select: string): AsyncGenerat
       if (width < 0) width = count;
       const base = rows * width;
       if (base + width > starts.length) {
-        capacity = Math.max(capacity * 2, base + width);
-        starts = grow(starts, capacity);
-        lengths = grow(lengths, capacity);
+        starts = grow(starts, base + width);
+        lengths = grow(lengths, base + width);
       }
       let j = i + 2;
       let complete = true;
@@ -104,8 +102,8 @@ export async function* copyRows(client: pg.Client, select: string): AsyncGenerat
   }
 }
 
-function grow(array: Int32Array, capacity: number): Int32Array {
-  const grown = new Int32Array(capacity);
+function grow(array: Int32Array, needed: number): Int32Array {
+  const grown = new Int32Array(Math.max(array.length * 2, needed));
   grown.set(array);
   return grown;
 }

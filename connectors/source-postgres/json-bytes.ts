@@ -18,6 +18,9 @@ const ESCAPES: Array<Buffer | undefined> = Array.from({ length: 256 }, (_, byte)
   return Buffer.from(JSON.stringify(String.fromCharCode(byte)).slice(1, -1), 'latin1');
 });
 
+/** 1 for the bytes a JSON string holds as they are. */
+const PLAIN = Uint8Array.from(ESCAPES, (escape) => (escape ? 0 : 1));
+
 /** The text as a JSON string: quoted, with `"`, `\` and control characters escaped. */
 export function writeString(source: Buffer, start: number, end: number, out: Buffer, at: number): number {
   const from = at;
@@ -26,7 +29,7 @@ export function writeString(source: Buffer, start: number, end: number, out: Buf
   out[o++] = QUOTE;
   for (let i = start; i < end; i++) {
     const byte = source[i]!;
-    if (byte >= 0x20 && byte !== QUOTE && byte !== BACKSLASH) {
+    if (PLAIN[byte] === 1) {
       out[o++] = byte;
       high |= byte;
     } else {

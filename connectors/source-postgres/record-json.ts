@@ -67,8 +67,11 @@ export class RecordLines {
   /** Appended inside the data object (CDC metadata), its leading comma dropped when there are no columns. */
   readonly #extra: Buffer;
   readonly #fixedBytes: number;
-  #slab = Buffer.allocUnsafe(0);
+  #slab: Buffer = Buffer.allocUnsafe(0);
   #used = 0;
+  /** Lines cut from each slab not yet written; a slab left behind with none is reused (no fresh memory per batch). */
+  readonly #unwritten = new Map<ArrayBufferLike, number>();
+  readonly #spare: Buffer[] = [];
 
   constructor(stream: string, namespace: string, columns: PgColumn[], extraFields: string) {
     this.#writers = recordColumns(columns).writers;
@@ -81,7 +84,7 @@ export class RecordLines {
     this.#fixedBytes = this.#head.length + keyBytes + 4 * columns.length + this.#extra.length + 64;
   }
 
-  /** Rows `[start, end)` of the batch as lines; the buffer stays untouched once returned. */
+  /** Rows `[start, end)` of the batch as lines; the buffer stays untouched until `written` is called with it. */
   encode(batch: RowBatch, start: number, end: number, emittedAt: number): Buffer {
     const writers = this.#writers;
     const keys = this.#keys;
@@ -94,11 +97,14 @@ export class RecordLines {
     const first = this.#used;
     let o = first;
     for (let r = start; r < end; r++) {
-      for (let k = 0; k < head.length; k++) out[o++] = head[k]!;
+      // Constant bytes by TypedArray#set (a memmove, no allocation): much cheaper than a loop, even for a few bytes.
+      out.set(head, o);
+      o += head.length;
       const base = r * width;
       for (let c = 0; c < columns; c++) {
         const key = keys[c]!;
-        for (let k = 0; k < key.length; k++) out[o++] = key[k]!;
+        out.set(key, o);
+        o += key.length;
         const length = lengths[base + c]!;
         if (length < 0) for (let k = 0; k < 4; k++) out[o++] = NULL[k]!;
         else {
@@ -122,11 +128,30 @@ export class RecordLines {
           }
         }
       }
-      for (let k = 0; k < extra.length; k++) out[o++] = extra[k]!;
-      for (let k = 0; k < tail.length; k++) out[o++] = tail[k]!;
+      if (extra.length > 0) {
+        out.set(extra, o);
+        o += extra.length;
+      }
+      out.set(tail, o);
+      o += tail.length;
     }
     this.#used = o;
+    this.#unwritten.set(out.buffer, (this.#unwritten.get(out.buffer) ?? 0) + 1);
     return out.subarray(first, o);
+  }
+
+  /** Lines `encode` returned have been written: their slab may be reused once all its lines are. */
+  written(lines: Buffer): void {
+    const left = (this.#unwritten.get(lines.buffer) ?? 1) - 1;
+    if (left > 0) this.#unwritten.set(lines.buffer, left);
+    else {
+      this.#unwritten.delete(lines.buffer);
+      if (lines.buffer !== this.#slab.buffer) this.#recycle(lines.buffer);
+    }
+  }
+
+  #recycle(buffer: ArrayBufferLike): void {
+    if (this.#spare.length < 2 && buffer.byteLength === SLAB_BYTES) this.#spare.push(Buffer.from(buffer));
   }
 
   /** At most how many bytes rows `[start, end)` can take. */
@@ -142,8 +167,10 @@ export class RecordLines {
   /** The current slab when it has `bytes` free, else a new one. */
   #room(bytes: number): Buffer {
     if (this.#slab.length - this.#used < bytes) {
-      this.#slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, bytes));
+      const previous = this.#slab.buffer;
+      this.#slab = (bytes <= SLAB_BYTES && this.#spare.pop()) || Buffer.allocUnsafe(Math.max(SLAB_BYTES, bytes));
       this.#used = 0;
+      if (!this.#unwritten.has(previous)) this.#recycle(previous);
     }
     return this.#slab;
   }

@@ -26,7 +26,9 @@ export const MAX_BOUNDARY_KEYS = 1000;
 /** Writes rows `[start, end)` of a batch as records; returns how many. */
 async function emitRows(read: TableRead, batch: RowBatch, start = 0, end = batch.rowCount): Promise<number> {
   if (end <= start) return 0;
-  const waiting = read.out.emitBytes(linesOf(read).encode(batch, start, end, Date.now()));
+  const lines = linesOf(read);
+  const encoded = lines.encode(batch, start, end, Date.now());
+  const waiting = read.out.emitBytes(encoded, () => lines.written(encoded));
   if (waiting) await waiting;
   return end - start;
 }

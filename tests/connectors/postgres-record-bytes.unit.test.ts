@@ -1,7 +1,8 @@
 // source-postgres writes RECORD lines from the bytes of binary COPY without making strings: every value comes out
 // exactly as rendering it with JSON.stringify (strings), as is (numbers, jsonb) and encoding the line as UTF-8 did —
 // escapes, control characters, multi-byte UTF-8, invalid UTF-8, nulls, long numerics, jsonb with backslashes and
-// quotes, arrays rendered by the server — and rows split across network chunks are put back together.
+// quotes, arrays rendered by the server — and rows split across network chunks are put back together; the output
+// buffers are reused only once what was cut from them has been written.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -77,13 +78,12 @@ function binaryCopy(rows: Array<Array<string | null>>): Buffer {
   return Buffer.concat(parts);
 }
 
-async function batches(bytes: Buffer, chunkSize: number): Promise<RowBatch[]> {
+/** Runs `each` on every batch of the COPY bytes arriving in chunks of `chunkSize` (a batch is good until the next). */
+async function forEachBatch(bytes: Buffer, chunkSize: number, each: (batch: RowBatch) => void): Promise<void> {
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
   const client = { query: () => Readable.from(chunks) } as unknown as pg.Client;
-  const out: RowBatch[] = [];
-  for await (const batch of copyRows(client, 'SELECT 1')) out.push(batch);
-  return out;
+  for await (const batch of copyRows(client, 'SELECT 1')) each(batch);
 }
 
 describe('record lines from binary COPY', () => {
@@ -105,10 +105,10 @@ describe('record lines from binary COPY', () => {
       const lines = new RecordLines('items', 's', columns, '');
       let text = '';
       const keys: string[][] = [];
-      for (const batch of await batches(binaryCopy(rows), chunkSize)) {
+      await forEachBatch(binaryCopy(rows), chunkSize, (batch) => {
         text += lines.encode(batch, 0, batch.rowCount, 7).toString('utf8');
         for (let r = 0; r < batch.rowCount; r++) keys.push(batch.texts(r, columns.length));
-      }
+      });
       expect(text).toBe(rows.map((row) => expected(7, row)).join(''));
       expect(keys).toEqual([['1'], ['2'], ['3'], ['4']]);
     });
@@ -116,9 +116,33 @@ describe('record lines from binary COPY', () => {
 
   it('appends CDC metadata inside the data object, and encodes part of a batch', async () => {
     const lines = new RecordLines('items', 's', [column('id', 'int8')], ',"_ab_cdc_lsn":null');
-    const [batch] = await batches(binaryCopy([['1'], ['2'], ['3']]), 1 << 16);
-    expect(lines.encode(batch!, 1, 2, 5).toString()).toBe('{"type":"RECORD","record":{"stream":"items","namespace":"s","data":{"id":2,"_ab_cdc_lsn":null},"emitted_at":5}}\n');
     const none = new RecordLines('items', 's', [], ',"_ab_cdc_lsn":null');
-    expect(none.encode(batch!, 0, 1, 5).toString()).toBe('{"type":"RECORD","record":{"stream":"items","namespace":"s","data":{"_ab_cdc_lsn":null},"emitted_at":5}}\n');
+    const out: string[] = [];
+    await forEachBatch(binaryCopy([['1'], ['2'], ['3']]), 1 << 16, (batch) => {
+      out.push(lines.encode(batch, 1, 2, 5).toString(), none.encode(batch, 0, 1, 5).toString());
+    });
+    expect(out).toEqual([
+      '{"type":"RECORD","record":{"stream":"items","namespace":"s","data":{"id":2,"_ab_cdc_lsn":null},"emitted_at":5}}\n',
+      '{"type":"RECORD","record":{"stream":"items","namespace":"s","data":{"_ab_cdc_lsn":null},"emitted_at":5}}\n',
+    ]);
+  });
+});
+
+describe('output buffers', () => {
+  it('reuses a slab only after every line cut from it is written', async () => {
+    const lines = new RecordLines('items', 's', [column('name', 'text')], '');
+    const held: Buffer[] = [];
+    const copies: string[] = [];
+    await forEachBatch(binaryCopy(Array.from({ length: 40 }, (_, i) => [String(i).padEnd(100_000, 'x')])), 1 << 20, (batch) => {
+      for (let r = 0; r < batch.rowCount; r++) {
+        const encoded = lines.encode(batch, r, r + 1, 1);
+        held.push(encoded);
+        copies.push(encoded.toString());
+        // Every other line is written at once; the rest stay held, so their slabs must not be written over.
+        if (r % 2 === 0) lines.written(encoded);
+      }
+    });
+    expect(held.map((line) => line.toString())).toEqual(copies);
+    expect(new Set(copies).size).toBe(40);
   });
 });
