@@ -97,14 +97,14 @@ export class RecordLines {
     const first = this.#used;
     let o = first;
     for (let r = start; r < end; r++) {
-      // Constant bytes by TypedArray#set (a memmove, no allocation): much cheaper than a loop, even for a few bytes.
+      // The head and tail by TypedArray#set (a memmove, no allocation), cheaper than a loop over their dozens of bytes.
       out.set(head, o);
       o += head.length;
       const base = r * width;
       for (let c = 0; c < columns; c++) {
         const key = keys[c]!;
-        out.set(key, o);
-        o += key.length;
+        // A key is short: a loop beats a call to set() here.
+        for (let k = 0; k < key.length; k++) out[o++] = key[k]!;
         const length = lengths[base + c]!;
         if (length < 0) for (let k = 0; k < 4; k++) out[o++] = NULL[k]!;
         else {
