@@ -30,6 +30,21 @@ export class MessageWriter {
     return undefined;
   }
 
+  /**
+   * Writes whole lines already encoded (each ending in a newline) after what is queued; returns a promise only when
+   * the caller must wait before emitting more. The buffer must not change until `written` is called (once it has
+   * been handed on, or dropped).
+   */
+  emitBytes(lines: Buffer, written?: () => void): Promise<void> | undefined {
+    const queued = this.flush();
+    if (this.#closed || lines.length === 0) {
+      written?.();
+      return queued;
+    }
+    if (this.output.write(lines, written && (() => written())) && !queued) return undefined;
+    return this.#drained();
+  }
+
   /** Writes what is buffered; resolves once the output can take more. */
   flush(): Promise<void> | undefined {
     if (this.#chars === 0 || this.#closed) return undefined;
@@ -37,6 +52,11 @@ export class MessageWriter {
     this.#parts = [];
     this.#chars = 0;
     if (this.output.write(text)) return undefined;
+    return this.#drained();
+  }
+
+  /** Resolves once the output can take more (or is gone). */
+  #drained(): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         this.output.off('drain', done);

@@ -1,24 +1,53 @@
 // Owns streaming a query's rows out of PostgreSQL with COPY (query) TO STDOUT in binary format: rows arrive as the
-// server produces them and are handed on in small batches (one network chunk's worth), so memory stays bounded
-// however large the table, and no result array of thousands of rows lives long enough to burden the garbage
-// collector. Every column of the query must be text (or null): in binary COPY a text value is its bytes in the
-// client encoding (UTF-8 for node-pg), length-prefixed, so nothing needs unescaping. COPY takes no parameters:
+// server produces them and are handed on in batches (one network chunk's worth), so memory stays bounded however
+// large the table. Every column of the query must be text (or null): in binary COPY a text value is its bytes in the
+// client encoding (UTF-8 for node-pg), length-prefixed, so nothing needs unescaping. A batch keeps the bytes as they
+// came and only says where each value lies (record-json.ts turns them into record lines without making strings);
+// `text` decodes one value for the few that are wanted as strings (keys and cursors). COPY takes no parameters:
 // values go into the SQL as literals (see `literal`).
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-
-/** One row: each column's text, or null. */
-export type TextRow = Array<string | null>;
+import { CopyOut } from './copy-out.js';
 
 /** "PGCOPY\n\xff\r\n\0", then a 32-bit flags field and the length of a header extension. */
 const SIGNATURE_LENGTH = 11;
 const HEADER_LENGTH = SIGNATURE_LENGTH + 8;
 
-/** Rows of `select` (a query whose columns are all text), in batches as they arrive. */
-export async function* copyRows(client: pg.Client, select: string): AsyncGenerator<TextRow[]> {
-  const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
+/** The rows of one network chunk: where each value's bytes lie in `bytes`. */
+export class RowBatch {
+  constructor(
+    readonly bytes: Buffer,
+    /** Values per row. */
+    readonly width: number,
+    readonly rowCount: number,
+    /** Value `f` of row `r` starts at `starts[r * width + f]`… */
+    readonly starts: Int32Array,
+    /** …and is that many bytes long, or -1 for null. */
+    readonly lengths: Int32Array,
+  ) {}
+
+  /** Value `field` of row `row` as a string, or null. */
+  text(row: number, field: number): string | null {
+    const at = row * this.width + field;
+    const length = this.lengths[at]!;
+    return length < 0 ? null : this.bytes.toString('utf8', this.starts[at], this.starts[at]! + length);
+  }
+
+  /** Values `from`… of row `row`, as strings (for key columns, never null). */
+  texts(row: number, from: number, to = this.width): string[] {
+    const out: string[] = [];
+    for (let f = from; f < to; f++) out.push(this.text(row, f)!);
+    return out;
+  }
+}
+
+/** Rows of `select` (a query whose columns are all text), in batches as they arrive; each good until the next is asked for. */
+export async function* copyRows(client: pg.Client, select: string): AsyncGenerator<RowBatch> {
+  const stream = client.query(new CopyOut(`COPY (${select}) TO STDOUT (FORMAT binary)`));
   let rest: Buffer | undefined;
   let headerRead = false;
+  // Shared by every batch: a batch is only good until the next is asked for.
+  let starts: Int32Array = new Int32Array(256);
+  let lengths: Int32Array = new Int32Array(256);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
     let i = 0;
@@ -30,59 +59,53 @@ export async function* copyRows(client: pg.Client, select: string): AsyncGenerat
       i = HEADER_LENGTH + buffer.readInt32BE(SIGNATURE_LENGTH + 4);
       headerRead = true;
     }
-    const rows: TextRow[] = [];
-    // Most values are ASCII: decode the chunk once as latin1 (one character per byte) and cut such a value out of that
-    // text, rather than decode every value on its own; a value holding a byte past 0x7f is decoded as UTF-8.
-    const text = buffer.toString('latin1');
-    let high = -1;
+    let width = -1;
+    let rows = 0;
+    const size = buffer.length;
     for (;;) {
-      const end = rowEnd(buffer, i);
-      if (end < 0) break;
-      const count = buffer.readInt16BE(i);
+      if (i + 2 > size) break;
+      const count = (buffer[i]! << 8) | buffer[i + 1]!;
       // The trailer: a field count of -1.
-      if (count < 0) {
-        i = end;
+      if (count === 0xffff) {
+        i += 2;
         break;
       }
-      const row: TextRow = new Array(count);
+      if (width < 0) width = count;
+      const base = rows * width;
+      if (base + width > starts.length) {
+        starts = grow(starts, base + width);
+        lengths = grow(lengths, base + width);
+      }
       let j = i + 2;
+      let complete = true;
       for (let f = 0; f < count; f++) {
+        if (j + 4 > size) {
+          complete = false;
+          break;
+        }
         const length = buffer.readInt32BE(j);
         j += 4;
-        if (length < 0) row[f] = null;
-        else {
-          if (high < j) high = nextHighByte(buffer, j);
-          row[f] = high >= j + length ? text.slice(j, j + length) : buffer.toString('utf8', j, j + length);
-          j += length;
+        starts[base + f] = j;
+        lengths[base + f] = length;
+        if (length > 0) j += length;
+        if (j > size) {
+          complete = false;
+          break;
         }
       }
-      rows.push(row);
-      i = end;
+      if (!complete) break;
+      rows++;
+      i = j;
     }
-    rest = i < buffer.length ? buffer.subarray(i) : undefined;
-    if (rows.length > 0) yield rows;
+    rest = i < size ? buffer.subarray(i) : undefined;
+    if (rows > 0) yield new RowBatch(buffer, width, rows, starts, lengths);
   }
 }
 
-/** The index of the first byte past 0x7f at or after `from`, or the buffer's length. */
-function nextHighByte(buffer: Buffer, from: number): number {
-  let i = from;
-  while (i < buffer.length && buffer[i]! < 0x80) i++;
-  return i;
-}
-
-/** Where the row (or trailer) starting at `i` ends, or -1 when the buffer does not hold all of it yet. */
-function rowEnd(buffer: Buffer, i: number): number {
-  if (i + 2 > buffer.length) return -1;
-  const count = buffer.readInt16BE(i);
-  let j = i + 2;
-  for (let f = 0; f < count; f++) {
-    if (j + 4 > buffer.length) return -1;
-    const length = buffer.readInt32BE(j);
-    j += 4 + Math.max(length, 0);
-    if (j > buffer.length) return -1;
-  }
-  return j;
+function grow(array: Int32Array, needed: number): Int32Array {
+  const grown = new Int32Array(Math.max(array.length * 2, needed));
+  grown.set(array);
+  return grown;
 }
 
 /** A value as an SQL literal cast to `type` (COPY cannot take bind parameters). */

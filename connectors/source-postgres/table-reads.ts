@@ -6,8 +6,8 @@ import type { MessageWriter } from '../kit/message-writer.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
 import type { PgTable } from './discover.js';
 import { ROW_ALIAS, type PgColumn } from './types.js';
-import { recordColumns, recordData, type RecordColumns } from './record-json.js';
-import { copyRows, literal, type TextRow } from './copy-rows.js';
+import { recordColumns, RecordLines } from './record-json.js';
+import { copyRows, literal, type RowBatch } from './copy-rows.js';
 
 export interface TableRead {
   client: pg.Client;
@@ -24,30 +24,26 @@ export interface TableRead {
 export const MAX_BOUNDARY_KEYS = 1000;
 
 /** Writes rows `[start, end)` of a batch as records; returns how many. */
-async function emitRows(read: TableRead, rows: TextRow[], start = 0, end = rows.length): Promise<number> {
-  const { table, out } = read;
-  // "stream" right after "record": the runtime recognises records from that prefix without parsing them.
-  const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(table.name)},"namespace":${JSON.stringify(table.schema)},"data":`;
-  const tail = `,"emitted_at":${Date.now()}}}`;
-  const columns = columnsOf(read);
-  for (let i = start; i < end; i++) {
-    const waiting = out.emitLine(head + recordData(columns, rows[i]!, read.extraFields) + tail);
-    if (waiting) await waiting;
-  }
+async function emitRows(read: TableRead, batch: RowBatch, start = 0, end = batch.rowCount): Promise<number> {
+  if (end <= start) return 0;
+  const lines = linesOf(read);
+  const encoded = lines.encode(batch, start, end, Date.now());
+  const waiting = read.out.emitBytes(encoded, () => lines.written(encoded));
+  if (waiting) await waiting;
   return end - start;
 }
 
-const recordColumnsOf = new WeakMap<TableRead, RecordColumns>();
-/** How the read's columns are selected and encoded, worked out once per read. */
-function columnsOf(read: TableRead): RecordColumns {
-  let columns = recordColumnsOf.get(read);
-  if (!columns) recordColumnsOf.set(read, (columns = recordColumns(read.columns)));
-  return columns;
+const recordLinesOf = new WeakMap<TableRead, RecordLines>();
+/** How the read's rows become record lines, worked out once per read. */
+function linesOf(read: TableRead): RecordLines {
+  let lines = recordLinesOf.get(read);
+  if (!lines) recordLinesOf.set(read, (lines = new RecordLines(read.table.name, read.table.schema, read.columns, read.extraFields)));
+  return lines;
 }
 
 /** The record's columns, then `extra`: a row's extra values start at index read.columns.length. */
 function selectList(read: TableRead, extra: string[]): string {
-  return [...columnsOf(read).select, ...extra].join(', ');
+  return [...recordColumns(read.columns).select, ...extra].join(', ');
 }
 
 const columnOf = (table: PgTable, name: string): PgColumn => table.columns.find((column) => column.name === name)!;
@@ -69,27 +65,27 @@ export async function readByPrimaryKey(
   const sql = `SELECT ${selectList(read, keyText)} FROM ${qualifiedName(table.schema, table.name)} AS ${ROW_ALIAS}${resume} ORDER BY ${order}`;
   const width = read.columns.length;
   let sinceCheckpoint = 0;
-  let last: TextRow | undefined;
-  for await (const rows of copyRows(client, sql)) {
+  let lastKey: string[] | undefined;
+  for await (const batch of copyRows(client, sql)) {
     let start = 0;
-    while (start < rows.length) {
-      const end = Math.min(rows.length, start + read.chunkSize - sinceCheckpoint);
-      sinceCheckpoint += await emitRows(read, rows, start, end);
-      last = rows[end - 1];
+    while (start < batch.rowCount) {
+      const end = Math.min(batch.rowCount, start + read.chunkSize - sinceCheckpoint);
+      sinceCheckpoint += await emitRows(read, batch, start, end);
       start = end;
       if (sinceCheckpoint >= read.chunkSize) {
-        await checkpoint(last!.slice(width) as string[], sinceCheckpoint);
+        await checkpoint(batch.texts(end - 1, width), sinceCheckpoint);
         sinceCheckpoint = 0;
       }
     }
+    lastKey = batch.texts(batch.rowCount - 1, width);
   }
-  if (sinceCheckpoint > 0) await checkpoint(last!.slice(width) as string[], sinceCheckpoint);
+  if (sinceCheckpoint > 0) await checkpoint(lastKey!, sinceCheckpoint);
 }
 
 /** A table or view without a primary key: one streamed query, no checkpoint before the end. */
 export async function readWithoutKey(read: TableRead, onChunk: (rows: number) => Promise<void>): Promise<void> {
   const sql = `SELECT ${selectList(read, [])} FROM ${qualifiedName(read.table.schema, read.table.name)} AS ${ROW_ALIAS}`;
-  for await (const rows of copyRows(read.client, sql)) await onChunk(await emitRows(read, rows));
+  for await (const batch of copyRows(read.client, sql)) await onChunk(await emitRows(read, batch));
 }
 
 export interface CursorPosition {
@@ -135,15 +131,14 @@ export async function readByCursor(
   let sinceCheckpoint = 0;
   const width = read.columns.length;
   const position = (): CursorPosition => ({ cursor: value!, ...(keys && key.length > 0 ? { keys } : {}) });
-  for await (const rows of copyRows(client, sql)) {
+  for await (const batch of copyRows(client, sql)) {
     let start = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const rowValue = row[width] as string;
+    for (let i = 0; i < batch.rowCount; i++) {
+      const rowValue = batch.text(i, width)!;
       if (rowValue !== value) {
         // A new value: the group before it is complete, so a checkpoint may fall here.
         if (sinceCheckpoint >= read.chunkSize) {
-          await emitRows(read, rows, start, i);
+          await emitRows(read, batch, start, i);
           start = i;
           await checkpoint(position(), sinceCheckpoint);
           sinceCheckpoint = 0;
@@ -152,12 +147,12 @@ export async function readByCursor(
         keys = saved && saved.cursor === rowValue && saved.keys ? [...saved.keys] : [];
       }
       if (keys && key.length > 0) {
-        if (keys.length < MAX_BOUNDARY_KEYS) keys.push(row.slice(width + 1) as string[]);
+        if (keys.length < MAX_BOUNDARY_KEYS) keys.push(batch.texts(i, width + 1));
         else keys = undefined;
       }
       sinceCheckpoint++;
     }
-    await emitRows(read, rows, start, rows.length);
+    await emitRows(read, batch, start, batch.rowCount);
   }
   if (sinceCheckpoint > 0) await checkpoint(position(), sinceCheckpoint);
 }
