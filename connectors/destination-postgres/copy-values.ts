@@ -150,7 +150,7 @@ const toText: Converter = (s, start, end) => {
 const LONG_EXPONENT = /\d[eE][-+]?\d{5}/;
 
 /** Whether every number in the JSON text fits numeric (parsed only when LONG_EXPONENT says one might not). */
-function jsonFitsNumeric(text: string): boolean {
+export function jsonFitsNumeric(text: string): boolean {
   if (!LONG_EXPONENT.test(text)) return true;
   let fits = true;
   parse(text, null, (number: string) => {

@@ -1,0 +1,285 @@
+// Owns writing one JSON value, as its bytes in the input line, into a COPY row for a column of a given type: the
+// usual values are copied or escaped byte by byte (a plain string, a number, a date, JSON for jsonb, a string whose
+// escapes are decoded here); anything else is decoded and handed to copy-values.ts, whose rules these follow exactly
+// (same COPY text, same refusals), so the fast paths only ever save work.
+import type { ColumnType } from './column-types.js';
+import { converterFor, jsonFitsNumeric, type Converter } from './copy-values.js';
+import type { CopyWriter } from './copy-writer.js';
+
+/**
+ * Writes the COPY text of the JSON value `line[start, end)` (never null) and returns true, or returns false when the
+ * column cannot store it (what it wrote is then the caller's to take back).
+ */
+export type ByteConverter = (line: Buffer, start: number, end: number, out: CopyWriter) => boolean;
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const MINUS = 45;
+
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 48 && c <= 57;
+const isNumberStart = (c: number): boolean => c === MINUS || isDigit(c);
+
+/** The slow path: the value decoded and converted as text by copy-values.ts. */
+const viaText =
+  (convert: Converter): ByteConverter =>
+  (line, start, end, out) => {
+    const value = line.toString('utf8', start, end);
+    const text = convert(value, 0, value.length);
+    if (text === undefined) return false;
+    out.text(text);
+    return true;
+  };
+
+/** Writes `line[start, end)` with COPY's escapes (backslash, newline, carriage return, tab) and without NULs. */
+export function writeEscaped(line: Uint8Array, start: number, end: number, out: CopyWriter): void {
+  out.ensure(2 * (end - start));
+  const buffer = out.buffer;
+  let used = out.used;
+  for (let i = start; i < end; i++) {
+    const c = line[i]!;
+    if (c > BACKSLASH || (c > 13 && c !== BACKSLASH)) buffer[used++] = c;
+    else if (c === BACKSLASH) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = BACKSLASH;
+    } else if (c === 10) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 110;
+    } else if (c === 13) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 114;
+    } else if (c === 9) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 116;
+    } else if (c !== 0) buffer[used++] = c;
+  }
+  out.used = used;
+}
+
+const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+
+/** The code unit of the four hex digits at `i`, or -1. */
+function hex4(line: Uint8Array, i: number): number {
+  const a = hexValue(line[i]!);
+  const b = hexValue(line[i + 1]!);
+  const c = hexValue(line[i + 2]!);
+  const d = hexValue(line[i + 3]!);
+  return a < 0 || b < 0 || c < 0 || d < 0 ? -1 : (a << 12) | (b << 8) | (c << 4) | d;
+}
+
+/**
+ * Writes the text of the JSON string `line[start, end)` (quotes included) as COPY text: the bytes as they are up to
+ * the first escape, then escapes decoded and COPY-escaped. Returns false, having written part of it, for what JSON.parse
+ * would refuse or a lone surrogate (the text path judges those).
+ */
+export function writeStringText(line: Uint8Array, start: number, end: number, out: CopyWriter): boolean {
+  const last = end - 1;
+  // No escape writes more than its JSON form.
+  out.ensure(last - start);
+  const buffer = out.buffer;
+  let used = out.used;
+  let control = false;
+  let i = start + 1;
+  for (; i < last; i++) {
+    const c = line[i]!;
+    if (c === BACKSLASH) break;
+    if (c < 32) control = true;
+    buffer[used++] = c;
+  }
+  if (i < last && control) return false;
+  while (i < last) {
+    const c = line[i]!;
+    if (c !== BACKSLASH) {
+      if (c < 32) return false;
+      buffer[used++] = c;
+      i++;
+      continue;
+    }
+    const e = line[i + 1];
+    i += 2;
+    if (e === QUOTE || e === 47) buffer[used++] = e;
+    else if (e === BACKSLASH) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = BACKSLASH;
+    } else if (e === 110) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 110;
+    } else if (e === 116) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 116;
+    } else if (e === 114) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 114;
+    } else if (e === 98) buffer[used++] = 8;
+    else if (e === 102) buffer[used++] = 12;
+    else if (e === 117) {
+      if (i + 4 > last) return false;
+      let code = hex4(line, i);
+      i += 4;
+      if (code < 0) return false;
+      if (code >= 0xd800 && code <= 0xdfff) {
+        // Only a high surrogate followed by an escaped low one makes a character.
+        if (code >= 0xdc00 || i + 6 > last || line[i] !== BACKSLASH || line[i + 1] !== 117) return false;
+        const low = hex4(line, i + 2);
+        if (low < 0xdc00 || low > 0xdfff) return false;
+        i += 6;
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      }
+      used = writeCodePoint(buffer, used, code);
+    } else return false;
+  }
+  out.used = used;
+  return true;
+}
+
+/** A decoded character as COPY text in UTF-8: NUL dropped, the characters COPY escapes escaped. */
+function writeCodePoint(buffer: Buffer, used: number, code: number): number {
+  if (code < 0x80) {
+    if (code === 0) return used;
+    if (code === BACKSLASH || code === 10 || code === 13 || code === 9) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = code === BACKSLASH ? BACKSLASH : code === 10 ? 110 : code === 13 ? 114 : 116;
+    } else buffer[used++] = code;
+  } else if (code < 0x800) {
+    buffer[used++] = 0xc0 | (code >> 6);
+    buffer[used++] = 0x80 | (code & 0x3f);
+  } else if (code < 0x10000) {
+    buffer[used++] = 0xe0 | (code >> 12);
+    buffer[used++] = 0x80 | ((code >> 6) & 0x3f);
+    buffer[used++] = 0x80 | (code & 0x3f);
+  } else {
+    buffer[used++] = 0xf0 | (code >> 18);
+    buffer[used++] = 0x80 | ((code >> 12) & 0x3f);
+    buffer[used++] = 0x80 | ((code >> 6) & 0x3f);
+    buffer[used++] = 0x80 | (code & 0x3f);
+  }
+  return used;
+}
+
+const textByText = viaText(converterFor('text'));
+
+const toText: ByteConverter = (line, start, end, out) => {
+  if (line[start] !== QUOTE) {
+    writeEscaped(line, start, end, out);
+    return true;
+  }
+  const mark = out.used;
+  if (writeStringText(line, start, end, out)) return true;
+  out.used = mark;
+  return textByText(line, start, end, out);
+};
+
+/** A number token: `-?` then 1 to 18 digits (fewer than 19 characters) is a bigint as it is. */
+const bigintByText = viaText(converterFor('bigint'));
+const toBigint: ByteConverter = (line, start, end, out) => {
+  const length = end - start;
+  if (length < 19 && length > 0 && isNumberStart(line[start]!)) {
+    let i = line[start] === MINUS ? start + 1 : start;
+    let plain = i < end;
+    for (; i < end && plain; i++) plain = isDigit(line[i]);
+    if (plain) {
+      out.bytes(line, start, end);
+      return true;
+    }
+  }
+  return bigintByText(line, start, end, out);
+};
+
+/** PostgreSQL's numeric holds up to this many fraction digits: a number token without exponent this long fits. */
+const NUMERIC_FRACTION_DIGITS = 16383;
+const numericByText = viaText(converterFor('numeric'));
+const toNumeric: ByteConverter = (line, start, end, out) => {
+  if (isNumberStart(line[start]!)) {
+    // fitsNumeric's own shortcuts: fewer than 8 characters, or no exponent and not past the fraction limit.
+    let fits = end - start < 8;
+    if (!fits && end - start <= NUMERIC_FRACTION_DIGITS) {
+      fits = true;
+      for (let i = start; i < end && fits; i++) fits = line[i] !== 101 && line[i] !== 69;
+    }
+    if (fits) {
+      out.bytes(line, start, end);
+      return true;
+    }
+  }
+  return numericByText(line, start, end, out);
+};
+
+const booleanByText = viaText(converterFor('boolean'));
+const toBoolean: ByteConverter = (line, start, end, out) => {
+  const c = line[start];
+  if (c === 116 || c === 102) {
+    out.byte(c);
+    return true;
+  }
+  return booleanByText(line, start, end, out);
+};
+
+const digitsAt = (line: Uint8Array, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) if (!isDigit(line[i])) return false;
+  return true;
+};
+
+/** `YYYY-MM-DD` at `i`. */
+const isPlainDate = (line: Uint8Array, i: number): boolean =>
+  digitsAt(line, i, i + 4) && line[i + 4] === MINUS && digitsAt(line, i + 5, i + 7) && line[i + 7] === MINUS && digitsAt(line, i + 8, i + 10);
+
+/** `YYYY-MM-DDThh:mm:ss[.f…][Z|±hh[:mm]]` (T or a space) in `line[i, end)`: copy-values.ts's isPlainTimestamp. */
+function isPlainTimestamp(line: Uint8Array, i: number, end: number): boolean {
+  if (end - i < 19 || !isPlainDate(line, i)) return false;
+  const t = line[i + 10];
+  if ((t !== 84 && t !== 32) || !digitsAt(line, i + 11, i + 13) || line[i + 13] !== 58 || !digitsAt(line, i + 14, i + 16) || line[i + 16] !== 58 || !digitsAt(line, i + 17, i + 19)) {
+    return false;
+  }
+  let j = i + 19;
+  if (j < end && line[j] === 46) {
+    const first = ++j;
+    while (j < end && isDigit(line[j])) j++;
+    if (j === first) return false;
+  }
+  if (j === end) return true;
+  const zone = line[j];
+  if (zone === 90) return j + 1 === end;
+  if (zone !== 43 && zone !== MINUS) return false;
+  if (j + 3 === end) return digitsAt(line, j + 1, j + 3);
+  return j + 6 === end && digitsAt(line, j + 1, j + 3) && line[j + 3] === 58 && digitsAt(line, j + 4, j + 6);
+}
+
+/** A string column whose usual form `plain` accepts (as its bytes, within the quotes) is copied as it is. */
+const plainString =
+  (type: ColumnType, plain: (line: Uint8Array, start: number, end: number) => boolean): ByteConverter => {
+    const byText = viaText(converterFor(type));
+    return (line, start, end, out) => {
+      if (line[start] === QUOTE && end - start >= 2 && plain(line, start + 1, end - 1)) {
+        out.bytes(line, start + 1, end - 1);
+        return true;
+      }
+      return byText(line, start, end, out);
+    };
+  };
+
+const toJsonb: ByteConverter = (line, start, end, out) => {
+  writeEscaped(line, start, end, out);
+  // Only a digit then an exponent may be beyond numeric's range: look closer only then.
+  for (let i = start + 1; i < end; i++) {
+    const c = line[i];
+    if ((c === 101 || c === 69) && isDigit(line[i - 1])) return jsonFitsNumeric(line.toString('utf8', start, end));
+  }
+  return true;
+};
+
+const BYTE_CONVERTERS: Record<ColumnType, ByteConverter> = {
+  bigint: toBigint,
+  numeric: toNumeric,
+  boolean: toBoolean,
+  text: toText,
+  date: plainString('date', (line, start, end) => end - start === 10 && isPlainDate(line, start)),
+  'time without time zone': viaText(converterFor('time without time zone')),
+  'time with time zone': viaText(converterFor('time with time zone')),
+  'timestamp without time zone': plainString('timestamp without time zone', isPlainTimestamp),
+  'timestamp with time zone': plainString('timestamp with time zone', isPlainTimestamp),
+  jsonb: toJsonb,
+  bytea: viaText(converterFor('bytea')),
+};
+
+export function byteConverterFor(type: ColumnType): ByteConverter {
+  return BYTE_CONVERTERS[type];
+}
