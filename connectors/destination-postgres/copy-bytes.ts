@@ -256,14 +256,36 @@ const plainString =
     };
   };
 
+/** JSON as it is, COPY-escaped (writeEscaped's rules), checked for numbers beyond numeric's range. */
 const toJsonb: ByteConverter = (line, start, end, out) => {
-  writeEscaped(line, start, end, out);
+  out.ensure(2 * (end - start));
+  const buffer = out.buffer;
+  let used = out.used;
   // Only a digit then an exponent may be beyond numeric's range: look closer only then.
-  for (let i = start + 1; i < end; i++) {
-    const c = line[i];
-    if ((c === 101 || c === 69) && isDigit(line[i - 1])) return jsonFitsNumeric(line.toString('utf8', start, end));
+  let exponent = false;
+  let previous = 0;
+  for (let i = start; i < end; i++) {
+    const c = line[i]!;
+    if (c > BACKSLASH || (c > 13 && c !== BACKSLASH)) {
+      buffer[used++] = c;
+      if ((c === 101 || c === 69) && previous >= 48 && previous <= 57) exponent = true;
+    } else if (c === BACKSLASH) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = BACKSLASH;
+    } else if (c === 10) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 110;
+    } else if (c === 13) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 114;
+    } else if (c === 9) {
+      buffer[used++] = BACKSLASH;
+      buffer[used++] = 116;
+    } else if (c !== 0) buffer[used++] = c;
+    previous = c;
   }
-  return true;
+  out.used = used;
+  return !exponent || jsonFitsNumeric(line.toString('utf8', start, end));
 };
 
 const BYTE_CONVERTERS: Record<ColumnType, ByteConverter> = {

@@ -14,7 +14,7 @@ import { widerTypeFor } from './copy-values.js';
 import { byteConverterFor, writeEscaped, type ByteConverter } from './copy-bytes.js';
 import { CopyWriter } from './copy-writer.js';
 import { RawIds } from './raw-ids.js';
-import { bytesAre, MemberCursor, stringAtBytes, type RecordScan } from '../kit/record-bytes.js';
+import { MemberCursor, stringAtBytes, type RecordScan } from '../kit/record-bytes.js';
 import type { StreamPlace } from './table-names.js';
 
 type Mode = 'append' | 'overwrite' | 'append_dedup';
@@ -60,7 +60,8 @@ export class StreamTable {
   #scratch = Buffer.alloc(0);
   readonly #members = new MemberCursor();
   readonly #rawIds = new RawIds();
-  #quotedNames: Buffer[] = [];
+  /** Each column's key as JSON, then a colon: `"name":`. */
+  #keyPrefixes: Buffer[] = [];
   #indexOf = new Map<string, number>();
   #keyIndexes: number[] | undefined;
   /** The index of the `_airbyte_data` column (a schemaless stream's whole record), or -1. */
@@ -166,7 +167,7 @@ export class StreamTable {
     const count = columns.length;
     const starts = this.#cellStart;
     const ends = this.#cellEnd;
-    const quotedNames = this.#quotedNames;
+    const keyPrefixes = this.#keyPrefixes;
     starts.fill(-1);
     this.#rawIds.write(copy);
     copy.bytes(this.#rowHead, 0, this.#rowHead.length);
@@ -178,11 +179,10 @@ export class StreamTable {
     let written = 0;
     const members = this.#members;
     members.start(line, record.dataStart);
-    while (members.next()) {
+    // Expect the next column's key before looking the key up.
+    while (members.next(position < count ? keyPrefixes[position] : undefined)) {
       const { keyStart, keyEnd, valueStart, valueEnd } = members;
-      // Try the next column before looking the key up.
-      let index = position < count && bytesAre(line, keyStart, keyEnd, quotedNames[position]!) ? position : -1;
-      if (index < 0) index = this.#indexOf.get(stringAtBytes(line, keyStart, keyEnd)) ?? -1;
+      const index = members.matched ? position : (this.#indexOf.get(stringAtBytes(line, keyStart, keyEnd)) ?? -1);
       position = index + 1;
       if (index < 0) continue;
       if (index < written) written = -1;
@@ -253,7 +253,7 @@ export class StreamTable {
   #useColumns(columns: Column[]): Column[] {
     this.#cellStart = new Int32Array(columns.length);
     this.#cellEnd = new Int32Array(columns.length);
-    this.#quotedNames = columns.map((column) => Buffer.from(JSON.stringify(column.name)));
+    this.#keyPrefixes = columns.map((column) => Buffer.from(`${JSON.stringify(column.name)}:`));
     this.#indexOf = new Map(columns.map((column, index) => [column.name, index]));
     this.#keyIndexes = this.mode === 'append_dedup' ? this.primaryKey.map((name) => columns.findIndex((column) => column.name === name)).filter((i) => i >= 0) : undefined;
     this.#dataIndex = columns.findIndex((column) => column.name === DATA_COLUMN);

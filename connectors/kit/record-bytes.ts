@@ -103,7 +103,14 @@ export class MemberCursor {
     this.end = -1;
   }
 
-  next(): boolean {
+  /** Whether the last next() found the key it was told to expect. */
+  matched = false;
+
+  /**
+   * Moves to the next member; false after the last. `expected` (a key as JSON then a colon, `"name":`) is the key
+   * the caller guesses comes next: when it does, `matched` says so and the key is not scanned again.
+   */
+  next(expected?: Uint8Array): boolean {
     const b = this.#b;
     let i = this.#i;
     if (this.end >= 0) return false;
@@ -125,10 +132,19 @@ export class MemberCursor {
     }
     if (b[i] !== QUOTE) throw new JsonScanError(`expected a key at ${i}`);
     this.keyStart = i;
-    this.keyEnd = skipStringBytes(b, i);
-    let j = skipSpaceBytes(b, this.keyEnd);
-    if (b[j] !== COLON) throw new JsonScanError(`expected ':' at ${j}`);
-    j = skipSpaceBytes(b, j + 1);
+    let j: number;
+    if (expected !== undefined && startsWithAt(b, i, expected)) {
+      this.matched = true;
+      this.keyEnd = i + expected.length - 1;
+      j = i + expected.length;
+    } else {
+      this.matched = false;
+      this.keyEnd = skipStringBytes(b, i);
+      j = skipSpaceBytes(b, this.keyEnd);
+      if (b[j] !== COLON) throw new JsonScanError(`expected ':' at ${j}`);
+      j++;
+    }
+    j = skipSpaceBytes(b, j);
     this.valueStart = j;
     this.valueEnd = this.#i = skipValueBytes(b, j);
     return true;
@@ -147,10 +163,8 @@ const RECORD_VALUE = ascii('"RECORD"');
 const startsWithAt = (b: Uint8Array, i: number, prefix: Uint8Array): boolean => i + prefix.length <= b.length && bytesAre(b, i, i + prefix.length, prefix);
 
 /**
- * Reads RECORD lines; one instance is reused line after line (nothing allocated for a compact line beyond the
- * stream's name). After scan() returns true the fields describe that line. `identStart, identEnd` span the bytes
- * naming the stream (so a caller can tell that a line names the same stream as the last without decoding it); -1
- * when the line was not compact.
+ * Reads RECORD lines; one instance is reused line after line (nothing allocated for a compact line that names the
+ * same stream as the last). After scan() returns true the fields describe that line.
  */
 export class RecordScan {
   stream = '';
@@ -161,9 +175,9 @@ export class RecordScan {
   dataEnd = -1;
   metaStart = -1;
   metaEnd = -1;
-  identStart = -1;
-  identEnd = -1;
   readonly #members = new MemberCursor();
+  /** The last compact line's bytes up to its data's `{`: a line that starts with them names the same stream. */
+  #lastHead: Uint8Array | undefined;
 
   /** Whether `line` is a RECORD (its parts then in the fields). Throws JsonScanError. */
   scan(line: Buffer): boolean {
@@ -172,20 +186,27 @@ export class RecordScan {
 
   /** `{"type":"RECORD","record":{"stream":"S"[,"namespace":"N"],"data":{…},"emitted_at":T}}` with plain names, read from its two ends. */
   #scanCompact(b: Buffer): boolean {
-    if (!startsWithAt(b, 0, COMPACT_STREAM)) return false;
-    const streamStart = COMPACT_STREAM.length;
-    const streamEnd = plainStringEnd(b, streamStart);
-    if (streamEnd < 0) return false;
-    let i = streamEnd + 1;
+    const lastHead = this.#lastHead;
+    const sameHead = lastHead !== undefined && startsWithAt(b, 0, lastHead);
+    let dataStart: number;
+    let streamEnd = -1;
     let namespaceStart = -1;
     let namespaceEnd = -1;
-    if (startsWithAt(b, i, NAMESPACE_KEY)) {
-      namespaceStart = i + NAMESPACE_KEY.length;
-      namespaceEnd = plainStringEnd(b, namespaceStart);
-      if (namespaceEnd < 0) return false;
-      i = namespaceEnd + 1;
+    if (sameHead) dataStart = lastHead.length - 1;
+    else {
+      if (!startsWithAt(b, 0, COMPACT_STREAM)) return false;
+      streamEnd = plainStringEnd(b, COMPACT_STREAM.length);
+      if (streamEnd < 0) return false;
+      let i = streamEnd + 1;
+      if (startsWithAt(b, i, NAMESPACE_KEY)) {
+        namespaceStart = i + NAMESPACE_KEY.length;
+        namespaceEnd = plainStringEnd(b, namespaceStart);
+        if (namespaceEnd < 0) return false;
+        i = namespaceEnd + 1;
+      }
+      if (!startsWithAt(b, i, DATA_KEY)) return false;
+      dataStart = i + DATA_KEY.length - 1;
     }
-    if (!startsWithAt(b, i, DATA_KEY)) return false;
     // The tail, read backwards: `,"emitted_at":<digits>}}` then white space.
     let t = b.length;
     while (t > 0 && isTailSpace(b[t - 1]!)) t--;
@@ -193,31 +214,22 @@ export class RecordScan {
     const digitsEnd = t - 2;
     let d = digitsEnd;
     while (d > 0 && b[d - 1]! >= 48 && b[d - 1]! <= 57) d--;
-    if (d === digitsEnd || !bytesAre(b, d - EMITTED_AT_KEY.length, d, EMITTED_AT_KEY)) return false;
-    // The string form reads the tail from the last 48 characters only; a longer tail falls back there, and here.
-    if (b.length - (d - EMITTED_AT_KEY.length) > 48) return false;
     const dataEnd = d - EMITTED_AT_KEY.length;
-    const dataStart = i + DATA_KEY.length - 1;
-    if (dataEnd <= dataStart || b[dataEnd - 1] !== CLOSE_BRACE) return false;
-    this.identStart = streamStart;
-    this.identEnd = dataStart;
-    this.#names(b, streamStart, streamEnd, namespaceStart, namespaceEnd);
+    if (d === digitsEnd || !bytesAre(b, dataEnd, d, EMITTED_AT_KEY)) return false;
+    // The string form reads the tail from the last 48 characters only; a longer tail falls back there, and here.
+    if (b.length - dataEnd > 48) return false;
+    if (dataEnd <= dataStart + 1 || b[dataEnd - 1] !== CLOSE_BRACE) return false;
+    if (!sameHead) {
+      this.#lastHead = Buffer.from(b.subarray(0, dataStart + 1));
+      this.stream = b.toString('utf8', COMPACT_STREAM.length, streamEnd);
+      this.namespace = namespaceStart >= 0 ? b.toString('utf8', namespaceStart, namespaceEnd) : undefined;
+    }
     this.emittedAt = digitsValue(b, d, digitsEnd);
     this.dataStart = dataStart;
     this.dataEnd = dataEnd;
     this.metaStart = -1;
     this.metaEnd = -1;
     return true;
-  }
-
-  #lastIdent: Buffer | undefined;
-
-  /** Decodes the stream's names only when their bytes differ from the last line's. */
-  #names(b: Buffer, streamStart: number, streamEnd: number, namespaceStart: number, namespaceEnd: number): void {
-    if (this.#lastIdent && bytesAre(b, streamStart, this.identEnd, this.#lastIdent)) return;
-    this.#lastIdent = Buffer.from(b.subarray(streamStart, this.identEnd));
-    this.stream = b.toString('utf8', streamStart, streamEnd);
-    this.namespace = namespaceStart >= 0 ? b.toString('utf8', namespaceStart, namespaceEnd) : undefined;
   }
 
   /** Walks the line member by member (any key order, any white space). */
@@ -236,8 +248,7 @@ export class RecordScan {
       }
     }
     if (!isRecord || recordStart < 0) return false;
-    this.identStart = this.identEnd = -1;
-    this.#lastIdent = undefined;
+    this.#lastHead = undefined;
     this.stream = '';
     this.namespace = undefined;
     this.emittedAt = undefined;
