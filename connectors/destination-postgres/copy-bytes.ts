@@ -5,12 +5,14 @@
 import type { ColumnType } from './column-types.js';
 import { converterFor, jsonFitsNumeric, type Converter } from './copy-values.js';
 import type { CopyWriter } from './copy-writer.js';
+import { skipValueBytes } from '../kit/record-bytes.js';
 
 /**
- * Writes the COPY text of the JSON value `line[start, end)` (never null) and returns true, or returns false when the
- * column cannot store it (what it wrote is then the caller's to take back).
+ * Writes the COPY text of the JSON value that starts at `line[start]` (never null) and returns the index just after
+ * the value (a converter finds the value's end as it reads it); when the column cannot store the value, returns the
+ * complement (~) of that index instead, and what it wrote is the caller's to take back. `line` is one line.
  */
-export type ByteConverter = (line: Buffer, start: number, end: number, out: CopyWriter) => boolean;
+export type ByteConverter = (line: Buffer, start: number, out: CopyWriter) => number;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -22,12 +24,13 @@ const isNumberStart = (c: number): boolean => c === MINUS || isDigit(c);
 /** The slow path: the value decoded and converted as text by copy-values.ts. */
 const viaText =
   (convert: Converter): ByteConverter =>
-  (line, start, end, out) => {
+  (line, start, out) => {
+    const end = skipValueBytes(line, start);
     const value = line.toString('utf8', start, end);
     const text = convert(value, 0, value.length);
-    if (text === undefined) return false;
+    if (text === undefined) return ~end;
     out.text(text);
-    return true;
+    return end;
   };
 
 /** Writes `line[start, end)` with COPY's escapes (backslash, newline, carriage return, tab) and without NULs. */
@@ -67,29 +70,37 @@ function hex4(line: Uint8Array, i: number): number {
 }
 
 /**
- * Writes the text of the JSON string `line[start, end)` (quotes included) as COPY text: the bytes as they are up to
- * the first escape, then escapes decoded and COPY-escaped. Returns false, having written part of it, for what JSON.parse
- * would refuse or a lone surrogate (the text path judges those).
+ * Writes the text of the JSON string at `line[start]` as COPY text: the bytes as they are up to the first escape,
+ * then escapes decoded and COPY-escaped. Returns the index after the closing quote, or -1 (having written part of it)
+ * for what JSON.parse would refuse, a lone surrogate, or no closing quote (the text path judges those).
  */
-export function writeStringText(line: Uint8Array, start: number, end: number, out: CopyWriter): boolean {
-  const last = end - 1;
-  // No escape writes more than its JSON form.
-  out.ensure(last - start);
+export function writeStringText(line: Uint8Array, start: number, out: CopyWriter): number {
+  const length = line.length;
+  // No escape writes more than its JSON form, and the string ends within the line.
+  out.ensure(length - start);
   const buffer = out.buffer;
   let used = out.used;
   let control = false;
   let i = start + 1;
-  for (; i < last; i++) {
+  for (; i < length; i++) {
     const c = line[i]!;
+    if (c === QUOTE) {
+      out.used = used;
+      return i + 1;
+    }
     if (c === BACKSLASH) break;
     if (c < 32) control = true;
     buffer[used++] = c;
   }
-  if (i < last && control) return false;
-  while (i < last) {
+  if (i >= length || control) return -1;
+  while (i < length) {
     const c = line[i]!;
+    if (c === QUOTE) {
+      out.used = used;
+      return i + 1;
+    }
     if (c !== BACKSLASH) {
-      if (c < 32) return false;
+      if (c < 32) return -1;
       buffer[used++] = c;
       i++;
       continue;
@@ -112,23 +123,22 @@ export function writeStringText(line: Uint8Array, start: number, end: number, ou
     } else if (e === 98) buffer[used++] = 8;
     else if (e === 102) buffer[used++] = 12;
     else if (e === 117) {
-      if (i + 4 > last) return false;
+      if (i + 4 > length) return -1;
       let code = hex4(line, i);
       i += 4;
-      if (code < 0) return false;
+      if (code < 0) return -1;
       if (code >= 0xd800 && code <= 0xdfff) {
         // Only a high surrogate followed by an escaped low one makes a character.
-        if (code >= 0xdc00 || i + 6 > last || line[i] !== BACKSLASH || line[i + 1] !== 117) return false;
+        if (code >= 0xdc00 || i + 6 > length || line[i] !== BACKSLASH || line[i + 1] !== 117) return -1;
         const low = hex4(line, i + 2);
-        if (low < 0xdc00 || low > 0xdfff) return false;
+        if (low < 0xdc00 || low > 0xdfff) return -1;
         i += 6;
         code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
       }
       used = writeCodePoint(buffer, used, code);
-    } else return false;
+    } else return -1;
   }
-  out.used = used;
-  return true;
+  return -1;
 }
 
 /** A decoded character as COPY text in UTF-8: NUL dropped, the characters COPY escapes escaped. */
@@ -157,38 +167,43 @@ function writeCodePoint(buffer: Buffer, used: number, code: number): number {
 
 const textByText = viaText(converterFor('text'));
 
-const toText: ByteConverter = (line, start, end, out) => {
+const toText: ByteConverter = (line, start, out) => {
   if (line[start] !== QUOTE) {
+    const end = skipValueBytes(line, start);
     writeEscaped(line, start, end, out);
-    return true;
+    return end;
   }
   const mark = out.used;
-  if (writeStringText(line, start, end, out)) return true;
+  const end = writeStringText(line, start, out);
+  if (end >= 0) return end;
   out.used = mark;
-  return textByText(line, start, end, out);
+  return textByText(line, start, out);
 };
 
 /** A number token: `-?` then 1 to 18 digits (fewer than 19 characters) is a bigint as it is. */
 const bigintByText = viaText(converterFor('bigint'));
-const toBigint: ByteConverter = (line, start, end, out) => {
-  const length = end - start;
-  if (length < 19 && length > 0 && isNumberStart(line[start]!)) {
-    let i = line[start] === MINUS ? start + 1 : start;
-    let plain = i < end;
-    for (; i < end && plain; i++) plain = isDigit(line[i]);
-    if (plain) {
-      out.bytes(line, start, end);
-      return true;
+const toBigint: ByteConverter = (line, start, out) => {
+  if (isNumberStart(line[start]!)) {
+    const end = skipValueBytes(line, start);
+    if (end - start < 19) {
+      let i = line[start] === MINUS ? start + 1 : start;
+      let plain = i < end;
+      for (; i < end && plain; i++) plain = isDigit(line[i]);
+      if (plain) {
+        out.bytes(line, start, end);
+        return end;
+      }
     }
   }
-  return bigintByText(line, start, end, out);
+  return bigintByText(line, start, out);
 };
 
 /** PostgreSQL's numeric holds up to this many fraction digits: a number token without exponent this long fits. */
 const NUMERIC_FRACTION_DIGITS = 16383;
 const numericByText = viaText(converterFor('numeric'));
-const toNumeric: ByteConverter = (line, start, end, out) => {
+const toNumeric: ByteConverter = (line, start, out) => {
   if (isNumberStart(line[start]!)) {
+    const end = skipValueBytes(line, start);
     // fitsNumeric's own shortcuts: fewer than 8 characters, or no exponent and not past the fraction limit.
     let fits = end - start < 8;
     if (!fits && end - start <= NUMERIC_FRACTION_DIGITS) {
@@ -197,20 +212,20 @@ const toNumeric: ByteConverter = (line, start, end, out) => {
     }
     if (fits) {
       out.bytes(line, start, end);
-      return true;
+      return end;
     }
   }
-  return numericByText(line, start, end, out);
+  return numericByText(line, start, out);
 };
 
 const booleanByText = viaText(converterFor('boolean'));
-const toBoolean: ByteConverter = (line, start, end, out) => {
-  const c = line[start];
+const toBoolean: ByteConverter = (line, start, out) => {
+  const c = line[start]!;
   if (c === 116 || c === 102) {
     out.byte(c);
-    return true;
+    return skipValueBytes(line, start);
   }
-  return booleanByText(line, start, end, out);
+  return booleanByText(line, start, out);
 };
 
 const digitsAt = (line: Uint8Array, from: number, to: number): boolean => {
@@ -243,21 +258,36 @@ function isPlainTimestamp(line: Uint8Array, i: number, end: number): boolean {
   return j + 6 === end && digitsAt(line, j + 1, j + 3) && line[j + 3] === 58 && digitsAt(line, j + 4, j + 6);
 }
 
-/** A string column whose usual form `plain` accepts (as its bytes, within the quotes) is copied as it is. */
+/** A string column whose usual form `plain` accepts (checked in the bytes within the quotes) is copied as it is. */
 const plainString =
   (type: ColumnType, plain: (line: Uint8Array, start: number, end: number) => boolean): ByteConverter => {
     const byText = viaText(converterFor(type));
-    return (line, start, end, out) => {
-      if (line[start] === QUOTE && end - start >= 2 && plain(line, start + 1, end - 1)) {
-        out.bytes(line, start + 1, end - 1);
-        return true;
+    return (line, start, out) => {
+      if (line[start] === QUOTE) {
+        // Copy up to the closing quote; an escape sends the value the text way.
+        const length = line.length;
+        out.ensure(length - start);
+        const buffer = out.buffer;
+        const mark = out.used;
+        let used = mark;
+        let i = start + 1;
+        for (; i < length; i++) {
+          const c = line[i]!;
+          if (c === QUOTE || c === BACKSLASH) break;
+          buffer[used++] = c;
+        }
+        if (line[i] === QUOTE && plain(line, start + 1, i)) {
+          out.used = used;
+          return i + 1;
+        }
       }
-      return byText(line, start, end, out);
+      return byText(line, start, out);
     };
   };
 
 /** JSON as it is, COPY-escaped (writeEscaped's rules), checked for numbers beyond numeric's range. */
-const toJsonb: ByteConverter = (line, start, end, out) => {
+const toJsonb: ByteConverter = (line, start, out) => {
+  const end = skipValueBytes(line, start);
   out.ensure(2 * (end - start));
   const buffer = out.buffer;
   let used = out.used;
@@ -285,7 +315,7 @@ const toJsonb: ByteConverter = (line, start, end, out) => {
     previous = c;
   }
   out.used = used;
-  return !exponent || jsonFitsNumeric(line.toString('utf8', start, end));
+  return !exponent || jsonFitsNumeric(line.toString('utf8', start, end)) ? end : ~end;
 };
 
 const BYTE_CONVERTERS: Record<ColumnType, ByteConverter> = {

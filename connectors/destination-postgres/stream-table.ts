@@ -14,7 +14,7 @@ import { widerTypeFor } from './copy-values.js';
 import { byteConverterFor, writeEscaped, type ByteConverter } from './copy-bytes.js';
 import { CopyWriter } from './copy-writer.js';
 import { RawIds } from './raw-ids.js';
-import { MemberCursor, stringAtBytes, type RecordScan } from '../kit/record-bytes.js';
+import { MemberCursor, skipValueBytes, stringAtBytes, type RecordScan } from '../kit/record-bytes.js';
 import type { StreamPlace } from './table-names.js';
 
 type Mode = 'append' | 'overwrite' | 'append_dedup';
@@ -180,26 +180,32 @@ export class StreamTable {
     const members = this.#members;
     members.start(line, record.dataStart);
     // Expect the next column's key before looking the key up.
-    while (members.next(position < count ? keyPrefixes[position] : undefined)) {
-      const { keyStart, keyEnd, valueStart, valueEnd } = members;
-      const index = members.matched ? position : (this.#indexOf.get(stringAtBytes(line, keyStart, keyEnd)) ?? -1);
+    while (members.nextKey(position < count ? keyPrefixes[position] : undefined)) {
+      const valueStart = members.valueStart;
+      const index = members.matched ? position : (this.#indexOf.get(stringAtBytes(line, members.keyStart, members.keyEnd)) ?? -1);
       position = index + 1;
-      if (index < 0) continue;
-      if (index < written) written = -1;
-      if (line[valueStart] === 110 /* null */) continue;
+      if (index >= 0 && index < written) written = -1;
+      if (index < 0 || line[valueStart] === 110 /* null */) {
+        members.valueEndsAt(skipValueBytes(line, valueStart));
+        continue;
+      }
       if (written >= 0) for (; written < index; written++) copy.bytes(NULL_CELL, 0, 3);
       const mark = copy.used;
       if (written >= 0) copy.byte(TAB);
       const cellStart = copy.used;
       const column = columns[index]!;
-      if (column.convert(line, valueStart, valueEnd, copy)) {
+      // The converter reads the value to its end: the value's bytes are read once.
+      const end = column.convert(line, valueStart, copy);
+      if (end >= 0) {
+        members.valueEndsAt(end);
         starts[index] = cellStart;
         ends[index] = copy.used;
         if (written >= 0) written = index + 1;
         continue;
       }
+      members.valueEndsAt(~end);
       copy.used = mark;
-      const value = line.toString('utf8', valueStart, valueEnd);
+      const value = line.toString('utf8', valueStart, ~end);
       const wider = widerTypeFor(column.type, value, 0, value.length);
       if (wider) widen ??= { index, type: wider };
       else (changes ??= []).push({ field: column.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });

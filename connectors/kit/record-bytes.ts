@@ -111,6 +111,16 @@ export class MemberCursor {
    * the caller guesses comes next: when it does, `matched` says so and the key is not scanned again.
    */
   next(expected?: Uint8Array): boolean {
+    if (!this.nextKey(expected)) return false;
+    this.valueEndsAt(skipValueBytes(this.#b, this.valueStart));
+    return true;
+  }
+
+  /**
+   * next() up to the value: only `valueStart` is set, and the caller, having read the value itself, tells where it
+   * ended with valueEndsAt() before the next member.
+   */
+  nextKey(expected?: Uint8Array): boolean {
     const b = this.#b;
     let i = this.#i;
     if (this.end >= 0) return false;
@@ -144,10 +154,12 @@ export class MemberCursor {
       if (b[j] !== COLON) throw new JsonScanError(`expected ':' at ${j}`);
       j++;
     }
-    j = skipSpaceBytes(b, j);
-    this.valueStart = j;
-    this.valueEnd = this.#i = skipValueBytes(b, j);
+    this.valueStart = skipSpaceBytes(b, j);
     return true;
+  }
+
+  valueEndsAt(end: number): void {
+    this.valueEnd = this.#i = end;
   }
 }
 
