@@ -8,8 +8,6 @@ import type { ColumnType } from './column-types.js';
 import { parse } from 'lossless-json';
 import { stringAt } from '../kit/record-scan.js';
 
-export const NULL_TEXT = '\\N';
-
 /** The COPY text of the JSON value `s[start, end)` (never null), or undefined when the column cannot store it. */
 export type Converter = (s: string, start: number, end: number) => string | undefined;
 

@@ -156,7 +156,7 @@ export async function writeStreams(
   };
 
   try {
-    for await (const batch of inputBatches(input, lineBytes, COMMIT_MS)) {
+    for await (const batch of inputBatches(input, utf8Lines(), COMMIT_MS)) {
       if (batch === undefined) {
         // The input paused: commit what is held rather than keep states waiting.
         if (echoes.size > 0) await commit();
@@ -178,22 +178,23 @@ export async function writeStreams(
   }
 }
 
-let checkedChunk: Buffer | undefined;
-let chunkIsUtf8 = true;
-
 /**
  * A line's bytes; undefined for an empty line (or a lone carriage return). Bytes that are not UTF-8 are replaced
- * (by U+FFFD) as decoding the line would, so COPY gets the text it always got. Whole chunks are checked at once.
+ * (by U+FFFD) as decoding the line would, so COPY gets the text it always got. Each chunk is checked once, whole.
  */
-function lineBytes(buffer: Buffer, start: number, end: number): Buffer | undefined {
-  if (end <= start || (end - start === 1 && buffer[start] === 0x0d)) return undefined;
-  if (buffer !== checkedChunk) {
-    // The lines after this one in the same chunk lie before its last newline.
-    checkedChunk = buffer;
-    chunkIsUtf8 = isUtf8(buffer.subarray(start, Math.max(end, buffer.lastIndexOf(0x0a) + 1)));
-  }
-  const line = buffer.subarray(start, end);
-  return chunkIsUtf8 || isUtf8(line) ? line : Buffer.from(line.toString('utf8'));
+function utf8Lines(): (buffer: Buffer, start: number, end: number) => Buffer | undefined {
+  let checkedChunk: Buffer | undefined;
+  let chunkIsUtf8 = true;
+  return (buffer, start, end) => {
+    if (end <= start || (end - start === 1 && buffer[start] === 0x0d)) return undefined;
+    if (buffer !== checkedChunk) {
+      // The lines after this one in the same chunk lie before its last newline.
+      checkedChunk = buffer;
+      chunkIsUtf8 = isUtf8(buffer.subarray(start, Math.max(end, buffer.lastIndexOf(0x0a) + 1)));
+    }
+    const line = buffer.subarray(start, end);
+    return chunkIsUtf8 || isUtf8(line) ? line : Buffer.from(line.toString('utf8'));
+  };
 }
 
 function parseMessage(line: string): AirbyteMessage {

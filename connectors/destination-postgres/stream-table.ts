@@ -22,7 +22,6 @@ interface Column extends ColumnSpec {
   convert: ByteConverter;
 }
 
-const converterFor = byteConverterFor;
 const TAB = 9;
 /** The bytes of a null cell, `\N`, after its tab. */
 const NULL_CELL = Buffer.from('\t\\N', 'latin1');
@@ -123,7 +122,7 @@ export class StreamTable {
       this.phase = 'resumed';
     } else {
       await this.client.query(`DROP TABLE IF EXISTS ${this.staging}`);
-      this.#columns = this.#useColumns(this.wanted.map((column) => ({ ...column, convert: converterFor(column.type) })));
+      this.#columns = this.#useColumns(this.wanted.map((column) => ({ ...column, convert: byteConverterFor(column.type) })));
       await this.client.query(`CREATE TABLE ${this.staging} (${META_DDL}${this.#columns.map((c) => `, ${quoteIdent(c.name)} ${c.type}`).join('')})`);
       this.#target = this.staging;
       this.phase = 'fresh';
@@ -293,7 +292,7 @@ export class StreamTable {
       }
     }
     column.type = type;
-    column.convert = converterFor(type);
+    column.convert = byteConverterFor(type);
     this.startCopy();
   }
 
@@ -367,7 +366,7 @@ export class StreamTable {
     const wanted = this.wanted;
     if (existing === undefined) {
       await this.client.query(`CREATE TABLE IF NOT EXISTS ${table} (${META_DDL}${wanted.map((c) => `, ${quoteIdent(c.name)} ${c.type}`).join('')})`);
-      return wanted.map((column) => ({ ...column, convert: converterFor(column.type) }));
+      return wanted.map((column) => ({ ...column, convert: byteConverterFor(column.type) }));
     }
     for (const meta of META_COLUMNS) {
       if (!existing.has(meta.name)) {
@@ -380,7 +379,7 @@ export class StreamTable {
       const dataType = existing.get(column.name);
       if (dataType === undefined) {
         await this.client.query(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column.name)} ${column.type}`);
-        columns.push({ ...column, convert: converterFor(column.type) });
+        columns.push({ ...column, convert: byteConverterFor(column.type) });
         continue;
       }
       const current: ColumnType | undefined = normaliseType(dataType);
@@ -391,7 +390,7 @@ export class StreamTable {
           'config_error',
         );
       }
-      columns.push({ name: column.name, type: current ?? 'text', convert: converterFor(current ?? 'text') });
+      columns.push({ name: column.name, type: current ?? 'text', convert: byteConverterFor(current ?? 'text') });
     }
     return columns;
   }
