@@ -147,11 +147,19 @@ export class StreamTable {
     const copy = this.#copy!;
     // Escapes at most double a value's bytes; a missing column takes `\t\N`.
     const waiting = copy.startRow(37 + this.#rowHead.length + 2 * (record.dataEnd - record.dataStart) + 3 * this.#columns.length);
-    const widen = this.#writeRow(line, record);
+    let widen: { index: number; type: ColumnType } | undefined;
+    try {
+      widen = this.#writeRow(line, record);
+    } catch (error) {
+      // A line that is not JSON enough to read: its row, half written, is never sent.
+      copy.dropRow();
+      throw error;
+    }
     if (widen === undefined) return waiting;
     // A number the column has no room for: widen the column, then write the record again.
     copy.dropRow();
-    return (waiting ?? Promise.resolve()).then(() => this.#widen(widen.index, widen.type)).then(() => this.write(line, record));
+    const { index, type } = widen;
+    return (waiting ?? Promise.resolve()).then(() => this.#widen(index, type)).then(() => this.write(line, record));
   }
 
   /**
@@ -219,7 +227,6 @@ export class StreamTable {
     if (this.#keyIndexes) {
       for (const index of this.#keyIndexes) {
         if (starts[index]! < 0) {
-          copy.dropRow();
           throw new ConnectorError(`stream ${this.label}: a record has no value for primary key column ${columns[index]!.name}; append_dedup needs one`, 'system_error');
         }
       }
