@@ -8,8 +8,6 @@ import type { ColumnType } from './column-types.js';
 import { parse } from 'lossless-json';
 import { stringAt } from '../kit/record-scan.js';
 
-export const NULL_TEXT = '\\N';
-
 /** The COPY text of the JSON value `s[start, end)` (never null), or undefined when the column cannot store it. */
 export type Converter = (s: string, start: number, end: number) => string | undefined;
 
@@ -150,7 +148,7 @@ const toText: Converter = (s, start, end) => {
 const LONG_EXPONENT = /\d[eE][-+]?\d{5}/;
 
 /** Whether every number in the JSON text fits numeric (parsed only when LONG_EXPONENT says one might not). */
-function jsonFitsNumeric(text: string): boolean {
+export function jsonFitsNumeric(text: string): boolean {
   if (!LONG_EXPONENT.test(text)) return true;
   let fits = true;
   parse(text, null, (number: string) => {

@@ -7,6 +7,7 @@
 // An overwrite load is swapped in only for a stream the runtime reports COMPLETE (a TRACE STREAM_STATUS that Sluice,
 // like the Airbyte platform, sends once the source has succeeded); an incomplete load stays in its staging table,
 // where a rerun that resumes it continues.
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
@@ -15,7 +16,7 @@ import type { MessageWriter } from '../kit/message-writer.js';
 import { ConnectorError } from '../kit/run-connector.js';
 import { inputBatches } from '../kit/input-batches.js';
 import { LoadStates, stateHash } from './load-states.js';
-import { scanRecord, type RecordSpans } from '../kit/record-scan.js';
+import { RecordScan } from '../kit/record-bytes.js';
 import { StreamTable } from './stream-table.js';
 import { placeStreams } from './table-names.js';
 import { parseExact } from './exact-message.js';
@@ -102,7 +103,7 @@ export async function writeStreams(
     table.startCopy();
     copying = table;
   };
-  const writeRecord = (table: StreamTable, key: string, line: string, record: RecordSpans): Promise<void> | undefined => {
+  const writeRecord = (table: StreamTable, key: string, line: Buffer, record: RecordScan): Promise<void> | undefined => {
     echoes.record(key);
     sinceCommit++;
     return table.write(line, record);
@@ -126,20 +127,36 @@ export async function writeStreams(
       if (status.status === 'COMPLETE') complete.add(streamKey(status.stream_descriptor));
     }
   };
+  const record = new RecordScan();
+  // The last record's stream: the next record is most often of the same one.
+  let lastStream: string | undefined;
+  let lastNamespace: string | undefined;
+  let lastKey = '';
+  let lastTable: StreamTable | undefined;
   /** Handles one line; returns a promise only when the caller must wait (backpressure, a commit, a new COPY). */
-  const onLine = (line: string): Promise<void> | undefined => {
+  const onLine = (line: Buffer): Promise<void> | undefined => {
     lineNumber++;
-    const record = scanLine(line);
-    if (!record) return onMessage(parseMessage(line), line);
-    const key = streamKey({ name: record.stream, namespace: record.namespace });
-    const table = tables.get(key);
-    if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
+    if (!scanLine(line, record)) {
+      const text = line.toString('utf8');
+      return onMessage(parseMessage(text), text);
+    }
+    if (record.stream !== lastStream || record.namespace !== lastNamespace || !lastTable) {
+      const key = streamKey({ name: record.stream, namespace: record.namespace });
+      const table = tables.get(key);
+      if (!table) throw new ConnectorError(`a record for stream ${record.stream}, which is not in the catalog`, 'system_error');
+      lastStream = record.stream;
+      lastNamespace = record.namespace;
+      lastKey = key;
+      lastTable = table;
+    }
+    const table = lastTable;
+    const key = lastKey;
     if (copying !== table) return switchTo(table).then(() => writeRecord(table, key, line, record));
     return writeRecord(table, key, line, record);
   };
 
   try {
-    for await (const batch of inputBatches(input, textLine, COMMIT_MS)) {
+    for await (const batch of inputBatches(input, utf8Lines(), COMMIT_MS)) {
       if (batch === undefined) {
         // The input paused: commit what is held rather than keep states waiting.
         if (echoes.size > 0) await commit();
@@ -161,9 +178,23 @@ export async function writeStreams(
   }
 }
 
-/** A line's text; undefined for an empty line (or a lone carriage return). */
-function textLine(buffer: Buffer, start: number, end: number): string | undefined {
-  return end > start && !(end - start === 1 && buffer[start] === 0x0d) ? buffer.toString('utf8', start, end) : undefined;
+/**
+ * A line's bytes; undefined for an empty line (or a lone carriage return). Bytes that are not UTF-8 are replaced
+ * (by U+FFFD) as decoding the line would, so COPY gets the text it always got. Each chunk is checked once, whole.
+ */
+function utf8Lines(): (buffer: Buffer, start: number, end: number) => Buffer | undefined {
+  let checkedChunk: Buffer | undefined;
+  let chunkIsUtf8 = true;
+  return (buffer, start, end) => {
+    if (end <= start || (end - start === 1 && buffer[start] === 0x0d)) return undefined;
+    if (buffer !== checkedChunk) {
+      // The lines after this one in the same chunk lie before its last newline.
+      checkedChunk = buffer;
+      chunkIsUtf8 = isUtf8(buffer.subarray(start, Math.max(end, buffer.lastIndexOf(0x0a) + 1)));
+    }
+    const line = buffer.subarray(start, end);
+    return chunkIsUtf8 || isUtf8(line) ? line : Buffer.from(line.toString('utf8'));
+  };
 }
 
 function parseMessage(line: string): AirbyteMessage {
@@ -174,12 +205,12 @@ function parseMessage(line: string): AirbyteMessage {
   }
 }
 
-/** A RECORD's parts, found without parsing the line; undefined for any other message. */
-function scanLine(line: string): RecordSpans | undefined {
+/** Reads a RECORD's parts into `record` without parsing the line; false for any other message. */
+function scanLine(line: Buffer, record: RecordScan): boolean {
   try {
-    return scanRecord(line);
+    return record.scan(line);
   } catch (error) {
-    throw notJson(line, error);
+    throw notJson(line.toString('utf8', 0, Math.min(line.length, 512)), error);
   }
 }
 

@@ -4,22 +4,27 @@
 // straight into the final table; append_dedup through a temporary stage merged by primary key (latest cursor
 // wins, CDC deletes remove the row); overwrite into a staging table swapped in once the stream is reported
 // complete, which a rerun that resumes an interrupted load keeps appending to.
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ConfiguredAirbyteStream } from '../../protocol/types.generated.js';
 import { ConnectorError } from '../kit/run-connector.js';
 import { qualifiedName, quoteIdent } from '../kit/postgres/connection.js';
 import { canStore, DATA_COLUMN, META_COLUMNS, META_DDL, normaliseType, streamColumns, type ColumnSpec, type ColumnType } from './column-types.js';
-import { converterFor, escapeCopy, NULL_TEXT, widerTypeFor, type Converter } from './copy-values.js';
+import { widerTypeFor } from './copy-values.js';
+import { byteConverterFor, writeEscaped, type ByteConverter } from './copy-bytes.js';
 import { CopyWriter } from './copy-writer.js';
-import { forEachMember, keyIs, stringAt, type RecordSpans } from '../kit/record-scan.js';
+import { RawIds } from './raw-ids.js';
+import { MemberCursor, skipValueBytes, stringAtBytes, type RecordScan } from '../kit/record-bytes.js';
 import type { StreamPlace } from './table-names.js';
 
 type Mode = 'append' | 'overwrite' | 'append_dedup';
 interface Column extends ColumnSpec {
-  convert: Converter;
+  convert: ByteConverter;
 }
+
+const TAB = 9;
+/** The bytes of a null cell, `\N`, after its tab. */
+const NULL_CELL = Buffer.from('\t\\N', 'latin1');
 
 let stageCounter = 0;
 /** The JavaScript Date range, in milliseconds either side of 1970. */
@@ -45,10 +50,17 @@ export class StreamTable {
   readonly #generation: string;
   #lastEmittedAt: number | undefined;
   #lastExtractedText = '';
-  /** `\t<extracted_at>\t<meta>\t<generation>` for the current emitted_at. */
-  #rowHead = '';
-  #cells: string[] = [];
-  #quotedNames: string[] = [];
+  /** `\t<extracted_at>\t<meta>\t<generation>` for the current emitted_at, as bytes. */
+  #rowHead: Buffer = Buffer.alloc(0);
+  /** Where each column's COPY text is in the row being written (after its tab), or -1 while it is null. */
+  #cellStart = new Int32Array(0);
+  #cellEnd = new Int32Array(0);
+  /** A row's cells, held while the row is written again in column order. */
+  #scratch = Buffer.alloc(0);
+  readonly #members = new MemberCursor();
+  readonly #rawIds = new RawIds();
+  /** Each column's key as JSON, then a colon: `"name":`. */
+  #keyPrefixes: Buffer[] = [];
   #indexOf = new Map<string, number>();
   #keyIndexes: number[] | undefined;
   /** The index of the `_airbyte_data` column (a schemaless stream's whole record), or -1. */
@@ -110,7 +122,7 @@ export class StreamTable {
       this.phase = 'resumed';
     } else {
       await this.client.query(`DROP TABLE IF EXISTS ${this.staging}`);
-      this.#columns = this.#useColumns(this.wanted.map((column) => ({ ...column, convert: converterFor(column.type) })));
+      this.#columns = this.#useColumns(this.wanted.map((column) => ({ ...column, convert: byteConverterFor(column.type) })));
       await this.client.query(`CREATE TABLE ${this.staging} (${META_DDL}${this.#columns.map((c) => `, ${quoteIdent(c.name)} ${c.type}`).join('')})`);
       this.#target = this.staging;
       this.phase = 'fresh';
@@ -124,59 +136,136 @@ export class StreamTable {
     this.#staged = true;
   }
 
-  /** Queues one record's row, read from its line; returns a promise only when the caller must wait for the database. */
-  write(line: string, record: RecordSpans): Promise<void> | undefined {
+  /** Queues one record's row, read from its line's bytes; returns a promise only when the caller must wait for the database. */
+  write(line: Buffer, record: RecordScan): Promise<void> | undefined {
     // A record without a usable emitted_at gets the time it arrived: never reuse the last one's text for it.
     if (record.emittedAt === undefined || record.emittedAt !== this.#lastEmittedAt) {
       this.#lastEmittedAt = record.emittedAt;
       this.#lastExtractedText = this.#extractedAt(record.emittedAt);
-      this.#rowHead = `\t${this.#lastExtractedText}\t${this.#meta}\t${this.#generation}`;
+      this.#rowHead = Buffer.from(`\t${this.#lastExtractedText}\t${this.#meta}\t${this.#generation}`);
     }
+    const copy = this.#copy!;
+    // Escapes at most double a value's bytes; a missing column takes `\t\N`.
+    const waiting = copy.startRow(37 + this.#rowHead.length + 2 * (record.dataEnd - record.dataStart) + 3 * this.#columns.length);
+    let widen: { index: number; type: ColumnType } | undefined;
+    try {
+      widen = this.#writeRow(line, record);
+    } catch (error) {
+      // A line that is not JSON enough to read: its row, half written, is never sent.
+      copy.dropRow();
+      throw error;
+    }
+    if (widen === undefined) return waiting;
+    // A number the column has no room for: widen the column, then write the record again.
+    copy.dropRow();
+    const { index, type } = widen;
+    return (waiting ?? Promise.resolve()).then(() => this.#widen(index, type)).then(() => this.write(line, record));
+  }
+
+  /**
+   * Writes the row: its id, the head, then each value's COPY text as the data member is read. Sources write columns
+   * in the same order every time, so the cells usually land in column order as they are read; a record that does
+   * not (members in another order, a column's value repeated) or that has changes to report is written again from
+   * its cells. Returns the widening a value needs instead of writing it (the caller takes the row back).
+   */
+  #writeRow(line: Buffer, record: RecordScan): { index: number; type: ColumnType } | undefined {
+    const copy = this.#copy!;
     const columns = this.#columns;
-    const cells = this.#cells;
-    cells.fill(NULL_TEXT);
+    const count = columns.length;
+    const starts = this.#cellStart;
+    const ends = this.#cellEnd;
+    const keyPrefixes = this.#keyPrefixes;
+    starts.fill(-1);
+    this.#rawIds.write(copy);
+    copy.bytes(this.#rowHead, 0, this.#rowHead.length);
+    const cellsStart = copy.used;
     let changes: Array<Record<string, unknown>> | undefined;
     let widen: { index: number; type: ColumnType } | undefined;
     let position = 0;
-    const dataEnd = forEachMember(line, record.dataStart, (keyStart, keyEnd, valueStart, valueEnd) => {
-      // Sources write columns in the same order every time: try the next column before looking the key up.
-      let index = position < columns.length && keyIs(line, keyStart, keyEnd, this.#quotedNames[position]!) ? position : -1;
-      if (index < 0) index = this.#indexOf.get(stringAt(line, keyStart, keyEnd)) ?? -1;
+    /** Columns written so far in column order (their tabs included); -1 once the order broke. */
+    let written = 0;
+    const members = this.#members;
+    members.start(line, record.dataStart);
+    // Expect the next column's key before looking the key up.
+    while (members.nextKey(position < count ? keyPrefixes[position] : undefined)) {
+      const valueStart = members.valueStart;
+      const index = members.matched ? position : (this.#indexOf.get(stringAtBytes(line, members.keyStart, members.keyEnd)) ?? -1);
       position = index + 1;
-      if (index < 0 || line.charCodeAt(valueStart) === 110 /* null */) return;
-      const converted = columns[index]!.convert(line, valueStart, valueEnd);
-      if (converted !== undefined) cells[index] = converted;
-      else {
-        const wider = widerTypeFor(columns[index]!.type, line, valueStart, valueEnd);
-        if (wider) widen ??= { index, type: wider };
-        else (changes ??= []).push({ field: columns[index]!.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
+      if (index >= 0 && index < written) written = -1;
+      if (index < 0 || line[valueStart] === 110 /* null */) {
+        members.valueEndsAt(skipValueBytes(line, valueStart));
+        continue;
       }
-    });
-    // A number the column has no room for: widen the column, then write the record again.
-    if (widen) return this.#widen(widen.index, widen.type).then(() => this.write(line, record));
-    if (this.#dataIndex >= 0) cells[this.#dataIndex] = escapeCopy(line.slice(record.dataStart, dataEnd));
+      if (written >= 0) for (; written < index; written++) copy.bytes(NULL_CELL, 0, 3);
+      const mark = copy.used;
+      if (written >= 0) copy.byte(TAB);
+      const cellStart = copy.used;
+      const column = columns[index]!;
+      // The converter reads the value to its end: the value's bytes are read once.
+      const end = column.convert(line, valueStart, copy);
+      if (end >= 0) {
+        members.valueEndsAt(end);
+        starts[index] = cellStart;
+        ends[index] = copy.used;
+        if (written >= 0) written = index + 1;
+        continue;
+      }
+      members.valueEndsAt(~end);
+      copy.used = mark;
+      const value = line.toString('utf8', valueStart, ~end);
+      const wider = widerTypeFor(column.type, value, 0, value.length);
+      if (wider) widen ??= { index, type: wider };
+      else (changes ??= []).push({ field: column.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
+    }
+    if (widen) return widen;
+    if (this.#dataIndex >= 0) {
+      written = -1;
+      starts[this.#dataIndex] = copy.used;
+      writeEscaped(line, record.dataStart, members.end, copy);
+      ends[this.#dataIndex] = copy.used;
+    }
     if (this.#keyIndexes) {
       for (const index of this.#keyIndexes) {
-        if (cells[index] === NULL_TEXT) {
+        if (starts[index]! < 0) {
           throw new ConnectorError(`stream ${this.label}: a record has no value for primary key column ${columns[index]!.name}; append_dedup needs one`, 'system_error');
         }
       }
     }
     if (record.metaStart >= 0) {
-      const sourceChanges = (JSON.parse(line.slice(record.metaStart, record.metaEnd)) as { changes?: Array<Record<string, unknown>> }).changes;
+      const sourceChanges = (JSON.parse(line.toString('utf8', record.metaStart, record.metaEnd)) as { changes?: Array<Record<string, unknown>> }).changes;
       if (sourceChanges && sourceChanges.length > 0) changes = [...sourceChanges, ...(changes ?? [])];
     }
-    // The columns every row has, after its id: built once per emitted_at, not per row.
-    const head = changes && changes.length > 0 ? `\t${this.#lastExtractedText}\t${this.#metaWith(changes)}\t${this.#generation}` : this.#rowHead;
-    let row = randomUUID() + head;
-    for (let i = 0; i < cells.length; i++) row += '\t' + cells[i]!;
-    return this.#copy!.write(row + '\n');
+    if (changes && changes.length > 0) this.#rewriteRow(cellsStart, Buffer.from(`\t${this.#lastExtractedText}\t${this.#metaWith(changes)}\t${this.#generation}`));
+    else if (written < 0) this.#rewriteRow(cellsStart, this.#rowHead);
+    else for (; written < count; written++) copy.bytes(NULL_CELL, 0, 3);
+    copy.endRow();
+    return undefined;
+  }
+
+  /** Writes the row being written again after its id: `head`, then its cells (from `cellsStart`) in column order. */
+  #rewriteRow(cellsStart: number, head: Buffer): void {
+    const copy = this.#copy!;
+    const size = copy.used - cellsStart;
+    if (this.#scratch.length < size) this.#scratch = Buffer.allocUnsafe(Math.max(size, 2 * this.#scratch.length));
+    const scratch = this.#scratch;
+    copy.buffer.copy(scratch, 0, cellsStart, copy.used);
+    copy.used = copy.rowStart + 36;
+    copy.bytes(head, 0, head.length);
+    for (let i = 0; i < this.#columns.length; i++) {
+      const start = this.#cellStart[i]!;
+      if (start < 0) copy.bytes(NULL_CELL, 0, 3);
+      else {
+        copy.byte(TAB);
+        copy.bytes(scratch, start - cellsStart, this.#cellEnd[i]! - cellsStart);
+      }
+    }
   }
 
   /** The columns rows are written to, once known: lookups for write(). */
   #useColumns(columns: Column[]): Column[] {
-    this.#cells = new Array<string>(columns.length);
-    this.#quotedNames = columns.map((column) => JSON.stringify(column.name));
+    this.#cellStart = new Int32Array(columns.length);
+    this.#cellEnd = new Int32Array(columns.length);
+    this.#keyPrefixes = columns.map((column) => Buffer.from(`${JSON.stringify(column.name)}:`));
     this.#indexOf = new Map(columns.map((column, index) => [column.name, index]));
     this.#keyIndexes = this.mode === 'append_dedup' ? this.primaryKey.map((name) => columns.findIndex((column) => column.name === name)).filter((i) => i >= 0) : undefined;
     this.#dataIndex = columns.findIndex((column) => column.name === DATA_COLUMN);
@@ -210,7 +299,7 @@ export class StreamTable {
       }
     }
     column.type = type;
-    column.convert = converterFor(type);
+    column.convert = byteConverterFor(type);
     this.startCopy();
   }
 
@@ -284,7 +373,7 @@ export class StreamTable {
     const wanted = this.wanted;
     if (existing === undefined) {
       await this.client.query(`CREATE TABLE IF NOT EXISTS ${table} (${META_DDL}${wanted.map((c) => `, ${quoteIdent(c.name)} ${c.type}`).join('')})`);
-      return wanted.map((column) => ({ ...column, convert: converterFor(column.type) }));
+      return wanted.map((column) => ({ ...column, convert: byteConverterFor(column.type) }));
     }
     for (const meta of META_COLUMNS) {
       if (!existing.has(meta.name)) {
@@ -297,7 +386,7 @@ export class StreamTable {
       const dataType = existing.get(column.name);
       if (dataType === undefined) {
         await this.client.query(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column.name)} ${column.type}`);
-        columns.push({ ...column, convert: converterFor(column.type) });
+        columns.push({ ...column, convert: byteConverterFor(column.type) });
         continue;
       }
       const current: ColumnType | undefined = normaliseType(dataType);
@@ -308,7 +397,7 @@ export class StreamTable {
           'config_error',
         );
       }
-      columns.push({ name: column.name, type: current ?? 'text', convert: converterFor(current ?? 'text') });
+      columns.push({ name: column.name, type: current ?? 'text', convert: byteConverterFor(current ?? 'text') });
     }
     return columns;
   }

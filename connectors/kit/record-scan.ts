@@ -3,7 +3,7 @@
 // The form Sluice's sources write is read from its two ends; any other layout (spaced, keys in another order) is
 // walked member by member. A line that is not JSON enough to walk throws a JsonScanError; the data's own validity
 // is checked by whoever parses it (the kit does, once, before a destination sees the record).
-// Kit destinations and destination-postgres (which copies each value's text straight into COPY) both read lines this way.
+// Kit destinations read lines this way; destination-postgres reads the bytes of a line the same way (record-bytes.ts).
 
 export class JsonScanError extends Error {
   override name = 'JsonScanError';

@@ -100,6 +100,46 @@ describe.runIf(!postgresMissing)('destination-postgres values', () => {
     ]);
   });
 
+  it('stores each record as its values say whatever the order of its members, repeated keys, escapes or multi-byte text', async () => {
+    const properties = {
+      id: { type: 'integer' },
+      t: { type: 'string' },
+      n: { type: 'number' },
+      b: { type: 'boolean' },
+      d: { type: 'string', format: 'date' },
+      j: { type: ['object', 'array', 'string'] },
+    };
+    const lines = [
+      record('mixed', '{"id":1,"t":"a\\tb\\\\c\\u00e9\\ud83d\\ude00 \\"q\\"","n":1.50,"b":true,"d":"2024-01-01","j":{"x":"\\\\","y":[1,"\\n"]}}'),
+      record('mixed', '{"j":"s","unknown":{"a":1},"d":"2024-02-29","b":false,"n":"12.5","t":"reversed","id":2}'),
+      record('mixed', '{"id":3,"t":"first","t":null,"t":"last","b":"maybe","d":"not a date"}'),
+      record('mixed', '{ "id" : 4 , "t" : "spaced" }'),
+      record('mixed', '{"id":5,"t":"café 中 😀 \\u00e9"}'),
+      state('mixed'),
+    ];
+    const result = await write([stream('mixed', properties)], lines);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rows = await sql(`SELECT id::int, t, n::text, b, d::text, j::text, _airbyte_meta->'changes' AS changes FROM dst.mixed ORDER BY id`);
+    expect(rows).toEqual([
+      { id: 1, t: 'a\tb\\cé😀 "q"', n: '1.50', b: true, d: '2024-01-01', j: '{"x": "\\\\", "y": [1, "\\n"]}', changes: [] },
+      { id: 2, t: 'reversed', n: '12.5', b: false, d: '2024-02-29', j: '"s"', changes: [] },
+      {
+        id: 3,
+        t: 'last',
+        n: null,
+        b: null,
+        d: null,
+        j: null,
+        changes: [
+          { field: 'b', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
+          { field: 'd', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
+        ],
+      },
+      { id: 4, t: 'spaced', n: null, b: null, d: null, j: null, changes: [] },
+      { id: 5, t: 'café 中 😀 é', n: null, b: null, d: null, j: null, changes: [] },
+    ]);
+  });
+
   it('a record without a numeric emitted_at is stored with the time it was received, not 1970', async () => {
     const before = Date.now();
     const lines = [
