@@ -11,7 +11,7 @@
 //    rows/s and the ratio sluice/pgloader against its target (≥ 1.5). pgloader adds the schema it creates to the
 //    database's search_path; the setting is put back as it was;
 // 3. an incremental append_dedup sync of the PostgreSQL table by an indexed cursor column: the first load, then the
-//    no-op re-sync of the unchanged table.
+//    no-op re-sync of the unchanged table, with --streams (a discover first) and with the configured catalog (none).
 // Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_MYSQL_URL (default
 // mysql://root@127.0.0.1:3306/test), BENCH_PG_ROWS (default 1000000), BENCH_KEEP=1 keeps the bench tables, schemas
 // and the second database. Every whole tool command is timed (its start-up included), and its rows counted after it.
@@ -293,4 +293,20 @@ async function benchIncremental() {
   }
   console.log(`  incremental first load:     ${fmt(Math.round(first.ms))} ms  ${fmt(rate(first.ms))} rows/s  (${firstLoad})`);
   console.log(`  no-op incremental re-sync:  ${fmt(Math.round(again.ms))} ms  (the sync's own durationMs ${fmt(summary.durationMs)}; ${againLoad})`);
+
+  // The same re-sync given its configured catalog, as a scheduled run of a fixed catalog is: no discover.
+  const discovered = JSON.parse((await timed(sluiceBin, ['discover', 'source-postgres', '--config', join(dir, 'source.json'), '--json'])).stdout);
+  const stream = discovered.streams.find((candidate) => candidate.namespace === SOURCE && candidate.name === 'items');
+  const catalogPath = join(dir, 'incremental-catalog.json');
+  writeFileSync(catalogPath, JSON.stringify({ streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['created_at'], primary_key: [['id']] }] }));
+  const withCatalog = args.filter((_, index) => index < args.indexOf('--streams') || index > args.indexOf('--cursor') + 1);
+  withCatalog.splice(withCatalog.indexOf('--state'), 0, '--catalog', catalogPath);
+  const fixed = await timed(sluiceBin, withCatalog);
+  const fixedLoad = load();
+  const fixedSummary = JSON.parse(fixed.stdout);
+  if (fixedSummary.recordsEmitted !== 0) {
+    console.error(`bench-postgres: the re-sync with a configured catalog read ${fixedSummary.recordsEmitted} records`);
+    process.exit(1);
+  }
+  console.log(`  same, configured catalog:   ${fmt(Math.round(fixed.ms))} ms  (no discover; the sync's own durationMs ${fmt(fixedSummary.durationMs)}; ${fixedLoad}; target ≤ 300 ms)`);
 }
