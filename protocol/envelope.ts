@@ -5,6 +5,7 @@
 // other line is parsed in full and checked for the fields its type requires. Lines that are not protocol
 // messages are reported, never thrown. A STATE is parsed again keeping every digit of its numbers
 // (exact-json.ts): it is stored and handed back.
+import { isJsonSpace, skipJsonSpace } from './json-space.js';
 import type { AirbyteMessage } from './types.generated.js';
 import { mayLoseDigits, parseExactJson } from './exact-json.js';
 import { recordLineDataEnd, recordLineDataStart, recordLineHasLongNumber, recordLineProblem } from './record-line.js';
@@ -179,27 +180,27 @@ export function recordStreamFromPrefix(buffer: Buffer, start: number, end: numbe
 
 /** Where the stream name's opening quote is, for a prefix written with white space; -1 if it is not one. */
 function spacedPrefixEnd(buffer: Buffer, start: number, end: number): number {
-  let at = skipSpace(buffer, start, end);
+  let at = skipJsonSpace(buffer, start, end);
   if (buffer[at] !== 0x7b /* { */) return -1;
-  at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, TYPE_KEY);
+  at = matchToken(buffer, skipJsonSpace(buffer, at + 1, end), end, TYPE_KEY);
   if (at < 0) return -1;
   at = matchColon(buffer, at, end);
   if (at < 0) return -1;
-  at = matchToken(buffer, skipSpace(buffer, at, end), end, RECORD_VALUE);
+  at = matchToken(buffer, skipJsonSpace(buffer, at, end), end, RECORD_VALUE);
   if (at < 0) return -1;
-  at = skipSpace(buffer, at, end);
+  at = skipJsonSpace(buffer, at, end);
   if (buffer[at] !== 0x2c /* , */) return -1;
-  at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, RECORD_KEY);
+  at = matchToken(buffer, skipJsonSpace(buffer, at + 1, end), end, RECORD_KEY);
   if (at < 0) return -1;
   at = matchColon(buffer, at, end);
   if (at < 0) return -1;
-  at = skipSpace(buffer, at, end);
+  at = skipJsonSpace(buffer, at, end);
   if (buffer[at] !== 0x7b) return -1;
-  at = matchToken(buffer, skipSpace(buffer, at + 1, end), end, STREAM_KEY);
+  at = matchToken(buffer, skipJsonSpace(buffer, at + 1, end), end, STREAM_KEY);
   if (at < 0) return -1;
   at = matchColon(buffer, at, end);
   if (at < 0) return -1;
-  return skipSpace(buffer, at, end);
+  return skipJsonSpace(buffer, at, end);
 }
 
 function streamNameAt(buffer: Buffer, at: number, end: number): string | undefined {
@@ -215,7 +216,7 @@ function streamNameAt(buffer: Buffer, at: number, end: number): string | undefin
   if (nameEnd >= end) return undefined;
   lastNameEnd = nameEnd;
   let last = end - 1;
-  while (last > nameEnd && isSpace(buffer[last]!)) last--;
+  while (last > nameEnd && isJsonSpace(buffer[last]!)) last--;
   if (buffer[last] !== CLOSE_BRACE) return undefined;
   return streamName(buffer, nameStart, nameEnd);
 }
@@ -259,15 +260,7 @@ function matchToken(buffer: Buffer, at: number, end: number, token: Buffer): num
 }
 
 function matchColon(buffer: Buffer, at: number, end: number): number {
-  const colon = skipSpace(buffer, at, end);
+  const colon = skipJsonSpace(buffer, at, end);
   return buffer[colon] === 0x3a /* : */ ? colon + 1 : -1;
 }
 
-function skipSpace(buffer: Buffer, at: number, end: number): number {
-  while (at < end && isSpace(buffer[at]!)) at++;
-  return at;
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
-}

@@ -2,11 +2,8 @@
 // RECORD line passed it): where each key and value starts and ends in the buffer, and whether the key or a string
 // value holds an escape. No decoding, no allocation beyond growing the reused arrays: a mapper that only renames,
 // hashes, encrypts or selects fields edits the line around these spans instead of parsing and serialising the data.
+import { isJsonSpace, skipJsonSpace } from './json-space.js';
 
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const COLON = 0x3a;
@@ -53,7 +50,7 @@ export class ObjectMembers {
   read(buffer: Buffer, start: number, end: number): boolean {
     this.count = 0;
     if (buffer[start] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) return false;
-    let i = skipSpace(buffer, start + 1, end);
+    let i = skipJsonSpace(buffer, start + 1, end);
     if (buffer[i] === CLOSE_BRACE) return i === end - 1;
     for (;;) {
       if (buffer[i] !== QUOTE) return false;
@@ -65,9 +62,9 @@ export class ObjectMembers {
       this.keyEscaped[n] = after > end ? 1 : 0;
       if (after > end) after -= end;
       this.keyEnd[n] = after;
-      i = skipSpace(buffer, after, end);
+      i = skipJsonSpace(buffer, after, end);
       if (buffer[i] !== COLON) return false;
-      i = skipSpace(buffer, i + 1, end);
+      i = skipJsonSpace(buffer, i + 1, end);
       this.valueStart[n] = i;
       const byte = buffer[i];
       this.valueEscaped[n] = 0;
@@ -86,31 +83,21 @@ export class ObjectMembers {
         // A number or a literal: up to the next delimiter.
         while (i < end) {
           const b = buffer[i]!;
-          if (b === COMMA || b === CLOSE_BRACE || b === SPACE || b === TAB || b === LF || b === CR) break;
+          if (b === COMMA || b === CLOSE_BRACE || isJsonSpace(b)) break;
           i++;
         }
         if (i === this.valueStart[n]) return false;
       }
       this.valueEnd[n] = i;
       this.count = n + 1;
-      i = skipSpace(buffer, i, end);
+      i = skipJsonSpace(buffer, i, end);
       if (buffer[i] === COMMA) {
-        i = skipSpace(buffer, i + 1, end);
+        i = skipJsonSpace(buffer, i + 1, end);
         continue;
       }
       return buffer[i] === CLOSE_BRACE && i === end - 1;
     }
   }
-}
-
-function skipSpace(buffer: Buffer, at: number, end: number): number {
-  let i = at;
-  while (i < end) {
-    const byte = buffer[i]!;
-    if (byte !== SPACE && byte !== TAB && byte !== LF && byte !== CR) break;
-    i++;
-  }
-  return i;
 }
 
 /**

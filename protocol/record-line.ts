@@ -5,13 +5,11 @@
 // destination would then see another stream than the one Sluice counted, or no record at all).
 // One pass over the bytes, no allocation, no decoding: the hot path forwards the original bytes afterwards.
 // UTF-8 validity is not checked here (the relay checks it once per chunk).
+import { skipJsonSpace } from './json-space.js';
 
 const OBJECT = 1;
 const ARRAY = 2;
 
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
 const SPACE = 0x20;
 const QUOTE = 0x22;
 const PLUS = 0x2b;
@@ -89,7 +87,7 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
 
   // The loop starts after a value (the stream name) inside the record object.
   for (;;) {
-    i = skipSpace(buffer, i, end);
+    i = skipJsonSpace(buffer, i, end);
     if (i >= end) return unexpected(i);
     const closer = stack[depth] === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET;
     let byte = buffer[i]!;
@@ -102,7 +100,7 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
       }
       depth--;
       if (depth === 0) {
-        i = skipSpace(buffer, i, end);
+        i = skipJsonSpace(buffer, i, end);
         return i === end ? undefined : `RECORD line is not valid JSON: unexpected text after the message at column ${column(i)}`;
       }
       continue;
@@ -114,7 +112,7 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
     let inObject = stack[depth] === OBJECT;
     for (;;) {
       if (inObject) {
-        i = skipSpace(buffer, i, end);
+        i = skipJsonSpace(buffer, i, end);
         if (buffer[i] !== QUOTE || i >= end) return unexpected(i);
         const keyStart = i + 1;
         i = scanString(buffer, keyStart, end);
@@ -137,11 +135,11 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
             }
           }
         }
-        i = skipSpace(buffer, i, end);
+        i = skipJsonSpace(buffer, i, end);
         if (buffer[i] !== COLON || i >= end) return unexpected(i);
         i++;
       }
-      i = skipSpace(buffer, i, end);
+      i = skipJsonSpace(buffer, i, end);
       if (i >= end) return unexpected(i);
       byte = buffer[i]!;
       const isData = dataValue;
@@ -153,7 +151,7 @@ export function recordLineProblem(buffer: Buffer, lineStart: number, at: number,
       if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         i++;
         const opened = byte === OPEN_BRACE ? OBJECT : ARRAY;
-        const next = skipSpace(buffer, i, end);
+        const next = skipJsonSpace(buffer, i, end);
         if (buffer[next] === (opened === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET) && next < end) {
           i = next + 1;
           if (isData) dataEnd = i;
@@ -329,16 +327,6 @@ function keyOf(buffer: Buffer, start: number, end: number, depth: number): numbe
     if (same) return id;
   }
   return KEY_OTHER;
-}
-
-function skipSpace(buffer: Buffer, at: number, end: number): number {
-  let i = at;
-  while (i < end) {
-    const byte = buffer[i]!;
-    if (byte !== SPACE && byte !== TAB && byte !== LF && byte !== CR) break;
-    i++;
-  }
-  return i;
 }
 
 function describeByte(byte: number): string {
