@@ -5,7 +5,7 @@
 // other line is parsed in full and checked for the fields its type requires. Lines that are not protocol
 // messages are reported, never thrown. A STATE is parsed again keeping every digit of its numbers
 // (exact-json.ts): it is stored and handed back.
-import { isJsonSpace, skipJsonSpace } from './json-space.js';
+import { isJsonSpace, skipJsonSpace } from './json-syntax.js';
 import type { AirbyteMessage } from './types.generated.js';
 import { mayLoseDigits, parseExactJson } from './exact-json.js';
 import { recordLineDataEnd, recordLineDataStart, recordLineHasLongNumber, recordLineProblem } from './record-line.js';

@@ -2,16 +2,7 @@
 // RECORD line passed it): where each key and value starts and ends in the buffer, and whether the key or a string
 // value holds an escape. No decoding, no allocation beyond growing the reused arrays: a mapper that only renames,
 // hashes, encrypts or selects fields edits the line around these spans instead of parsing and serialising the data.
-import { isJsonSpace, skipJsonSpace } from './json-space.js';
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace } from './json-syntax.js';
 
 /** The members of one object: parallel arrays, reused from one object to the next. Positions are buffer offsets. */
 export class ObjectMembers {

@@ -5,25 +5,17 @@
 // destination would then see another stream than the one Sluice counted, or no record at all).
 // One pass over the bytes, no allocation, no decoding: the hot path forwards the original bytes afterwards.
 // UTF-8 validity is not checked here (the relay checks it once per chunk).
-import { skipJsonSpace } from './json-space.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace } from './json-syntax.js';
 
 const OBJECT = 1;
 const ARRAY = 2;
 
 const SPACE = 0x20;
-const QUOTE = 0x22;
 const PLUS = 0x2b;
-const COMMA = 0x2c;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 // Keys that decide what a destination sees; each may appear once. Identified by their bytes (without quotes).
 const KEY_OTHER = 0;

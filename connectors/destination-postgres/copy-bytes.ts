@@ -41,21 +41,24 @@ export function writeEscaped(line: Uint8Array, start: number, end: number, out: 
   for (let i = start; i < end; i++) {
     const c = line[i]!;
     if (c > BACKSLASH || (c > 13 && c !== BACKSLASH)) buffer[used++] = c;
-    else if (c === BACKSLASH) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = BACKSLASH;
-    } else if (c === 10) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = 110;
-    } else if (c === 13) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = 114;
-    } else if (c === 9) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = 116;
-    } else if (c !== 0) buffer[used++] = c;
+    else used = writeCopyAscii(buffer, used, c);
   }
   out.used = used;
+}
+
+/** Writes one ASCII character as COPY text: backslash, newline, carriage return and tab escaped, NUL left out. */
+function writeCopyAscii(buffer: Uint8Array, used: number, c: number): number {
+  if (c === BACKSLASH || c === 10 || c === 13 || c === 9) {
+    buffer[used++] = BACKSLASH;
+    buffer[used++] = c === BACKSLASH ? BACKSLASH : c === 10 ? 110 : c === 13 ? 114 : 116;
+  } else if (c !== 0) buffer[used++] = c;
+  return used;
+}
+
+/** The character each one-letter JSON escape stands for (by the byte after the backslash), or -1. */
+const JSON_ESCAPES = new Int16Array(128).fill(-1);
+for (const [letter, code] of [['"', 0x22], ['/', 0x2f], ['\\', 0x5c], ['n', 10], ['t', 9], ['r', 13], ['b', 8], ['f', 12]] as const) {
+  JSON_ESCAPES[letter.charCodeAt(0)] = code;
 }
 
 const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
@@ -107,21 +110,8 @@ export function writeStringText(line: Uint8Array, start: number, out: CopyWriter
     }
     const e = line[i + 1];
     i += 2;
-    if (e === QUOTE || e === 47) buffer[used++] = e;
-    else if (e === BACKSLASH) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = BACKSLASH;
-    } else if (e === 110) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = 110;
-    } else if (e === 116) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = 116;
-    } else if (e === 114) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = 114;
-    } else if (e === 98) buffer[used++] = 8;
-    else if (e === 102) buffer[used++] = 12;
+    const decoded = e !== undefined && e < 128 ? JSON_ESCAPES[e]! : -1;
+    if (decoded >= 0) used = writeCopyAscii(buffer, used, decoded);
     else if (e === 117) {
       if (i + 4 > length) return -1;
       let code = hex4(line, i);
@@ -143,13 +133,8 @@ export function writeStringText(line: Uint8Array, start: number, out: CopyWriter
 
 /** A decoded character as COPY text in UTF-8: NUL dropped, the characters COPY escapes escaped. */
 function writeCodePoint(buffer: Buffer, used: number, code: number): number {
-  if (code < 0x80) {
-    if (code === 0) return used;
-    if (code === BACKSLASH || code === 10 || code === 13 || code === 9) {
-      buffer[used++] = BACKSLASH;
-      buffer[used++] = code === BACKSLASH ? BACKSLASH : code === 10 ? 110 : code === 13 ? 114 : 116;
-    } else buffer[used++] = code;
-  } else if (code < 0x800) {
+  if (code < 0x80) return writeCopyAscii(buffer, used, code);
+  if (code < 0x800) {
     buffer[used++] = 0xc0 | (code >> 6);
     buffer[used++] = 0x80 | (code & 0x3f);
   } else if (code < 0x10000) {

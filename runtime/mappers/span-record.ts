@@ -4,9 +4,9 @@
 // whose steps all work on spans (rename, hash, encrypt, select) is never parsed nor serialised, and what no step
 // touched passes byte for byte. A step that meets a value it cannot handle on spans says so, and the record takes the
 // parse path instead (stream-mapper.ts), so both paths give the same record.
+import { QUOTE } from '../../protocol/json-syntax.js';
 import { ObjectMembers } from '../../protocol/object-members.js';
 
-const QUOTE = 0x22;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
