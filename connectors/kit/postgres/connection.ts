@@ -1,8 +1,9 @@
 // Owns connecting to PostgreSQL for the built-in connectors: the spec fields every PostgreSQL connector shares
 // (host, port, database, username, password marked airbyte_secret, ssl_mode), turning them into a `pg` client with
 // the right TLS options, and turning connection failures into one config_error that names the server and the cause.
-import pg from 'pg';
+import type pg from 'pg';
 import { ConnectorError } from '../run-connector.js';
+import { nodePostgres } from './load-pg.js';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -88,7 +89,7 @@ export async function connectPostgres(config: PostgresConnectionConfig, settings
 }
 
 async function open(options: pg.ClientConfig): Promise<pg.Client> {
-  const client = new pg.Client(options);
+  const client = new nodePostgres.Client(options);
   // A connection that dies later surfaces through the query that uses it; do not crash on the event.
   client.on('error', () => undefined);
   try {
