@@ -29,6 +29,7 @@ const commands: Record<string, CommandLoader> = {
   jobs: async () => [(await import('./commands/jobs.js')).jobsCommand()],
   logs: async () => [(await import('./commands/logs.js')).logsCommand()],
   serve: async () => [(await import('./commands/serve.js')).serveCommand()],
+  worker: async () => [(await import('./commands/worker.js')).workerCommand()],
   token: async () => [(await import('./commands/token.js')).tokenCommand()],
   webhook: async () => [(await import('./commands/webhook.js')).webhookCommand()],
   apply: async () => [(await import('./commands/apply.js')).applyCommand()],

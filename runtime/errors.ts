@@ -64,6 +64,7 @@ export const errorCodes = {
   'acceptance.failed': { exit: 'runtime', http: 500 },
   'store.unavailable': { exit: 'environment', http: 503 },
   'store.migration_failed': { exit: 'environment', http: 500 },
+  'store.schema_newer': { exit: 'environment', http: 500 },
   'store.conflict': { exit: 'badInput', http: 409 },
   'secret.key_invalid': { exit: 'environment', http: 500 },
   'secret.key_missing': { exit: 'environment', http: 500 },

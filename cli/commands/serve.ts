@@ -1,5 +1,7 @@
 // Owns `sluice serve`: the scheduler and the REST API over the workspace's store, until SIGINT or SIGTERM,
-// when running jobs are cancelled (their destinations commit what they received) and the server closes.
+// when running jobs are cancelled (their destinations commit what they received) and the server closes. With a
+// PostgreSQL workspace the scheduler and the API queue jobs for workers (`sluice worker`), and serve is one of them
+// unless --no-worker.
 // Its first stdout line says where it listens: `listening on http://HOST:PORT`. Listening beyond loopback needs
 // --require-token; API clients may name paths and commands as connectors only with --allow-custom-connectors.
 import { Command } from 'commander';
@@ -7,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../control/api/app.js';
 import { defaultDashboardDir } from '../../control/api/dashboard-dir.js';
 import { isLoopback } from '../../control/api/auth.js';
+import { openWorkspaceQueue } from '../../control/jobs/job-queue.js';
 import { Scheduler } from '../../control/jobs/scheduler.js';
+import { Worker } from '../../control/jobs/worker.js';
 import { hasTokens } from '../../control/services/token-service.js';
 import { Notifier } from '../../control/services/webhooks.js';
 import { openStore } from '../../control/store/open-store.js';
@@ -26,6 +30,7 @@ interface ServeOptions extends WorkspaceOptions {
   allowedHost: string[];
   tick: string;
   dashboardDir?: string;
+  worker: boolean;
 }
 
 export function serveCommand(): Command {
@@ -33,7 +38,8 @@ export function serveCommand(): Command {
     .description('run connections on their schedules and serve the REST API')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
-    .option('--concurrency <n>', 'jobs running at once, at most', '2')
+    .option('--concurrency <n>', 'jobs running at once in this process, at most', '2')
+    .option('--no-worker', 'PostgreSQL workspace: run no jobs here, only queue them for `sluice worker` processes')
     .option('--attempts <n>', 'attempts per job; transient failures are retried from the last committed state', '3')
     .option('--backoff <seconds>', 'wait before the first retry of a job (doubles each time)', '10')
     .option('--tick <seconds>', 'how often schedules are looked at', '1')
@@ -51,18 +57,31 @@ export function serveCommand(): Command {
         });
       }
       const store = await openStore({ workspace: options.workspace });
+      if (!options.worker && !store.postgres) {
+        await store.close();
+        throw new SluiceError('cli.usage', '--no-worker needs a PostgreSQL workspace (SLUICE_DATABASE_URL), whose jobs workers run; with SQLite, serve runs the jobs itself');
+      }
+      const queue = await openWorkspaceQueue(store, logger);
       if (options.requireToken && !(await hasTokens(store))) {
         logger.warn('--require-token is set but no API token exists yet: every request will be refused (create one with: sluice token create NAME)');
       }
       const dashboardDir = options.dashboardDir ?? defaultDashboardDir();
       if (dashboardDir === undefined) logger.warn('the dashboard is not built (npm run build builds it into dist/web): serving the API only');
       const notifier = new Notifier(store, logger, { backoffMs: Number(process.env['SLUICE_WEBHOOK_BACKOFF_MS'] ?? 1000) });
+      const concurrency = Math.floor(positiveNumber(options.concurrency, '--concurrency'));
+      const attempts = Math.floor(positiveNumber(options.attempts, '--attempts'));
+      const backoffMs = Number(options.backoff) * 1000;
+      const worker = queue && options.worker
+        ? new Worker({ store, queue, logger, concurrency, attempts, backoffMs, onJobStarted: notifier.jobStarted, onFinished: notifier.jobFinished, onSchemaChange: notifier.schemaChanged })
+        : undefined;
       const scheduler = new Scheduler({
         store,
         logger,
-        concurrency: Math.floor(positiveNumber(options.concurrency, '--concurrency')),
-        attempts: Math.floor(positiveNumber(options.attempts, '--attempts')),
-        backoffMs: Number(options.backoff) * 1000,
+        concurrency,
+        attempts,
+        backoffMs,
+        ...(queue ? { queue } : {}),
+        ...(worker ? { workerConnections: () => worker.runningConnections() } : {}),
         tickMs: positiveNumber(options.tick, '--tick') * 1000,
         staleMs: process.env['SLUICE_STALE_JOB_MS'] === undefined ? undefined : Number(process.env['SLUICE_STALE_JOB_MS']),
         onJobStarted: notifier.jobStarted,
@@ -86,6 +105,7 @@ export function serveCommand(): Command {
       process.stdout.write(`listening on http://${host}:${address.port}\n`);
       logger.info({ concurrency: scheduler.concurrency }, `sluice serve: API on http://${host}:${address.port}, workspace ${store.workspace}, database ${store.db.location}`);
       await scheduler.start();
+      await worker?.start();
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -93,6 +113,8 @@ export function serveCommand(): Command {
       logger.info('stopping: cancelling running jobs');
       const closing = app.close();
       await scheduler.stop();
+      await worker?.stop();
+      await queue?.close();
       await closing;
       await notifier.flush();
       await store.close();

@@ -41,6 +41,9 @@ export interface JobOptions {
   /** Called once the job has ended, with what happened (notifications). */
   onFinished?: (event: JobEvent) => void;
   onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
+  /** Who runs it (default this process, host:pid) and the queue's run it belongs to (a worker's job). */
+  runner?: string;
+  queueJobId?: string;
 }
 
 export interface JobEvent {
@@ -59,7 +62,7 @@ export const runnerId = (): string => `${hostname()}:${process.pid}`;
 
 export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const { store, connection } = options;
-  const started = await store.jobs.start(connection, options.trigger, runnerId());
+  const started = await store.jobs.start(connection, options.trigger, options.runner ?? runnerId(), options.queueJobId);
   const logPath = join(store.logsDir, `job-${started.id}.log`);
   let jobLog: ReturnType<typeof createJobLogger>;
   try {

@@ -9,6 +9,9 @@
 //  3. On start, and then every `recoverEveryMs`, jobs left running by a dead process (or by this one without it
 //     knowing) are marked failed (job.orphaned) and retried, so every job ends in a final status.
 //  4. Stopping cancels running jobs (the destination commits what it received) and waits for them to end.
+//  5. With a job queue (a PostgreSQL workspace, control/jobs/job-queue.ts) the scheduler runs nothing itself: due and
+//     triggered connections are queued for the workers, a job's cancellation goes through the database, and the
+//     run of a job whose worker died is failed in the queue, which retries it on another worker.
 import { describeError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
@@ -19,6 +22,7 @@ import { nextRunAt, parseSchedule } from './schedule.js';
 import type { SchemaChangeReport } from '../services/schema-changes.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
 import { SluiceError, isSluiceError } from '../../runtime/errors.js';
+import type { JobQueue } from './job-queue.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -35,6 +39,10 @@ export interface SchedulerOptions {
   recoverEveryMs?: number;
   onFinished?: (event: JobEvent) => void;
   onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
+  /** Queue runs for workers instead of running them here. */
+  queue?: JobQueue;
+  /** Connections whose jobs a worker in this process runs (not orphans, though their runner is this process). */
+  workerConnections?: () => ReadonlySet<string>;
 }
 
 interface Running {
@@ -78,9 +86,13 @@ export class Scheduler {
   async #recover(): Promise<void> {
     const { store, logger } = this.#options;
     this.#lastRecovery = Date.now();
-    const orphans = await recoverOrphanedJobs(store, { staleMs: this.#options.staleMs, ownConnections: new Set(this.#running.keys()) });
+    const orphans = await recoverOrphanedJobs(store, { staleMs: this.#options.staleMs, ownConnections: new Set([...this.#running.keys(), ...(this.#options.workerConnections?.() ?? [])]) });
     for (const job of orphans) {
       logger.warn({ job: job.id }, `job ${job.id} was left running by ${job.runner}; marked failed and retried`);
+      if (this.#options.queue && job.queueJobId !== null) {
+        await this.#options.queue.fail(job.queueJobId, `its worker ${job.runner} stopped`);
+        continue;
+      }
       const connection = await store.connections.byId(job.connectionId);
       if (connection?.status === 'active') this.#enqueue(connection.id, 'retry');
     }
@@ -98,7 +110,13 @@ export class Scheduler {
         const last = await this.#options.store.jobs.last(connection.id);
         const due = nextRunAt(parseSchedule(connection.schedule), last?.createdAt ?? (isInterval(connection.schedule) ? undefined : this.#startedAt), now);
         // A job another process (same database) is running makes the connection not due here.
-        if (due <= now && !(await this.#options.store.jobs.running(connection.id))) this.#enqueue(connection.id, 'schedule');
+        if (due <= now && !(await this.#options.store.jobs.running(connection.id))) {
+          const queue = this.#options.queue;
+          if (queue) {
+            if (!(await queue.pending(connection.id))) await queue.enqueue({ connectionId: connection.id, trigger: 'schedule' });
+          }
+          else this.#enqueue(connection.id, 'schedule');
+        }
       }
       this.#pump();
     } catch (error) {
@@ -110,6 +128,7 @@ export class Scheduler {
 
   /** Runs a connection now, or queues it when the concurrency limit is reached. */
   async trigger(connection: Connection, trigger = 'api'): Promise<TriggerResult> {
+    if (this.#options.queue) return this.#triggerQueued(this.#options.queue, connection, trigger);
     // Everything up to taking the slot is synchronous: of simultaneous triggers, one takes it, the others see it.
     const running = this.#running.get(connection.id);
     if (running) {
@@ -135,6 +154,17 @@ export class Scheduler {
       throw alreadyRunning(connection, elsewhere);
     }
     return { queued: this.#queue.indexOf(item) + 1 || this.#queue.length };
+  }
+
+  /** Queues the connection's run for the workers, unless it is running or already queued. */
+  async #triggerQueued(queue: JobQueue, connection: Connection, trigger: string): Promise<TriggerResult> {
+    const running = await this.#options.store.jobs.running(connection.id);
+    if (running) throw alreadyRunning(connection, running);
+    // Of simultaneous triggers the queue's unique key admits one; a run a worker took but has not started is pending.
+    if ((await queue.pending(connection.id)) || !(await queue.enqueue({ connectionId: connection.id, trigger }))) {
+      throw new SluiceError('job.already_running', `connection ${connection.name} already has a run queued or starting`, { hint: 'wait for it to end, or cancel its job' });
+    }
+    return { queued: await queue.waiting() };
   }
 
   /** Cancels a job this process runs, or asks the process that runs it (through the database). */

@@ -15,12 +15,13 @@ export interface JobTotals {
 export class JobRepo {
   constructor(private readonly db: Driver) {}
 
-  async start(connection: { id: string; name: string }, trigger: string, runner: string): Promise<Job> {
+  /** `queueJobId`: the queue's run this job belongs to (a PostgreSQL workspace's workers). */
+  async start(connection: { id: string; name: string }, trigger: string, runner: string, queueJobId?: string): Promise<Job> {
     const now = Date.now();
     try {
       const row = await this.db.one<{ id: number }>(
-        `INSERT INTO jobs (connection_id, status, trigger, runner, created_at, heartbeat_at) VALUES (?, 'running', ?, ?, ?, ?) RETURNING id`,
-        [connection.id, trigger, runner, now, now],
+        `INSERT INTO jobs (connection_id, status, trigger, runner, created_at, heartbeat_at, queue_job_id) VALUES (?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
+        [connection.id, trigger, runner, now, now, queueJobId ?? null],
       );
       return (await this.byId(Number(row!.id)))!;
     } catch (error) {
@@ -157,5 +158,6 @@ function jobFromRow(row: Row): Job {
     cancelRequested: Number(row['cancel_requested']) === 1,
     logPath: (row['log_path'] as string | null) ?? null,
     streamCounts: row['stream_counts'] == null ? null : (JSON.parse(String(row['stream_counts'])) as StreamCount[]),
+    queueJobId: (row['queue_job_id'] as string | null) ?? null,
   };
 }

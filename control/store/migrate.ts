@@ -10,6 +10,7 @@ export const ADVISORY_LOCK = 7_140_001;
 
 export async function migrate(driver: Driver, list: Migration[] = migrations): Promise<number[]> {
   await driver.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  await refuseNewerSchema(driver, list);
   const applied: number[] = [];
   for (const migration of list) {
     const ran = await driver.transaction(async (tx) => {
@@ -29,6 +30,18 @@ export async function migrate(driver: Driver, list: Migration[] = migrations): P
     if (ran) applied.push(migration.version);
   }
   return applied;
+}
+
+/** A database migrated by a newer Sluice is left untouched: this one would misread tables it does not know. */
+async function refuseNewerSchema(driver: Driver, list: Migration[]): Promise<void> {
+  const known = Math.max(0, ...list.map((migration) => migration.version));
+  const row = await driver.one<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+  const version = Number(row?.version ?? 0);
+  if (version > known) {
+    throw new SluiceError('store.schema_newer', `the workspace database ${driver.location} has schema version ${version}, newer than this Sluice knows (${known})`, {
+      hint: 'upgrade Sluice on this machine to the version the other machines run',
+    });
+  }
 }
 
 function forDialect(sql: string, dialect: Driver['dialect']): string {

@@ -17,6 +17,7 @@ import { loadSecretKey } from './secret-key.js';
 import { StateRepo } from './state-repo.js';
 import { TokenRepo } from './token-repo.js';
 import { WebhookRepo } from './webhook-repo.js';
+import { WorkerRepo } from './worker-repo.js';
 
 export interface StoreOptions {
   workspace?: string;
@@ -31,11 +32,14 @@ export class Store {
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
   readonly webhooks: WebhookRepo;
+  readonly workers: WorkerRepo;
 
   constructor(
     readonly db: Driver,
     box: SecretBox,
     readonly workspace: string,
+    /** Where a PostgreSQL workspace is (its job queue lives beside it); undefined for SQLite. */
+    readonly postgres?: { url: string; schema: string },
   ) {
     this.actors = new ActorRepo(db, box);
     this.connections = new ConnectionRepo(db, box);
@@ -44,6 +48,7 @@ export class Store {
     this.tokens = new TokenRepo(db);
     this.sessions = new SessionRepo(db);
     this.webhooks = new WebhookRepo(db, box);
+    this.workers = new WorkerRepo(db);
   }
 
   /** Where job logs are written. */
@@ -89,5 +94,5 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     if (error instanceof SluiceError) throw error;
     throw new SluiceError('store.unavailable', `cannot use the database ${driver.location}: ${(error as Error).message}`, { cause: error });
   }
-  return new Store(driver, box, workspace);
+  return new Store(driver, box, workspace, url === undefined ? undefined : { url, schema: schema! });
 }

@@ -71,6 +71,8 @@ export interface Job {
   logPath: string | null;
   /** Per-stream counts, written while the job runs (every heartbeat) and kept once it ends; null before the first. */
   streamCounts: StreamCount[] | null;
+  /** The queue's run this job belongs to (a PostgreSQL workspace's workers); null when run in-process. */
+  queueJobId: string | null;
 }
 
 /** One stream's numbers in a job, cumulative over its attempts. */

@@ -13,30 +13,48 @@ export interface RunningServer {
 }
 
 export async function startServe(env: Record<string, string>, args: string[] = []): Promise<RunningServer> {
-  const child = execa(process.execPath, [sluiceBin, 'serve', '--port', '0', '--tick', '0.2', ...args], {
-    cwd: repoRoot,
-    env,
-    reject: false,
-    buffer: { stdout: false, stderr: true },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
+  const { child, match } = await startUntil(['serve', '--port', '0', '--tick', '0.2', ...args], /listening on (http:\/\/\S+)/, env);
+  return { url: match, ...controls(child) };
+}
+
+export interface RunningWorker {
+  /** The worker's id (host:pid), as jobs record it. */
+  id: string;
+  child: ResultPromise;
+  stop(): Promise<string>;
+  kill(): Promise<void>;
+}
+
+/** `sluice worker` as a real subprocess, in its own working directory `cwd`; resolves once it takes jobs. */
+export async function startWorker(env: Record<string, string>, cwd: string, args: string[] = []): Promise<RunningWorker> {
+  const { child, match } = await startUntil(['worker', ...args], /worker (\S+) taking jobs/, env, cwd);
+  return { id: match, ...controls(child) };
+}
+
+/** Starts `sluice ARGS` and waits for the first match of `ready` on its stdout (its first group). */
+async function startUntil(args: string[], ready: RegExp, env: Record<string, string>, cwd = repoRoot): Promise<{ child: ResultPromise; match: string }> {
+  const child = execa(process.execPath, [sluiceBin, ...args], { cwd, env, reject: false, buffer: { stdout: false, stderr: true } });
+  const match = await new Promise<string>((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`sluice serve did not start: ${seen}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`sluice ${args[0]} did not start: ${seen}`)), 20_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match) {
+      const found = ready.exec(seen);
+      if (found) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(found[1]!);
       }
     });
     void child.then((result) => {
       clearTimeout(timer);
-      reject(new Error(`sluice serve exited ${result.exitCode}: ${String(result.stderr)}`));
+      reject(new Error(`sluice ${args[0]} exited ${result.exitCode}: ${String(result.stderr)}`));
     });
   });
+  return { child, match };
+}
+
+function controls(child: ResultPromise): { child: ResultPromise; stop(): Promise<string>; kill(): Promise<void> } {
   return {
-    url,
     child,
     async stop() {
       child.kill('SIGINT');

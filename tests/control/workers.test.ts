@@ -1,0 +1,53 @@
+// Scale-out over a PostgreSQL workspace with real processes: one `sluice serve --no-worker` schedules, three
+// `sluice worker` processes (each in its own working directory and workspace home, sharing only the database) run
+// the jobs. Every connection runs exactly once, the jobs spread over the workers, and each job names its worker.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { fixture, jsonFile, tempDir } from '../support/cli.js';
+import { rows, workspace } from '../support/workspace.js';
+import { api, eventually, startServe, startWorker, type RunningWorker } from '../support/server.js';
+import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
+
+const postgresMissing = await postgresAvailability();
+const counter = fixture('counter-source.mjs');
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const CONNECTIONS = 30;
+
+describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout: 240_000 }, () => {
+  const url = useFreshDatabase();
+
+  it('30 connections scheduled together run exactly once each, spread over three workers, with serve --no-worker running none', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY });
+    // 20 records each, a pause every 4: a job lasts long enough that no worker can take them all.
+    const source = { count: 20, records_per_state: 5, delay_ms_every: [4, 100] };
+    const definitions = {
+      sources: [{ name: 'counter', connector: counter, config: source }],
+      destinations: Array.from({ length: CONNECTIONS }, (_, i) => ({ name: `files-${i}`, connector: 'destination-local-json', config: { destination_path: join(ws.dir, `out-${i}`) } })),
+      connections: Array.from({ length: CONNECTIONS }, (_, i) => ({ name: `c${i}`, source: 'counter', destination: `files-${i}`, schedule: 'every 1h' })),
+    };
+    const applied = await ws.run(['apply', '-f', jsonFile(ws.dir, 'sluice.json', definitions)]);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const workers: RunningWorker[] = [];
+    for (let i = 0; i < 3; i++) {
+      const home = tempDir('sluice-worker-');
+      workers.push(await startWorker({ ...ws.env, SLUICE_HOME: join(home, 'home') }, home, ['--concurrency', '2']));
+    }
+    const server = await startServe(ws.env, ['--no-worker']);
+    try {
+      const jobs = await eventually(async () => (await api(server.url, 'GET', '/api/v1/jobs?limit=100')).body.data as any[],
+        (data) => data.length >= CONNECTIONS && data.every((job) => job.status !== 'running'), 180_000, 'every connection to have run');
+      expect(jobs).toHaveLength(CONNECTIONS);
+      expect(new Set(jobs.map((job) => job.connection)).size).toBe(CONNECTIONS);
+      expect(jobs.every((job) => job.status === 'succeeded' && job.recordsCommitted === 20)).toBe(true);
+      for (let i = 0; i < CONNECTIONS; i++) expect(rows(join(ws.dir, `out-${i}`), 'items')).toHaveLength(20);
+      const ranBy = new Map(workers.map((worker) => [worker.id, 0]));
+      for (const job of jobs) ranBy.set(job.runner, (ranBy.get(job.runner) ?? -1000) + 1);
+      // Every job ran on one of the three workers (never on serve), and each worker ran some.
+      expect([...ranBy.keys()].sort()).toEqual(workers.map((worker) => worker.id).sort());
+      for (const [id, count] of ranBy) expect(count, id).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+  });
+});
