@@ -21,8 +21,8 @@ export function jobEventStream({ store, scheduler }: ApiDeps, job: Job, closed: 
     yield `: job ${job.id}\n\n`;
     let offset = 0;
     let announced = '';
-    const newLogLines = function* (current: Job): Generator<string> {
-      const log = jobLogSince(current, offset);
+    const newLogLines = async function* (current: Job): AsyncGenerator<string> {
+      const log = await jobLogSince(store, current, offset);
       offset = log.offset;
       for (const line of log.lines) yield event('log', line);
     };

@@ -1,10 +1,9 @@
 // Owns running one job of a connection: the job row is inserted running (one per connection, enforced by the
-// database), its log goes to the workspace, a heartbeat shows the runner is alive and picks up cancellation
+// database), its log goes to the store, a heartbeat shows the runner is alive and picks up cancellation
 // requested by another process, the schema is compared with the stored catalog (the one discover of the job), and
 // runSync runs the attempts from the state stored for the connection (its retry rule: runtime/sync/retry.ts).
 // Each attempt, the job's running totals, its failure and summary are recorded.
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { SluiceError, isSluiceError, describeError } from '../../runtime/errors.js';
 import type { LogLevel } from '../../runtime/logger.js';
@@ -63,11 +62,9 @@ export const runnerId = (): string => `${hostname()}:${process.pid}`;
 export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const { store, connection } = options;
   const started = await store.jobs.start(connection, options.trigger, options.runner ?? runnerId(), options.queueJobId);
-  const logPath = join(store.logsDir, `job-${started.id}.log`);
   let jobLog: ReturnType<typeof createJobLogger>;
   try {
-    await store.jobs.setLogPath(started.id, logPath);
-    jobLog = createJobLogger(logPath, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
+    jobLog = createJobLogger(store.jobLogs, { level: options.logLevel, echo: options.echo, jobId: started.id, connection: connection.name });
   } catch (error) {
     // The row exists: it must not stay running.
     await finishJob(store, started.id, 'failed', failureOf(error, false, noRedaction), undefined);
@@ -185,10 +182,11 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const failure = error === undefined ? undefined : failureOf(error, cancelled, redact);
   if (failure) summary.failure = { ...summary.failure, ...failure };
   if (status === 'succeeded') logger.info({ records: totals.recordsCommitted }, `job ${started.id} succeeded`);
-  // The failure goes into the job's log file; the caller reports the returned error (the CLI's one error line, the
+  // The failure goes into the job's stored log; the caller reports the returned error (the CLI's one error line, the
   // API's job row), so echoing it here too printed it twice.
-  else jobLog.fileLogger.error({ code: failure?.code }, `job ${started.id} ${status}: ${failure?.message}`);
-  close();
+  else jobLog.storedLogger.error({ code: failure?.code }, `job ${started.id} ${status}: ${failure?.message}`);
+  // The whole log is stored before the job is recorded as ended: a reader that sees it ended reads all of it.
+  await close();
   const recorded = await finishJob(store, started.id, status, failure, summary);
   const job = (await store.jobs.byId(started.id))!;
   if (recorded) options.onFinished?.({ job, connection, summary });

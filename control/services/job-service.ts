@@ -62,12 +62,15 @@ export function lastJob(store: Store, connectionId: string): Promise<Job | undef
 /** The job and its log lines as stored (JSON lines), [] when it has no log yet. */
 export async function jobLog(store: Store, id: string): Promise<{ job: Job; lines: string[] }> {
   const job = await findJob(store, id);
-  return { job, lines: readJobLog(job.logPath) };
+  return { job, lines: await readJobLog(store.jobLogs, job) };
 }
 
-/** The job's log lines (as objects) written since byte `offset`, and where to read from next (following a running job). */
-export function jobLogSince(job: Job, offset: number): { lines: Array<Record<string, unknown>>; offset: number } {
-  const next = readJobLogFrom(job.logPath, offset);
+/**
+ * The job's log lines (as objects) stored after `offset` (0: from the start), and the offset to read from next
+ * (following a running job; an opaque number to hand back, the last chunk read).
+ */
+export async function jobLogSince(store: Store, job: Job, offset: number): Promise<{ lines: Array<Record<string, unknown>>; offset: number }> {
+  const next = await readJobLogFrom(store.jobLogs, job, offset);
   return { lines: next.lines.map(parseLogLine), offset: next.offset };
 }
 

@@ -33,10 +33,6 @@ export class JobRepo {
     }
   }
 
-  async setLogPath(id: number, path: string): Promise<void> {
-    await this.db.run('UPDATE jobs SET log_path = ? WHERE id = ?', [path, id]);
-  }
-
   /** Records that the runner is alive; returns whether cancellation was requested. */
   async heartbeat(id: number): Promise<boolean> {
     await this.db.run("UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND status = 'running'", [Date.now(), id]);

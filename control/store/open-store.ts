@@ -1,13 +1,15 @@
 // Owns opening the control plane's store: the workspace directory (--workspace, SLUICE_HOME, or .sluice in the
-// working directory) holds the SQLite database, the secret key file and job logs; SLUICE_DATABASE_URL puts the
-// database in PostgreSQL instead, in its own schema (SLUICE_DATABASE_SCHEMA, default sluice), with the key from
-// SLUICE_SECRET_KEY. The schema is migrated on open.
+// working directory) holds the SQLite database and the secret key file; SLUICE_DATABASE_URL puts the database in
+// PostgreSQL instead, in its own schema (SLUICE_DATABASE_SCHEMA, default sluice), with the key from
+// SLUICE_SECRET_KEY. The schema is migrated on open. Job logs are in the database (job_log_chunks); a workspace
+// from before keeps its older jobs' log files under logs/, read from the paths those jobs recorded.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SluiceError } from '../../runtime/errors.js';
 import { ActorRepo } from './actor-repo.js';
 import { ConnectionRepo } from './connection-repo.js';
 import type { Driver } from './driver.js';
+import { JobLogRepo } from './job-log-repo.js';
 import { JobRepo } from './job-repo.js';
 import { migrate } from './migrate.js';
 import { databaseSchema, preparePostgresSchema } from './postgres-schema.js';
@@ -28,6 +30,7 @@ export class Store {
   readonly actors: ActorRepo;
   readonly connections: ConnectionRepo;
   readonly jobs: JobRepo;
+  readonly jobLogs: JobLogRepo;
   readonly state: StateRepo;
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
@@ -44,16 +47,12 @@ export class Store {
     this.actors = new ActorRepo(db, box);
     this.connections = new ConnectionRepo(db, box);
     this.jobs = new JobRepo(db);
+    this.jobLogs = new JobLogRepo(db);
     this.state = new StateRepo(db);
     this.tokens = new TokenRepo(db);
     this.sessions = new SessionRepo(db);
     this.webhooks = new WebhookRepo(db, box);
     this.workers = new WorkerRepo(db);
-  }
-
-  /** Where job logs are written. */
-  get logsDir(): string {
-    return join(this.workspace, 'logs');
   }
 
   close(): Promise<void> {
@@ -70,7 +69,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const env = options.env ?? process.env;
   const workspace = workspaceDir(options);
   try {
-    mkdirSync(join(workspace, 'logs'), { recursive: true, mode: 0o700 });
+    mkdirSync(workspace, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new SluiceError('file.write_failed', `cannot create the workspace ${workspace}: ${(error as Error).message}`, { cause: error });
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './layer-rules.js';
 import { checkFrontDoor, checkFrontEnd, describeFrontDoorViolation, storeRepositories } from './front-door-rules.js';
 
-const REPOS = ['actors', 'connections', 'jobs', 'sessions', 'state', 'tokens', 'webhooks', 'workers'];
+const REPOS = ['actors', 'connections', 'jobLogs', 'jobs', 'sessions', 'state', 'tokens', 'webhooks', 'workers'];
 
 describe('the front-door scanner', () => {
   it('reads the repositories from the Store class', () => {

@@ -33,7 +33,7 @@ async function tablesBySchema(url: string): Promise<Record<string, string[]>> {
   }
 }
 
-const TABLES = ['actors', 'api_sessions', 'api_tokens', 'connection_state', 'connections', 'job_attempts', 'jobs', 'schema_changes', 'schema_migrations', 'webhooks'];
+const TABLES = ['actors', 'api_sessions', 'api_tokens', 'connection_state', 'connections', 'job_attempts', 'job_log_chunks', 'jobs', 'schema_changes', 'schema_migrations', 'webhooks', 'workers'];
 
 describe.runIf(!postgresMissing)('a PostgreSQL workspace', () => {
   describe('without SLUICE_SECRET_KEY', () => {

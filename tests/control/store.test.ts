@@ -124,6 +124,24 @@ function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
       expect(token).toMatch(/^slc_/);
     });
 
+    it("keeps a job's log in ordered chunks, read from after a seq, and counts its bytes", async () => {
+      const connection = await newConnection(store, 'log-conn');
+      const job = await store.jobs.start(connection, 'manual', 'host:1');
+      const other = await store.jobs.start(await newConnection(store, 'other-log-conn'), 'manual', 'host:1');
+      expect(await store.jobLogs.has(job.id)).toBe(false);
+      await store.jobLogs.append(job.id, 1, '{"msg":"one"}\n');
+      await store.jobLogs.append(other.id, 1, '{"msg":"elsewhere"}\n');
+      await store.jobLogs.append(job.id, 2, '{"msg":"two é"}\n{"msg":"three"}\n');
+      expect(await store.jobLogs.readFrom(job.id)).toEqual([{ seq: 1, text: '{"msg":"one"}\n' }, { seq: 2, text: '{"msg":"two é"}\n{"msg":"three"}\n' }]);
+      expect(await store.jobLogs.readFrom(job.id, 1)).toEqual([{ seq: 2, text: '{"msg":"two é"}\n{"msg":"three"}\n' }]);
+      expect(await store.jobLogs.readFrom(job.id, 2)).toEqual([]);
+      await expect(store.jobLogs.append(job.id, 2, 'again\n')).rejects.toThrow();
+      await store.jobLogs.recordDropped(job.id, 3, 120);
+      expect(await store.jobLogs.has(job.id)).toBe(true);
+      expect(await store.jobLogs.size(job.id)).toEqual({ storedBytes: 14 + 33, droppedLines: 3, droppedBytes: 120 });
+      expect(await store.jobLogs.size(other.id)).toEqual({ storedBytes: 20, droppedLines: 0, droppedBytes: 0 });
+    });
+
     it("records a running job's live numbers, and keeps them once it has ended", async () => {
       const connection = await newConnection(store, 'live-conn');
       const job = await store.jobs.start(connection, 'manual', 'host:1');

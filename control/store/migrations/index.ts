@@ -5,6 +5,7 @@ import * as m0003 from './0003-webhook-secrets.js';
 import * as m0004 from './0004-dashboard-sessions.js';
 import * as m0005 from './0005-job-stream-counts.js';
 import * as m0006 from './0006-connection-mappers.js';
+import * as m0007 from './0007-job-logs.js';
 import * as m0008 from './0008-workers.js';
 
 export interface Migration {
@@ -20,5 +21,6 @@ export const migrations: Migration[] = [
   { version: 4, ...m0004 },
   { version: 5, ...m0005 },
   { version: 6, ...m0006 },
+  { version: 7, ...m0007 },
   { version: 8, ...m0008 },
 ];
