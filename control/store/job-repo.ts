@@ -19,9 +19,12 @@ export class JobRepo {
   async start(connection: { id: string; name: string }, trigger: string, runner: string, queueJobId?: string): Promise<Job> {
     const now = Date.now();
     try {
+      // queue_job_id only when there is one: a job run in-process writes the columns every schema version has.
       const row = await this.db.one<{ id: number }>(
-        `INSERT INTO jobs (connection_id, status, trigger, runner, created_at, heartbeat_at, queue_job_id) VALUES (?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
-        [connection.id, trigger, runner, now, now, queueJobId ?? null],
+        queueJobId === undefined
+          ? `INSERT INTO jobs (connection_id, status, trigger, runner, created_at, heartbeat_at) VALUES (?, 'running', ?, ?, ?, ?) RETURNING id`
+          : `INSERT INTO jobs (connection_id, status, trigger, runner, created_at, heartbeat_at, queue_job_id) VALUES (?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
+        [connection.id, trigger, runner, now, now, ...(queueJobId === undefined ? [] : [queueJobId])],
       );
       return (await this.byId(Number(row!.id)))!;
     } catch (error) {

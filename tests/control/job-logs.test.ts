@@ -31,7 +31,9 @@ function followedLive(label: string, env: () => Record<string, string>): void {
     const server = await startServe(ws.env);
     let id: number;
     try {
-      id = (await api(server.url, 'POST', '/api/v1/connections/counted/sync')).body.job.id;
+      // A PostgreSQL workspace queues the run for a worker (serve is one): the job appears once a worker starts it.
+      expect((await api(server.url, 'POST', '/api/v1/connections/counted/sync')).status).toBe(202);
+      id = (await eventually(async () => (await api(server.url, 'GET', '/api/v1/connections/counted/jobs')).body.data, (jobs) => jobs.length === 1, 30_000, 'the job to start'))[0].id;
       const held = await eventually(
         async () => (await api(server.url, 'GET', `/api/v1/jobs/${id}/logs`)).body.lines as Array<{ msg?: string }>,
         (lines) => msgs(lines).includes('holding at 5 records'),
