@@ -30,6 +30,7 @@ const commands: Record<string, CommandLoader> = {
   logs: async () => [(await import('./commands/logs.js')).logsCommand()],
   serve: async () => [(await import('./commands/serve.js')).serveCommand()],
   worker: async () => [(await import('./commands/worker.js')).workerCommand()],
+  workers: async () => [(await import('./commands/workers.js')).workersCommand()],
   token: async () => [(await import('./commands/token.js')).tokenCommand()],
   webhook: async () => [(await import('./commands/webhook.js')).webhookCommand()],
   apply: async () => [(await import('./commands/apply.js')).applyCommand()],

@@ -36,6 +36,18 @@ export const Health = Type.Object({
   concurrency: Type.Integer(),
 }, { additionalProperties: false });
 
+export const WorkerList = Type.Object({
+  data: Type.Array(Type.Object({
+    id: Type.String({ description: 'host:pid, as the jobs it runs record it' }),
+    host: Type.String(),
+    pid: Type.Integer(),
+    startedAt: isoTime,
+    heartbeatAt: isoTime,
+    concurrency: Type.Integer({ description: 'jobs it runs at once, at most' }),
+    runningJobs: Type.Array(Type.Integer()),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false });
+
 export const Actor = Type.Object({
   id: Type.String(),
   kind: stringEnum(['source', 'destination']),

@@ -13,7 +13,8 @@ import { connectorRoutes } from './connector-routes.js';
 import { webhookTestRoutes } from './webhook-test-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { applyDocumentSchema } from './apply-schema.js';
-import { ApplyResult, Health, withErrors } from './response-schemas.js';
+import { ApplyResult, Health, WorkerList, withErrors } from './response-schemas.js';
+import { liveWorkers } from '../services/worker-service.js';
 import { API, route, type Route } from './route.js';
 
 export type { ApiDeps, Reply, RequestContext, Route } from './route.js';
@@ -35,6 +36,9 @@ export function apiRoutes(): Route[] {
   return [
     route({ method: 'GET', path: `${API}/health`, tag: 'server', summary: 'Liveness, and what the scheduler is doing', schema: { response: withErrors({ 200: Health }) }, handle: async ({ scheduler }) => ({
       body: { status: 'ok', running: scheduler.runningJobs.map((job) => job.id), queued: scheduler.queued.length, concurrency: scheduler.concurrency },
+    }) }),
+    route({ method: 'GET', path: `${API}/workers`, tag: 'server', summary: 'The live workers of a PostgreSQL workspace (none with SQLite, whose jobs the server runs)', schema: { response: withErrors({ 200: WorkerList }) }, handle: async ({ store }) => ({
+      body: { data: await liveWorkers(store) },
     }) }),
     ...actorRoutes('source'),
     ...actorRoutes('destination'),

@@ -2,6 +2,7 @@
 // `sluice worker` processes (each in its own working directory and workspace home, sharing only the database) run
 // the jobs. Every connection runs exactly once, the jobs spread over the workers, and each job names its worker.
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { join } from 'node:path';
 import { fixture, jsonFile, tempDir } from '../support/cli.js';
 import { rows, workspace } from '../support/workspace.js';
@@ -34,6 +35,9 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
     }
     const server = await startServe(ws.env, ['--no-worker']);
     try {
+      const listed = (await api(server.url, 'GET', '/api/v1/workers')).body.data as any[];
+      expect(listed.map((worker) => [worker.id, worker.concurrency]).sort()).toEqual(workers.map((worker) => [worker.id, 2]).sort());
+      expect((await ws.json(['workers'])).map((worker: any) => worker.id).sort()).toEqual(workers.map((worker) => worker.id).sort());
       const jobs = await eventually(async () => (await api(server.url, 'GET', '/api/v1/jobs?limit=100')).body.data as any[],
         (data) => data.length >= CONNECTIONS && data.every((job) => job.status !== 'running'), 180_000, 'every connection to have run');
       expect(jobs).toHaveLength(CONNECTIONS);
@@ -49,5 +53,41 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
       await server.stop();
       await Promise.all(workers.map((worker) => worker.stop()));
     }
+    // Stopped workers are no longer listed.
+    expect(await ws.json(['workers'])).toEqual([]);
+  });
+
+  it('a worker whose database cannot be reached fails with one error line naming it', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', SLUICE_SECRET_KEY: KEY });
+    const result = await ws.run(['worker']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^sluice: store\.unavailable: .*127\.0\.0\.1:1/);
+  });
+
+  it('a worker whose database has a newer schema than it knows fails with one error line', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY, SLUICE_DATABASE_SCHEMA: 'newer' });
+    expect((await ws.run(['connection', 'list'])).exitCode).toBe(0);
+    const admin = new pg.Client({ connectionString: url() });
+    await admin.connect();
+    try {
+      await admin.query("INSERT INTO newer.schema_migrations (version, name, applied_at) VALUES (999, 'from-the-future', 0)");
+    } finally {
+      await admin.end();
+    }
+    const result = await ws.run(['worker']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^sluice: store\.schema_newer: the workspace database .* has schema version 999, newer than this Sluice knows \(\d+\)/);
+  });
+});
+
+describe('workers on a SQLite workspace', () => {
+  it('are refused: serve --no-worker and sluice worker say that jobs are queued only in a PostgreSQL workspace', async () => {
+    const ws = workspace();
+    const worker = await ws.run(['worker']);
+    expect([worker.exitCode, worker.stderr.trim()]).toEqual([2, expect.stringMatching(/^sluice: cli\.usage: sluice worker takes jobs from a PostgreSQL workspace: set SLUICE_DATABASE_URL/)]);
+    const serve = await ws.run(['serve', '--no-worker', '--port', '0']);
+    expect([serve.exitCode, serve.stderr.trim()]).toEqual([2, expect.stringMatching(/^sluice: cli\.usage: --no-worker needs a PostgreSQL workspace/)]);
   });
 });
