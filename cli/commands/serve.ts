@@ -61,7 +61,8 @@ export function serveCommand(): Command {
         await store.close();
         throw new SluiceError('cli.usage', '--no-worker needs a PostgreSQL workspace (SLUICE_DATABASE_URL), whose jobs workers run; with SQLite, serve runs the jobs itself');
       }
-      const queue = await openWorkspaceQueue(store, logger);
+      // A run whose worker died is retried by the queue after --backoff (doubling).
+      const queue = await openWorkspaceQueue(store, logger, Number(options.backoff));
       if (options.requireToken && !(await hasTokens(store))) {
         logger.warn('--require-token is set but no API token exists yet: every request will be refused (create one with: sluice token create NAME)');
       }

@@ -95,8 +95,9 @@ export class JobQueue {
 
   /** Takes the next queued run, highest priority first, or undefined when there is none. */
   async take(): Promise<TakenRun | undefined> {
-    const [job] = await this.#boss.fetch<QueuedRun>(SYNC_QUEUE, { batchSize: 1, priority: true });
-    return job && { connectionId: job.data.connectionId, trigger: job.data.trigger, queueJobId: job.id };
+    const [job] = await this.#boss.fetch<QueuedRun>(SYNC_QUEUE, { batchSize: 1, priority: true, includeMetadata: true });
+    // A run pg-boss retries (its worker died, or stopped) is a retry, whatever started it.
+    return job && { connectionId: job.data.connectionId, trigger: job.retryCount > 0 ? 'retry' : job.data.trigger, queueJobId: job.id };
   }
 
   /** The run ended (whatever the job's own status: a failed sync is recorded on the job, not retried here). */
@@ -120,7 +121,7 @@ export class JobQueue {
 }
 
 /** The job queue of a PostgreSQL workspace (in the schema beside the workspace's own), undefined for SQLite. */
-export async function openWorkspaceQueue(store: Store, logger: Logger): Promise<JobQueue | undefined> {
+export async function openWorkspaceQueue(store: Store, logger: Logger, retryDelaySeconds?: number): Promise<JobQueue | undefined> {
   if (!store.postgres) return undefined;
-  return JobQueue.open({ url: store.postgres.url, schema: `${store.postgres.schema}_queue`, logger });
+  return JobQueue.open({ url: store.postgres.url, schema: `${store.postgres.schema}_queue`, logger, ...(retryDelaySeconds === undefined ? {} : { retryDelaySeconds }) });
 }

@@ -17,7 +17,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Connection, Job } from '../store/records.js';
 import { runJob, type JobEvent } from './job-runner.js';
-import { recoverOrphanedJobs } from './recovery.js';
+import { DEFAULT_STALE_MS, recoverOrphanedJobs } from './recovery.js';
 import { nextRunAt, parseSchedule } from './schedule.js';
 import type { SchemaChangeReport } from '../services/schema-changes.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
@@ -35,7 +35,7 @@ export interface SchedulerOptions {
   staleMs?: number;
   /** Called when a job has started (notifications). */
   onJobStarted?: (job: Job, connection: Connection) => void;
-  /** How often jobs whose runner died are looked for (default 30 s). */
+  /** How often jobs whose runner died are looked for (default 30 s, or half of `staleMs` when that is shorter). */
   recoverEveryMs?: number;
   onFinished?: (event: JobEvent) => void;
   onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
@@ -82,6 +82,11 @@ export class Scheduler {
     this.#timer = setInterval(() => void this.tick(), this.#options.tickMs ?? 1000);
   }
 
+  /** How often dead runners are looked for: every 30 s, or twice per stale limit when that is shorter. */
+  get #recoverEveryMs(): number {
+    return this.#options.recoverEveryMs ?? Math.min(30_000, (this.#options.staleMs ?? DEFAULT_STALE_MS) / 2);
+  }
+
   /** Marks the jobs whose runner died failed, and queues a retry of their connection. */
   async #recover(): Promise<void> {
     const { store, logger } = this.#options;
@@ -103,7 +108,7 @@ export class Scheduler {
     if (this.#ticking || this.#stopped) return;
     this.#ticking = true;
     try {
-      if (Date.now() - this.#lastRecovery >= (this.#options.recoverEveryMs ?? 30_000)) await this.#recover();
+      if (Date.now() - this.#lastRecovery >= this.#recoverEveryMs) await this.#recover();
       const now = Date.now();
       for (const connection of await this.#options.store.connections.list()) {
         if (connection.status !== 'active' || connection.schedule === null || this.#busy(connection.id)) continue;

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fixture, jsonFile, tempDir } from '../support/cli.js';
 import { rows, workspace } from '../support/workspace.js';
 import { api, eventually, startServe, startWorker, type RunningWorker } from '../support/server.js';
@@ -55,6 +56,69 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
     }
     // Stopped workers are no longer listed.
     expect(await ws.json(['workers'])).toEqual([]);
+  });
+
+  it('SIGKILL of a worker mid-job: its run is taken over by another worker, which resumes from the committed state; every record lands once', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY, SLUICE_STALE_JOB_MS: '3000', SLUICE_HEARTBEAT_MS: '200', SLUICE_JOB_LOG_FLUSH_MS: '50' });
+    const out = join(ws.dir, 'out');
+    const release = join(ws.dir, 'release');
+    // 20 records, a state every 5, and a hold after the 5th (its state written) until the test releases it.
+    const source = { count: 20, records_per_state: 5, hold_at: [{ after: 5, until: release }] };
+    const definitions = {
+      sources: [{ name: 'counter', connector: counter, config: source }],
+      destinations: [{ name: 'files', connector: 'destination-local-json', config: { destination_path: out } }],
+      connections: [{ name: 'held', source: 'counter', destination: 'files' }],
+    };
+    expect((await ws.run(['apply', '-f', jsonFile(ws.dir, 'sluice.json', definitions)])).exitCode).toBe(0);
+    const home = (name: string) => ({ ...ws.env, SLUICE_HOME: join(ws.dir, name) });
+    const first = await startWorker(home('first'), ws.dir);
+    const server = await startServe(ws.env, ['--no-worker', '--backoff', '1']);
+    let second: RunningWorker | undefined;
+    try {
+      expect((await api(server.url, 'POST', '/api/v1/connections/held/sync')).status).toBe(202);
+      // The kill point: the first worker's job holds after 5 records, and their state is committed to the store.
+      await eventually(async () => (await api(server.url, 'GET', '/api/v1/connections/held/state')).body.state as any[], (state) => state.length === 1, 30_000, 'the first state to be committed');
+      second = await startWorker(home('second'), ws.dir);
+      await first.kill();
+      writeFileSync(release, 'go on');
+      const jobs = await eventually(async () => (await api(server.url, 'GET', '/api/v1/connections/held/jobs')).body.data as any[],
+        (data) => data.length === 2 && data[0].status !== 'running', 60_000, 'the retried job to end');
+      const [retried, killed] = jobs;
+      expect(killed).toMatchObject({ status: 'failed', failureCode: 'job.orphaned', runner: first.id });
+      expect(retried).toMatchObject({ status: 'succeeded', trigger: 'retry', runner: second.id, recordsCommitted: 15 });
+      const ids = rows(out, 'items').map((row) => row['id']);
+      expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    } finally {
+      writeFileSync(release, 'go on');
+      await server.stop();
+      await second?.stop();
+    }
+  });
+
+  it('a job cancelled through the API stops on the worker that runs it and is recorded as cancelled', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY, SLUICE_HEARTBEAT_MS: '200' });
+    const release = join(ws.dir, 'never');
+    const definitions = {
+      sources: [{ name: 'counter', connector: counter, config: { count: 20, records_per_state: 5, hold_at: [{ after: 5, until: release }] } }],
+      destinations: [{ name: 'files', connector: 'destination-local-json', config: { destination_path: join(ws.dir, 'out') } }],
+      connections: [{ name: 'held', source: 'counter', destination: 'files' }],
+    };
+    expect((await ws.run(['apply', '-f', jsonFile(ws.dir, 'sluice.json', definitions)])).exitCode).toBe(0);
+    const worker = await startWorker({ ...ws.env, SLUICE_HOME: join(ws.dir, 'worker') }, ws.dir);
+    const server = await startServe(ws.env, ['--no-worker']);
+    try {
+      expect((await api(server.url, 'POST', '/api/v1/connections/held/sync')).status).toBe(202);
+      await eventually(async () => (await api(server.url, 'GET', '/api/v1/connections/held/state')).body.state as any[], (state) => state.length === 1, 30_000, 'the job to hold after its first state');
+      const [job] = (await api(server.url, 'GET', '/api/v1/connections/held/jobs')).body.data;
+      expect(job).toMatchObject({ status: 'running', runner: worker.id });
+      expect((await api(server.url, 'POST', `/api/v1/jobs/${job.id}/cancel`)).status).toBe(202);
+      const ended = await eventually(async () => (await api(server.url, 'GET', `/api/v1/jobs/${job.id}`)).body, (body) => body.status !== 'running', 10_000, 'the job to stop');
+      expect(ended).toMatchObject({ status: 'cancelled', failureCode: 'job.cancelled', recordsCommitted: 5 });
+      expect((await api(server.url, 'GET', '/api/v1/workers')).body.data).toEqual([expect.objectContaining({ id: worker.id, runningJobs: [] })]);
+    } finally {
+      await server.stop();
+      await worker.stop();
+    }
   });
 
   it('a worker whose database cannot be reached fails with one error line naming it', async () => {
