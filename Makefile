@@ -16,7 +16,7 @@ demo:
 	npm run demo
 
 # The runtime against a direct pipe, measured in the same run (BENCH_RECORDS, BENCH_RUNS); the database part against
-# pgloader and pgcopydb (bench-tools).
+# pgloader and pgcopydb (bench-tools); the scale-out figure with 1 and 3 workers.
 bench: bench-tools
 	npm run bench
 
