@@ -1,6 +1,7 @@
 // Scale-out over a PostgreSQL workspace with real processes: one `sluice serve --no-worker` schedules, three
 // `sluice worker` processes (each in its own working directory and workspace home, sharing only the database) run
 // the jobs. Every connection runs exactly once, the jobs spread over the workers, and each job names its worker.
+// Each test has a workspace schema of its own (and so a queue of its own) in the file's database.
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
   const url = useFreshDatabase();
 
   it('30 connections scheduled together run exactly once each, spread over three workers, with serve --no-worker running none', async () => {
-    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY });
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: 'spread', SLUICE_SECRET_KEY: KEY });
     // 20 records each, a pause every 4: a job lasts long enough that no worker can take them all.
     const source = { count: 20, records_per_state: 5, delay_ms_every: [4, 100] };
     const definitions = {
@@ -59,7 +60,7 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
   });
 
   it('SIGKILL of a worker mid-job: its run is taken over by another worker, which resumes from the committed state; every record lands once', async () => {
-    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY, SLUICE_STALE_JOB_MS: '3000', SLUICE_HEARTBEAT_MS: '200', SLUICE_JOB_LOG_FLUSH_MS: '50' });
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: 'killed', SLUICE_SECRET_KEY: KEY, SLUICE_STALE_JOB_MS: '10000', SLUICE_HEARTBEAT_MS: '200', SLUICE_JOB_LOG_FLUSH_MS: '50' });
     const out = join(ws.dir, 'out');
     const release = join(ws.dir, 'release');
     // 20 records, a state every 5, and a hold after the 5th (its state written) until the test releases it.
@@ -95,8 +96,40 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
     }
   });
 
+  it('a worker that stops beating (frozen, its process alive) loses its run once the heartbeat is stale; another worker completes it', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: 'frozen', SLUICE_SECRET_KEY: KEY, SLUICE_STALE_JOB_MS: '5000', SLUICE_HEARTBEAT_MS: '200' });
+    const out = join(ws.dir, 'out');
+    const release = join(ws.dir, 'release');
+    const definitions = {
+      sources: [{ name: 'counter', connector: counter, config: { count: 20, records_per_state: 5, hold_at: [{ after: 5, until: release }] } }],
+      destinations: [{ name: 'files', connector: 'destination-local-json', config: { destination_path: out } }],
+      connections: [{ name: 'held', source: 'counter', destination: 'files' }],
+    };
+    expect((await ws.run(['apply', '-f', jsonFile(ws.dir, 'sluice.json', definitions)])).exitCode).toBe(0);
+    const frozen = await startWorker({ ...ws.env, SLUICE_HOME: join(ws.dir, 'frozen') }, ws.dir);
+    const server = await startServe(ws.env, ['--no-worker', '--backoff', '1']);
+    let second: RunningWorker | undefined;
+    try {
+      expect((await api(server.url, 'POST', '/api/v1/connections/held/sync')).status).toBe(202);
+      await eventually(async () => (await api(server.url, 'GET', '/api/v1/connections/held/state')).body.state as any[], (state) => state.length === 1, 30_000, 'the first state to be committed');
+      second = await startWorker({ ...ws.env, SLUICE_HOME: join(ws.dir, 'second') }, ws.dir);
+      frozen.child.kill('SIGSTOP');
+      writeFileSync(release, 'go on');
+      const jobs = await eventually(async () => (await api(server.url, 'GET', '/api/v1/connections/held/jobs')).body.data as any[],
+        (data) => data.length === 2 && data[0].status !== 'running', 60_000, 'the taken-over job to end');
+      expect(jobs[1]).toMatchObject({ status: 'failed', failureCode: 'job.orphaned', runner: frozen.id, failureMessage: expect.stringMatching(/sent no heartbeat for \d+ s/) });
+      expect(jobs[0]).toMatchObject({ status: 'succeeded', trigger: 'retry', runner: second.id });
+      expect(rows(out, 'items').map((row) => row['id']).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    } finally {
+      writeFileSync(release, 'go on');
+      await frozen.kill();
+      await server.stop();
+      await second?.stop();
+    }
+  });
+
   it('a job cancelled through the API stops on the worker that runs it and is recorded as cancelled', async () => {
-    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY, SLUICE_HEARTBEAT_MS: '200' });
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: 'cancelled', SLUICE_SECRET_KEY: KEY, SLUICE_HEARTBEAT_MS: '200' });
     const release = join(ws.dir, 'never');
     const definitions = {
       sources: [{ name: 'counter', connector: counter, config: { count: 20, records_per_state: 5, hold_at: [{ after: 5, until: release }] } }],
