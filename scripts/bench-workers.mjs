@@ -3,7 +3,7 @@
 // queue's latency from "sync now" (POST …/sync) to the job's start on an idle worker (its connectors are spawned right
 // after), against the issue's bar of 1 s. Each job is source-faker (BENCH_WORKER_RECORDS records, default 1000) into
 // destination-dev-null; BENCH_WORKER_JOBS jobs per round (default 30). A database of its own on the machine's
-// PostgreSQL (SLUICE_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
+// PostgreSQL (BENCH_PG_URL, as bench-postgres, default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ const root = resolve(import.meta.dirname, '..');
 const sluiceBin = join(root, 'dist/cli/main.js');
 const jobs = Number(process.env.BENCH_WORKER_JOBS ?? 30);
 const records = Number(process.env.BENCH_WORKER_RECORDS ?? 1000);
-const adminUrl = process.env.SLUICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `sluice_bench_workers_${randomBytes(4).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
 const KEY = randomBytes(32).toString('base64');
