@@ -1,6 +1,7 @@
 // Owns `sluice connection create|list|show|update|delete|enable|disable`: connections kept in the workspace,
 // with their streams (chosen like `sluice sync`: --streams, --mode, --cursor, --primary-key, or --catalog),
-// schedule, namespace and prefix, schema-change policy, and mappers (--map, map-flag/map-spec.ts).
+// schedule, namespace and prefix, schema-change policy, mappers (--map, map-flag/map-spec.ts) and the worker label its
+// jobs require (--worker-label; on update --no-worker-label clears it).
 import { Command, Option } from 'commander';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import {
@@ -20,6 +21,7 @@ import { loggerFor } from '../context.js';
 import { printJson, printLines, table } from '../output.js';
 import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
 import { applyMapSpecs } from '../map-flag/map-spec.js';
+import { collect } from '../repeatable.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 
 interface ConnectionOptions extends WorkspaceOptions, OverrideOptions {
@@ -31,6 +33,8 @@ interface ConnectionOptions extends WorkspaceOptions, OverrideOptions {
   namespace?: string;
   prefix?: string;
   schemaChange?: SchemaChangePolicy;
+  /** false: --no-worker-label (update). */
+  workerLabel?: string | false;
   name?: string;
   refreshCatalog?: boolean;
   disabled?: boolean;
@@ -38,8 +42,6 @@ interface ConnectionOptions extends WorkspaceOptions, OverrideOptions {
   map: string[];
   clearMaps: string[];
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 function withDefinitionOptions(command: Command): Command {
   return command
@@ -52,6 +54,7 @@ function withDefinitionOptions(command: Command): Command {
     .option('--namespace <name>', 'destination namespace for the streams')
     .option('--prefix <prefix>', 'prefix for destination stream names')
     .addOption(new Option('--schema-change <policy>', 'what a sync does when the source schema changed').choices(SCHEMA_CHANGE_POLICIES))
+    .option('--worker-label <label>', 'PostgreSQL workspace: only workers started with this label (sluice worker --label) run its jobs')
     .option(
       '--map <spec>',
       'a mapper step, repeatable, applied in order: STREAM:select(F,...) | rename(F=NEW) | hash(F[,sha512|md5][,new][,salt=env:VAR|file:PATH]) | ' +
@@ -77,6 +80,7 @@ async function definitionOf(options: ConnectionOptions): Promise<Partial<Connect
     ...(options.namespace !== undefined ? { namespace: options.namespace === '' ? null : options.namespace } : {}),
     ...(options.prefix !== undefined ? { streamPrefix: options.prefix } : {}),
     ...(options.schemaChange !== undefined ? { schemaChangePolicy: options.schemaChange } : {}),
+    ...(options.workerLabel !== undefined ? { workerLabel: options.workerLabel === false ? null : options.workerLabel } : {}),
   };
 }
 
@@ -113,10 +117,10 @@ export function connectionCommand(): Command {
         const rows = await Promise.all(
           connections.map(async (connection) => {
             const last = await lastJob(store, connection.id);
-            return [connection.name, connection.source, connection.destination, connection.status, connection.schedule ?? 'manual', last ? `${last.id} ${last.status} ${formatTime(last.createdAt)}` : ''];
+            return [connection.name, connection.source, connection.destination, connection.status, connection.schedule ?? 'manual', connection.workerLabel ?? '-', last ? `${last.id} ${last.status} ${formatTime(last.createdAt)}` : ''];
           }),
         );
-        printLines(table(['NAME', 'SOURCE', 'DESTINATION', 'STATUS', 'SCHEDULE', 'LAST JOB'], rows));
+        printLines(table(['NAME', 'SOURCE', 'DESTINATION', 'STATUS', 'SCHEDULE', 'WORKER LABEL', 'LAST JOB'], rows));
       });
     });
   withWorkspace(group.command('show'))
@@ -132,6 +136,7 @@ export function connectionCommand(): Command {
     .option('--destination <name>', 'new destination')
     .option('--name <new>', 'new name')
     .option('--refresh-catalog', 'rebuild the streams from what the source discovers now')
+    .option('--no-worker-label', 'let any worker run its jobs again (clears --worker-label)')
     .option('--clear-maps <stream>', "remove a stream's mappers (all: every stream's) before any --map; repeatable", collect, [])
     .action(async (name: string, options: ConnectionOptions, command: Command) => {
       const patch = await definitionOf(options);

@@ -12,6 +12,7 @@ import { isLoopback } from '../../control/api/auth.js';
 import { openWorkspaceQueue } from '../../control/jobs/job-queue.js';
 import { Scheduler } from '../../control/jobs/scheduler.js';
 import { Worker } from '../../control/jobs/worker.js';
+import { collect } from '../repeatable.js';
 import { hasTokens } from '../../control/services/token-service.js';
 import { Notifier } from '../../control/services/webhooks.js';
 import { openStore } from '../../control/store/open-store.js';
@@ -120,8 +121,4 @@ export function serveCommand(): Command {
       await notifier.flush();
       await store.close();
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -1,5 +1,5 @@
-// Owns `sluice workers`: the live workers of a PostgreSQL workspace (host, start, capacity, last heartbeat, the jobs
-// each runs now).
+// Owns `sluice workers`: the live workers of a PostgreSQL workspace (host, start, capacity, labels, last heartbeat,
+// the jobs each runs now).
 import { Command } from 'commander';
 import { liveWorkers } from '../../control/services/worker-service.js';
 import { printJson, printLines, table } from '../output.js';
@@ -16,8 +16,8 @@ export function workersCommand(): Command {
           printJson(workers);
           return;
         }
-        printLines(table(['WORKER', 'HOST', 'STARTED', 'HEARTBEAT', 'CAPACITY', 'RUNNING JOBS'], workers.map((worker) => [
-          worker.id, worker.host, worker.startedAt, worker.heartbeatAt, String(worker.concurrency), worker.runningJobs.join(' '),
+        printLines(table(['WORKER', 'HOST', 'STARTED', 'HEARTBEAT', 'CAPACITY', 'LABELS', 'RUNNING JOBS'], workers.map((worker) => [
+          worker.id, worker.host, worker.startedAt, worker.heartbeatAt, String(worker.concurrency), worker.labels.join(',') || '-', worker.runningJobs.join(' '),
         ])));
       });
     });

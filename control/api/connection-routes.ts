@@ -104,6 +104,8 @@ function connectionDefinition(body: unknown): Partial<ConnectionDefinition> {
     if (status !== 'active' && status !== 'inactive') throw new SluiceError('api.bad_request', `status ${status}: expected active or inactive`);
     definition.status = status;
   }
+  const workerLabel = field<string | null>(body, 'workerLabel', 'string');
+  if (workerLabel !== undefined) definition.workerLabel = workerLabel;
   if (body !== null && typeof body === 'object' && Object.hasOwn(body, 'mappers')) definition.mappers = (body as { mappers: MappersDefinition | null }).mappers;
   return definition;
 }

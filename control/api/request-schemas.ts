@@ -64,6 +64,8 @@ const connectionFields = {
   schemaChangePolicy: stringEnum(SCHEMA_CHANGE_POLICIES),
   status: stringEnum(['active', 'inactive']),
   mappers: mappersBody,
+  // Its rule is checked by the connection service, whose error names the field and says the rule.
+  workerLabel: stringOrNull({ description: "the label a worker must have to run its jobs (lower-case letters, digits, '_', '-', '.'; at most 63); null: any worker" }),
 };
 const { name: _name, source: _source, destination: _destination, ...optionalConnectionFields } = connectionFields;
 export const createConnectionBody = Type.Object({

@@ -44,6 +44,7 @@ export const WorkerList = Type.Object({
     startedAt: isoTime,
     heartbeatAt: isoTime,
     concurrency: Type.Integer({ description: 'jobs it runs at once, at most' }),
+    labels: Type.Array(Type.String(), { description: 'its worker labels: it also takes the runs of connections that require one of them' }),
     runningJobs: Type.Array(Type.Integer()),
   }, { additionalProperties: false })),
 }, { additionalProperties: false });
@@ -163,6 +164,7 @@ export const Connection = Type.Object({
   status: stringEnum(['active', 'inactive']),
   statusReason: stringOrNull(),
   schemaChangePolicy: stringEnum(SCHEMA_CHANGE_POLICIES),
+  workerLabel: stringOrNull({ description: 'the label a worker must have to run its jobs (sluice worker --label); null: any worker' }),
   createdAt: isoTime,
   updatedAt: isoTime,
   nextRunAt: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time', description: 'when its schedule next runs it; null without a schedule or while disabled' }),

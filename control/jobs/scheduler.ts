@@ -118,7 +118,7 @@ export class Scheduler {
         if (due <= now && !(await this.#options.store.jobs.running(connection.id))) {
           const queue = this.#options.queue;
           if (queue) {
-            if (!(await queue.pending(connection.id))) await queue.enqueue({ connectionId: connection.id, trigger: 'schedule' });
+            if (!(await queue.pending(connection.id))) await queue.enqueue({ connectionId: connection.id, trigger: 'schedule' }, connection.workerLabel);
           }
           else this.#enqueue(connection.id, 'schedule');
         }
@@ -166,10 +166,10 @@ export class Scheduler {
     const running = await this.#options.store.jobs.running(connection.id);
     if (running) throw alreadyRunning(connection, running);
     // Of simultaneous triggers the queue's unique key admits one; a run a worker took but has not started is pending.
-    if ((await queue.pending(connection.id)) || !(await queue.enqueue({ connectionId: connection.id, trigger }))) {
+    if ((await queue.pending(connection.id)) || !(await queue.enqueue({ connectionId: connection.id, trigger }, connection.workerLabel))) {
       throw new SluiceError('job.already_running', `connection ${connection.name} already has a run queued or starting`, { hint: 'wait for it to end, or cancel its job' });
     }
-    return { queued: await queue.waiting() };
+    return { queued: await queue.waiting(connection.workerLabel) };
   }
 
   /** Cancels a job this process runs, or asks the process that runs it (through the database). */

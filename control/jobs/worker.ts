@@ -1,6 +1,8 @@
 // Owns a worker of a PostgreSQL workspace (`sluice worker`, or `sluice serve` without --no-worker): it takes runs from
 // the job queue, at most `concurrency` at once, and runs each as a job of its connection (runJob: its log, state and
-// heartbeat go to the store, so any machine sees them). It registers in the workers table and beats while it runs.
+// heartbeat go to the store, so any machine sees them). With labels it also takes the runs of connections that
+// require one of them, before unlabelled runs (job-queue.ts take). It registers in the workers table, with its
+// labels, and beats while it runs.
 // Stopping stops taking runs, cancels the jobs under way (their destinations commit what they received) and hands
 // their runs back to the queue, which retries them on another worker from the last committed state.
 import { hostname } from 'node:os';
@@ -8,7 +10,7 @@ import { describeError, isSluiceError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Connection, Job } from '../store/records.js';
-import type { JobQueue, TakenRun } from './job-queue.js';
+import { queueOf, type JobQueue, type TakenRun } from './job-queue.js';
 import { runJob, runnerId, type JobEvent } from './job-runner.js';
 import type { SchemaChangeReport } from '../services/schema-changes.js';
 
@@ -17,6 +19,8 @@ export interface WorkerOptions {
   queue: JobQueue;
   logger: Logger;
   concurrency: number;
+  /** Worker labels (control/jobs/worker-label.ts, checked by the caller): it also takes the runs that require one of them. */
+  labels?: readonly string[];
   attempts?: number;
   backoffMs?: number;
   /** How often an idle worker looks at the queue (default 500 ms: "sync now" starts within a second). */
@@ -45,6 +49,10 @@ export class Worker {
     return this.#options.concurrency;
   }
 
+  get labels(): readonly string[] {
+    return this.#options.labels ?? [];
+  }
+
   get running(): number {
     return this.#running.size;
   }
@@ -55,8 +63,9 @@ export class Worker {
   }
 
   async start(): Promise<void> {
-    const { store } = this.#options;
-    await store.workers.register({ id: this.id, host: hostname(), pid: process.pid, concurrency: this.concurrency });
+    const { store, queue } = this.#options;
+    await queue.ensureQueues(this.labels.map(queueOf));
+    await store.workers.register({ id: this.id, host: hostname(), pid: process.pid, concurrency: this.concurrency, labels: [...this.labels] });
     this.#heartbeat = setInterval(() => {
       store.workers.heartbeat(this.id, this.#running.size).catch((error: unknown) => this.#options.logger.warn(`worker heartbeat failed: ${describeError(error)}`));
     }, this.#options.heartbeatMs ?? 5000);
@@ -68,13 +77,13 @@ export class Worker {
     while (!this.#stopped) {
       let run: TakenRun | undefined;
       if (this.#running.size < this.concurrency) {
-        run = await this.#options.queue.take().catch((error: unknown) => {
+        run = await this.#options.queue.take(this.labels).catch((error: unknown) => {
           this.#options.logger.warn(`taking a job from the queue failed: ${describeError(error)}`);
           return undefined;
         });
       }
       if (run && !this.#stopped) this.#launch(run);
-      else if (run) await this.#options.queue.fail(run.queueJobId, 'the worker stopped before the run began').catch(() => undefined);
+      else if (run) await this.#options.queue.fail(run.queueJobId, 'the worker stopped before the run began', run.queue).catch(() => undefined);
       else await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.#options.pollMs ?? 500);
         this.#wake = () => {
@@ -112,7 +121,7 @@ export class Worker {
         logger[level]({ connectionId: run.connectionId }, `job of connection ${run.connectionId} could not run: ${describeError(error)}`);
       } finally {
         this.#running.delete(run.queueJobId);
-        const ended = handBack ? queue.fail(run.queueJobId, 'the worker stopped') : queue.complete(run.queueJobId);
+        const ended = handBack ? queue.fail(run.queueJobId, 'the worker stopped', run.queue) : queue.complete(run.queueJobId, run.queue);
         await ended.catch((error: unknown) => logger.warn(`recording the end of the queued run failed: ${describeError(error)}`));
         this.#wake?.();
       }

@@ -11,6 +11,7 @@ import type { DestinationSyncMode, SyncMode } from '../../protocol/types.generat
 import { SluiceError } from '../../runtime/errors.js';
 import type { ConnectionStatus, SchemaChangePolicy } from '../store/records.js';
 import type { MappersDefinition } from '../../runtime/mappers/index.js';
+import { WORKER_LABEL_RULE } from '../jobs/worker-label.js';
 
 export interface StreamDefinition {
   name: string;
@@ -38,6 +39,7 @@ export interface ConnectionItem {
   schemaChangePolicy?: SchemaChangePolicy;
   status?: ConnectionStatus;
   mappers?: MappersDefinition | null;
+  workerLabel?: string | null;
 }
 
 export interface DefinitionsDocument {
@@ -100,6 +102,9 @@ function invalid(error: ErrorObject, document: Document, lines: LineCounter, whe
   }
   if (error.keyword === 'pattern' && path.at(-1) === 'name') {
     return new SluiceError('apply.invalid', `${at(node?.range?.[0])}use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit`);
+  }
+  if (error.keyword === 'pattern' && path.at(-1) === 'workerLabel') {
+    return new SluiceError('apply.invalid', `${at(node?.range?.[0])}${JSON.stringify(error.data)}: a worker label is ${WORKER_LABEL_RULE}`);
   }
   const message = error.instancePath === '' && error.keyword === 'type' ? 'expected a mapping with sources, destinations and connections' : error.message ?? 'is invalid';
   return new SluiceError('apply.invalid', `${at(node?.range?.[0])}${message}`);

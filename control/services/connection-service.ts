@@ -1,7 +1,7 @@
 // Owns defining connections: a source and a destination by name, the configured catalog (built from what the
 // source discovers, with stream choice and overrides, or given whole and checked against discover), the
 // destination's supported modes checked, the schedule validated, the mappers planned against the catalog, and what
-// may be shown of a connection (mapper secrets masked).
+// may be shown of a connection (mapper secrets masked), and the worker label its jobs require checked.
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog, DestinationSyncMode, SyncMode } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import { SluiceError } from '../../runtime/errors.js';
@@ -13,6 +13,7 @@ import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, 
 import { findActor } from './actor-service.js';
 import { clientFor } from './clients.js';
 import { nextRunAt, normalizeSchedule, parseSchedule } from '../jobs/schedule.js';
+import { checkWorkerLabel } from '../jobs/worker-label.js';
 import { publicJob } from './job-view.js';
 import { mergeChoice } from './stream-choice.js';
 
@@ -32,11 +33,13 @@ export interface ConnectionDefinition {
   status?: ConnectionStatus;
   /** Per stream, the mappers (issue 12); null or {} for none. On update: absent keeps the stored ones, and a masked salt or key keeps the stored value. */
   mappers?: MappersDefinition | null;
+  /** The label a worker must have to run its jobs (control/jobs/worker-label.ts); null for any worker. On update: absent keeps the stored one. */
+  workerLabel?: string | null;
 }
 
 /** A connection as the CLI and the API show it: the stored record with names instead of ids, and ISO times. */
 export interface PublicConnection
-  extends Pick<Connection, 'id' | 'name' | 'namespace' | 'streamPrefix' | 'schedule' | 'status' | 'statusReason' | 'schemaChangePolicy'> {
+  extends Pick<Connection, 'id' | 'name' | 'namespace' | 'streamPrefix' | 'schedule' | 'status' | 'statusReason' | 'schemaChangePolicy' | 'workerLabel'> {
   source: string;
   destination: string;
   streams: Array<StreamSummary & { fields: string[] }>;
@@ -80,6 +83,7 @@ export async function publicConnection(store: Store, connection: Connection): Pr
     status: connection.status,
     statusReason: connection.statusReason,
     schemaChangePolicy: connection.schemaChangePolicy,
+    workerLabel: connection.workerLabel,
     createdAt: new Date(connection.createdAt).toISOString(),
     updatedAt: new Date(connection.updatedAt).toISOString(),
     nextRunAt: nextRunOf(connection, last?.createdAt),
@@ -116,6 +120,7 @@ export function listConnections(store: Store, page: Page = {}): Promise<Connecti
 
 export async function createConnection(store: Store, definition: ConnectionDefinition, logger: Logger = silentLogger): Promise<Connection> {
   checkName(definition.name);
+  checkLabel(definition);
   // A new connection has no stored salt or key for a masked one to keep: refused, never stored as the mask.
   const mappers = keepMaskedMapperSecrets(definition.mappers ?? null, null) as MappersDefinition | null;
   const fields = await settle(store, { ...definition, mappers }, logger);
@@ -148,8 +153,10 @@ export async function updateConnection(
     schemaChangePolicy: patch.schemaChangePolicy ?? connection.schemaChangePolicy,
     status: patch.status ?? connection.status,
     mappers: patch.mappers === undefined ? connection.mappers : (keepMaskedMapperSecrets(patch.mappers, connection.mappers) as MappersDefinition | null),
+    workerLabel: patch.workerLabel === undefined ? connection.workerLabel : patch.workerLabel,
   };
   checkName(definition.name);
+  checkLabel(definition);
   const fields = rebuild ? await settle(store, definition, logger, connection.catalog) : await settleWithoutDiscover(store, definition, connection.catalog, connection.discovered);
   const statusReason = fields.status === connection.status ? connection.statusReason : null;
   return store.connections.update(connection.id, { name: definition.name, ...fields, statusReason });
@@ -226,6 +233,7 @@ function fieldsOf(
     status: definition.status ?? 'active',
     schemaChangePolicy: policy,
     mappers,
+    workerLabel: definition.workerLabel ?? null,
   };
 }
 
@@ -242,6 +250,11 @@ function checkNoMappersOnRemovedStreams(previous: ConfiguredAirbyteCatalog, cata
 
 export function streamNames(catalog: ConfiguredAirbyteCatalog): string[] {
   return catalog.streams.map((configured) => describeStream(configured.stream));
+}
+
+/** Checked before anything is discovered, so a bad label is the one error an update or create gives. */
+function checkLabel(definition: ConnectionDefinition): void {
+  if (definition.workerLabel != null) checkWorkerLabel(definition.workerLabel, 'workerLabel', 'connection.invalid');
 }
 
 function checkName(name: string): void {

@@ -43,7 +43,7 @@ export interface ApplyResult {
 }
 
 type ConnectionView = Awaited<ReturnType<typeof exportConnection>>;
-const CONNECTION_FIELDS = ['source', 'destination', 'streams', 'schedule', 'namespace', 'streamPrefix', 'schemaChangePolicy', 'status', 'mappers'] as const;
+const CONNECTION_FIELDS = ['source', 'destination', 'streams', 'schedule', 'namespace', 'streamPrefix', 'schemaChangePolicy', 'status', 'workerLabel', 'mappers'] as const;
 
 export async function applyDocument(store: Store, text: string, where: string, logger: Logger = silentLogger, options: ApplyOptions = {}): Promise<ApplyResult> {
   const document = parseDefinitions(text, where);
@@ -80,6 +80,7 @@ async function exportConnection(store: Store, connection: Connection) {
     streamPrefix: connection.streamPrefix,
     schemaChangePolicy: connection.schemaChangePolicy,
     status: connection.status,
+    workerLabel: connection.workerLabel,
     mappers: maskedMappers(connection),
   };
 }
@@ -125,6 +126,7 @@ async function applyConnection(store: Store, document: DefinitionsDocument, item
         streamPrefix: item.streamPrefix ?? '',
         schemaChangePolicy: item.schemaChangePolicy ?? 'ignore',
         status: item.status ?? 'active',
+        workerLabel: item.workerLabel ?? null,
         mappers: item.mappers ?? null,
       }, logger);
     }

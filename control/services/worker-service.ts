@@ -1,5 +1,5 @@
 // Owns what the CLI and the API show of the workers of a PostgreSQL workspace: the live ones (a heartbeat within
-// the last 30 s), with their host, start, capacity, last heartbeat and the jobs they are running now.
+// the last 30 s), with their host, start, capacity, labels, last heartbeat and the jobs they are running now.
 import type { Store } from '../store/open-store.js';
 
 const LIVE_WITHIN_MS = 30_000;
@@ -11,6 +11,7 @@ export interface WorkerView {
   startedAt: string;
   heartbeatAt: string;
   concurrency: number;
+  labels: string[];
   runningJobs: number[];
 }
 
@@ -23,6 +24,7 @@ export async function liveWorkers(store: Store): Promise<WorkerView[]> {
     startedAt: new Date(worker.startedAt).toISOString(),
     heartbeatAt: new Date(worker.heartbeatAt).toISOString(),
     concurrency: worker.concurrency,
+    labels: worker.labels,
     runningJobs: running.filter((job) => job.runner === worker.id).map((job) => job.id),
   }));
 }

@@ -1,5 +1,6 @@
 // Owns the connections table: which source feeds which destination, with the configured catalog, namespace and
-// stream prefix, schedule, status, schema-change policy and mappers (their secrets encrypted: connection-mappers.ts).
+// stream prefix, schedule, status, schema-change policy, mappers (their secrets encrypted: connection-mappers.ts) and
+// the worker label its jobs require.
 import { randomUUID } from 'node:crypto';
 import { SluiceError } from '../../runtime/errors.js';
 import { isUniqueViolation, type Driver, type Row } from './driver.js';
@@ -7,8 +8,8 @@ import type { Connection, ConnectionStatus, Page, SchemaChangePolicy } from './r
 import { openMappers, sealMappers } from './connection-mappers.js';
 import type { SecretBox } from './secret-box.js';
 
-/** A connection's fields; `mappers` absent means none. */
-export type ConnectionInput = Omit<Connection, 'id' | 'createdAt' | 'updatedAt' | 'mappers'> & Partial<Pick<Connection, 'mappers'>>;
+/** A connection's fields; `mappers` and `workerLabel` absent mean none. */
+export type ConnectionInput = Omit<Connection, 'id' | 'createdAt' | 'updatedAt' | 'mappers' | 'workerLabel'> & Partial<Pick<Connection, 'mappers' | 'workerLabel'>>;
 
 export class ConnectionRepo {
   constructor(
@@ -22,7 +23,7 @@ export class ConnectionRepo {
     try {
       await this.db.run(
         `INSERT INTO connections (id, name, source_id, destination_id, catalog, discovered, namespace, stream_prefix, schedule, status,
-           status_reason, schema_change_policy, mappers, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           status_reason, schema_change_policy, mappers, worker_label, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [id, ...this.#values(input), now, now],
       );
     } catch (error) {
@@ -36,7 +37,7 @@ export class ConnectionRepo {
     try {
       await this.db.run(
         `UPDATE connections SET name = ?, source_id = ?, destination_id = ?, catalog = ?, discovered = ?, namespace = ?, stream_prefix = ?,
-           schedule = ?, status = ?, status_reason = ?, schema_change_policy = ?, mappers = ?, updated_at = ? WHERE id = ?`,
+           schedule = ?, status = ?, status_reason = ?, schema_change_policy = ?, mappers = ?, worker_label = ?, updated_at = ? WHERE id = ?`,
         [...this.#values(input), Date.now(), id],
       );
     } catch (error) {
@@ -79,6 +80,7 @@ export class ConnectionRepo {
       input.name, input.sourceId, input.destinationId, JSON.stringify(input.catalog),
       input.discovered === null ? null : JSON.stringify(input.discovered), input.namespace, input.streamPrefix,
       input.schedule, input.status, input.statusReason, input.schemaChangePolicy, sealMappers(input.mappers, this.box),
+      input.workerLabel ?? null,
     ];
   }
 
@@ -101,6 +103,7 @@ function fromRow(row: Row): Omit<Connection, 'mappers'> {
     status: row['status'] as ConnectionStatus,
     statusReason: (row['status_reason'] as string | null) ?? null,
     schemaChangePolicy: row['schema_change_policy'] as SchemaChangePolicy,
+    workerLabel: (row['worker_label'] as string | null) ?? null,
     createdAt: Number(row['created_at']),
     updatedAt: Number(row['updated_at']),
   };

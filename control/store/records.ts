@@ -44,6 +44,8 @@ export interface Connection {
   schemaChangePolicy: SchemaChangePolicy;
   /** Per stream, the steps applied to each record between source and destination (issue 12); null for none. */
   mappers: MappersDefinition | null;
+  /** The label a worker must have to run its jobs (a PostgreSQL workspace: `sluice worker --label`); null for any worker. */
+  workerLabel: string | null;
   createdAt: number;
   updatedAt: number;
 }

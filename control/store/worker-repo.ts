@@ -1,6 +1,6 @@
 // Owns the workers table: a worker process registers when it starts (its row replaced if the same id ran before),
 // beats while it runs, and marks itself stopped when it stops; a worker whose heartbeat is older than the stale
-// limit is listed as not live.
+// limit is listed as not live. A worker's labels (the label queues it takes runs from) are stored as a JSON array.
 import type { Driver, Row } from './driver.js';
 
 export interface WorkerRecord {
@@ -10,6 +10,8 @@ export interface WorkerRecord {
   startedAt: number;
   heartbeatAt: number;
   concurrency: number;
+  /** The labels it was started with (`sluice worker --label`); empty for a worker that takes unlabelled runs only. */
+  labels: string[];
   running: number;
   stoppedAt: number | null;
 }
@@ -17,12 +19,12 @@ export interface WorkerRecord {
 export class WorkerRepo {
   constructor(private readonly db: Driver) {}
 
-  async register(worker: { id: string; host: string; pid: number; concurrency: number }): Promise<void> {
+  async register(worker: { id: string; host: string; pid: number; concurrency: number; labels: string[] }): Promise<void> {
     const now = Date.now();
     await this.db.transaction(async (tx) => {
       await tx.run('DELETE FROM workers WHERE id = ?', [worker.id]);
-      await tx.run('INSERT INTO workers (id, host, pid, started_at, heartbeat_at, concurrency, running) VALUES (?, ?, ?, ?, ?, ?, 0)', [
-        worker.id, worker.host, worker.pid, now, now, worker.concurrency,
+      await tx.run('INSERT INTO workers (id, host, pid, started_at, heartbeat_at, concurrency, labels, running) VALUES (?, ?, ?, ?, ?, ?, ?, 0)', [
+        worker.id, worker.host, worker.pid, now, now, worker.concurrency, JSON.stringify(worker.labels),
       ]);
     });
   }
@@ -50,6 +52,7 @@ function workerFromRow(row: Row): WorkerRecord {
     startedAt: Number(row['started_at']),
     heartbeatAt: Number(row['heartbeat_at']),
     concurrency: Number(row['concurrency']),
+    labels: JSON.parse(String(row['labels'] ?? '[]')) as string[],
     running: Number(row['running']),
     stoppedAt: row['stopped_at'] == null ? null : Number(row['stopped_at']),
   };

@@ -53,6 +53,20 @@ function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
       expect((await newConnection(store, 'unmapped-conn')).mappers).toBeNull();
     });
 
+    it("keeps a connection's worker label, none by default, and a worker's labels", async () => {
+      const unlabelled = await newConnection(store, 'any-worker-conn');
+      expect(unlabelled.workerLabel).toBeNull();
+      const { id: _id, createdAt: _created, updatedAt: _updated, ...fields } = unlabelled;
+      const labelled = await store.connections.update(unlabelled.id, { ...fields, workerLabel: 'docker-gpu' });
+      expect(labelled.workerLabel).toBe('docker-gpu');
+      expect((await store.connections.find('any-worker-conn'))!.workerLabel).toBe('docker-gpu');
+      expect((await store.connections.update(unlabelled.id, { ...fields, workerLabel: null })).workerLabel).toBeNull();
+      await store.workers.register({ id: 'host-a:1', host: 'host-a', pid: 1, concurrency: 2, labels: ['docker-gpu', 'big.mem'] });
+      await store.workers.register({ id: 'host-b:2', host: 'host-b', pid: 2, concurrency: 1, labels: [] });
+      const live = await store.workers.live(60_000);
+      expect(live.map((worker) => [worker.id, worker.labels])).toEqual([['host-a:1', ['docker-gpu', 'big.mem']], ['host-b:2', []]]);
+    });
+
     it('refuses a second actor of the same kind and name', async () => {
       await store.actors.create('destination', { name: 'dup', connector: 'destination-dev-null', config: {}, secretPaths: [] });
       await expect(store.actors.create('destination', { name: 'dup', connector: 'destination-dev-null', config: {}, secretPaths: [] })).rejects.toThrow(

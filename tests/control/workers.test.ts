@@ -1,12 +1,13 @@
 // Scale-out over a PostgreSQL workspace with real processes: one `sluice serve --no-worker` schedules, three
 // `sluice worker` processes (each in its own working directory and workspace home, sharing only the database) run
 // the jobs. Every connection runs exactly once, the jobs spread over the workers, and each job names its worker.
-// Each test has a workspace schema of its own (and so a queue of its own) in the file's database.
+// Each test has a workspace schema of its own (and so a queue of its own) in the file's database. Worker labels:
+// a connection that requires one runs only on a worker started with it.
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { fixture, jsonFile, tempDir } from '../support/cli.js';
+import { errorLine, fixture, jsonFile, tempDir } from '../support/cli.js';
 import { rows, workspace } from '../support/workspace.js';
 import { api, eventually, startServe, startWorker, type RunningWorker } from '../support/server.js';
 import { postgresAvailability, useFreshDatabase } from '../support/postgres.js';
@@ -15,6 +16,7 @@ const postgresMissing = await postgresAvailability();
 const counter = fixture('counter-source.mjs');
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const CONNECTIONS = 30;
+const RULE = "lower-case letters, digits, '_', '-' and '.', starting with a letter or digit, at most 63 characters";
 
 describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout: 240_000 }, () => {
   const url = useFreshDatabase();
@@ -154,6 +156,48 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
     }
   });
 
+  it('the jobs of connections that require a worker label all run on the worker with that label; the others run on either', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY, SLUICE_DATABASE_SCHEMA: 'labels' });
+    const source = { count: 10, records_per_state: 5, delay_ms_every: [5, 50] };
+    const names = [...Array.from({ length: 4 }, (_, i) => `gpu${i}`), ...Array.from({ length: 6 }, (_, i) => `any${i}`)];
+    const definitions = {
+      sources: [{ name: 'counter', connector: counter, config: source }],
+      destinations: names.map((name) => ({ name: `files-${name}`, connector: 'destination-local-json', config: { destination_path: join(ws.dir, `out-${name}`) } })),
+      connections: names.map((name) => ({
+        name, source: 'counter', destination: `files-${name}`, schedule: 'every 1h', ...(name.startsWith('gpu') ? { workerLabel: 'docker-gpu' } : {}),
+      })),
+    };
+    const applied = await ws.run(['apply', '-f', jsonFile(ws.dir, 'sluice.json', definitions)]);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const gpuHome = tempDir('sluice-worker-');
+    const plainHome = tempDir('sluice-worker-');
+    const gpu = await startWorker({ ...ws.env, SLUICE_HOME: join(gpuHome, 'home') }, gpuHome, ['--concurrency', '2', '--label', 'docker-gpu']);
+    const plain = await startWorker({ ...ws.env, SLUICE_HOME: join(plainHome, 'home') }, plainHome, ['--concurrency', '2']);
+    const server = await startServe(ws.env, ['--no-worker']);
+    try {
+      const listed = (await api(server.url, 'GET', '/api/v1/workers')).body.data as any[];
+      expect(listed.map((worker) => [worker.id, worker.labels]).sort()).toEqual([[gpu.id, ['docker-gpu']], [plain.id, []]].sort());
+      expect((await ws.json(['workers'])).map((worker: any) => [worker.id, worker.labels]).sort()).toEqual([[gpu.id, ['docker-gpu']], [plain.id, []]].sort());
+      const jobs = await eventually(async () => (await api(server.url, 'GET', '/api/v1/jobs?limit=100')).body.data as any[],
+        (data) => data.length >= names.length && data.every((job) => job.status !== 'running'), 120_000, 'every connection to have run');
+      expect(jobs.map((job) => [job.connection, job.status, job.recordsCommitted]).sort()).toEqual(names.map((name) => [name, 'succeeded', 10]).sort());
+      const runners = (prefix: string) => new Set(jobs.filter((job) => job.connection.startsWith(prefix)).map((job) => job.runner));
+      expect(runners('gpu')).toEqual(new Set([gpu.id]));
+      expect([...runners('any')].every((runner) => runner === gpu.id || runner === plain.id)).toBe(true);
+      expect((await api(server.url, 'GET', '/api/v1/connections/gpu0')).body.workerLabel).toBe('docker-gpu');
+      expect((await api(server.url, 'GET', '/api/v1/connections/any0')).body.workerLabel).toBeNull();
+    } finally {
+      await server.stop();
+      await Promise.all([gpu.stop(), plain.stop()]);
+    }
+  });
+
+  it('a worker label that is not valid is refused with one error line (sluice worker --label)', async () => {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY });
+    const result = await ws.run(['worker', '--label', 'Docker GPU']);
+    expect([result.exitCode, result.stderr.trim()]).toEqual([2, `sluice: cli.usage: --label "Docker GPU": a worker label is ${RULE}`]);
+  });
+
   it('a worker whose database cannot be reached fails with one error line naming it', async () => {
     const ws = workspace({ SLUICE_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', SLUICE_SECRET_KEY: KEY });
     const result = await ws.run(['worker']);
@@ -176,6 +220,56 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^sluice: store\.schema_newer: the workspace database .* has schema version 999, newer than this Sluice knows \(\d+\)/);
+  });
+});
+
+describe('worker labels of connections', { timeout: 60_000 }, () => {
+  it('are set by apply, kept by export, changed and cleared by connection update, shown by list and show, and refused when not valid (CLI, API, apply)', async () => {
+    const ws = workspace();
+    const definitions = {
+      sources: [{ name: 'counter', connector: counter, config: { count: 1 } }],
+      destinations: [{ name: 'nowhere', connector: 'destination-dev-null', config: {} }],
+      connections: [
+        { name: 'heavy', source: 'counter', destination: 'nowhere', workerLabel: 'docker-gpu' },
+        { name: 'light', source: 'counter', destination: 'nowhere' },
+      ],
+    };
+    const file = jsonFile(ws.dir, 'sluice.json', definitions);
+    expect((await ws.run(['apply', '-f', file])).exitCode).toBe(0);
+    const exported = await ws.json(['export']);
+    expect(exported.connections.map((connection: any) => [connection.name, connection.workerLabel])).toEqual([['heavy', 'docker-gpu'], ['light', null]]);
+    const again = await ws.json(['apply', '-f', jsonFile(ws.dir, 'exported.json', exported)]);
+    expect(again.changes.filter((change: any) => change.kind === 'connection').map((change: any) => change.action)).toEqual(['unchanged', 'unchanged']);
+    const relabelled = { ...definitions, connections: [{ ...definitions.connections[0], workerLabel: 'big.mem_2' }, definitions.connections[1]] };
+    const changed = await ws.json(['apply', '-f', jsonFile(ws.dir, 'relabelled.json', relabelled)]);
+    expect(changed.changes.find((change: any) => change.name === 'heavy')).toEqual({ kind: 'connection', name: 'heavy', action: 'updated', fields: ['workerLabel'] });
+
+    const badFile = { ...definitions, connections: [{ ...definitions.connections[0], workerLabel: 'Docker_GPU' }] };
+    const badApply = await ws.run(['apply', '-f', jsonFile(ws.dir, 'bad.json', badFile)]);
+    expect([badApply.exitCode, errorLine(badApply.stderr)]).toEqual([2, expect.stringMatching(/^sluice: apply\.invalid: .*bad\.json:\d+: connections\[0\]\.workerLabel: "Docker_GPU": a worker label is /)]);
+    expect(badApply.stderr.trim().split('\n')).toHaveLength(1);
+
+    expect((await ws.run(['connection', 'update', 'light', '--worker-label', 'docker-gpu'])).exitCode).toBe(0);
+    const shown = async (name: string) => JSON.parse((await ws.run(['connection', 'show', name])).stdout);
+    expect((await shown('light')).workerLabel).toBe('docker-gpu');
+    expect((await ws.run(['connection', 'list'])).stdout).toMatch(/^light\s.*\sdocker-gpu\b/m);
+    expect((await ws.run(['connection', 'update', 'light', '--no-worker-label'])).exitCode).toBe(0);
+    expect((await ws.json(['connection', 'list'])).map((connection: any) => [connection.name, connection.workerLabel])).toEqual([['heavy', 'big.mem_2'], ['light', null]]);
+    const badCli = await ws.run(['connection', 'create', 'odd', '--source', 'counter', '--destination', 'nowhere', '--worker-label', '_gpu']);
+    expect([badCli.exitCode, badCli.stderr.trim()]).toEqual([2, `sluice: connection.invalid: workerLabel "_gpu": a worker label is ${RULE}`]);
+
+    const server = await startServe(ws.env);
+    try {
+      const badApi = await api(server.url, 'PATCH', '/api/v1/connections/light', { workerLabel: 'x'.repeat(64) });
+      expect(badApi).toEqual({ status: 400, body: { error: { code: 'connection.invalid', message: `workerLabel "${'x'.repeat(64)}": a worker label is ${RULE}` } } });
+      const created = await api(server.url, 'POST', '/api/v1/connections', { name: 'api-made', source: 'counter', destination: 'nowhere', workerLabel: 'docker-gpu' });
+      expect([created.status, created.body.workerLabel]).toEqual([201, 'docker-gpu']);
+      const cleared = await api(server.url, 'PATCH', '/api/v1/connections/api-made', { workerLabel: null });
+      expect([cleared.status, cleared.body.workerLabel]).toEqual([200, null]);
+    } finally {
+      await server.stop();
+    }
+    expect((await shown('light')).workerLabel).toBeNull();
   });
 });
 

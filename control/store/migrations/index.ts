@@ -7,6 +7,7 @@ import * as m0005 from './0005-job-stream-counts.js';
 import * as m0006 from './0006-connection-mappers.js';
 import * as m0007 from './0007-job-logs.js';
 import * as m0008 from './0008-workers.js';
+import * as m0009 from './0009-worker-labels.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   { version: 6, ...m0006 },
   { version: 7, ...m0007 },
   { version: 8, ...m0008 },
+  { version: 9, ...m0009 },
 ];
