@@ -28,6 +28,7 @@ require_build_inputs
 version=$(node -p 'require("./package.json").version')
 make_work_dir image
 stage_app "$IMAGES_WORK/app" dist/*
+trim_native_build "$IMAGES_WORK/app"
 # The node flags of the CLI's shebang (the base image has no /usr/bin/env to read it).
 node_flags=$(head -1 dist/cli/main.js | sed -n 's|^#!/usr/bin/env -S node||p' | awk '{ for (i = 1; i <= NF; i++) printf "\"%s\", ", $i }')
 cat >"$IMAGES_WORK/Dockerfile" <<DOCKERFILE

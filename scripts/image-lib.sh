@@ -61,3 +61,11 @@ stage_app() {
   # `npm prune` works offline on what is installed.
   (cd "$app" && npm prune --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null 2>&1) || fail 'npm prune failed'
 }
+
+# Removes what building better-sqlite3's native addon left in APP's node_modules (the compiler's objects, the SQLite
+# and addon sources, a test extension): about 25 MB that nothing loads; the addon is build/Release/better_sqlite3.node.
+trim_native_build() {
+  local addon=$1/node_modules/better-sqlite3
+  rm -rf "$addon/deps" "$addon/src" "$addon/build/deps" "$addon/build/Release/obj" "$addon/build/Release/obj.target" \
+    "$addon/build/Release/test_extension.node"
+}

@@ -33,16 +33,19 @@ describe.runIf(!imageMissing && !postgresMissing)('the Sluice image', { timeout:
     expect([result.exitCode, result.stdout.trim()], result.stderr).toEqual([0, version]);
   });
 
-  it('runs as an unprivileged user, with no sources, tests or dev dependencies', async () => {
+  it('runs as an unprivileged user, with no sources, tests or dev dependencies; the SQLite addon still loads', async () => {
     const look = `const fs = require('node:fs');
+      const Database = require('/app/node_modules/better-sqlite3');
       console.log(JSON.stringify({ uid: process.getuid(), app: fs.readdirSync('/app').sort(),
-        dev: ['typescript', 'vitest', 'vite', 'react'].filter((name) => fs.existsSync('/app/node_modules/' + name)) }));`;
+        dev: ['typescript', 'vitest', 'vite', 'react'].filter((name) => fs.existsSync('/app/node_modules/' + name)),
+        sqlite: new Database(':memory:').prepare('SELECT 1 AS one').get() }));`;
     const result = await runContainer(['--network', 'none', '--entrypoint', 'node', IMAGE, '-e', look]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       uid: 1000,
       app: ['dist', 'examples', 'node_modules', 'package-lock.json', 'package.json', 'schemas'],
       dev: [],
+      sqlite: { one: 1 },
     });
   });
 
