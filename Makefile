@@ -1,4 +1,4 @@
-.PHONY: install build test demo bench bench-tools docker-engine test-images images postgres-logical chromium
+.PHONY: install build test demo bench bench-tools docker-engine test-images images image postgres-logical chromium
 
 # Install the dependencies (this also builds dist/).
 install:
@@ -7,7 +7,7 @@ install:
 build:
 	npm run build
 
-# The test suite (the command CI runs, after docker-engine and test-images).
+# The test suite (the command CI runs, after test-images, images and image).
 test:
 	npm test
 
@@ -36,6 +36,11 @@ test-images: docker-engine
 # A Docker image for every built-in connector (sluice/<name>:dev), from the local base image, no registry.
 images: docker-engine
 	scripts/build-images.sh
+
+# Sluice itself as a Docker image (sluice/sluice:dev: `docker run sluice/sluice:dev worker`), from the local base image,
+# no registry; rebuilt only when dist/ changed. deploy/compose.yaml runs it.
+image: docker-engine
+	scripts/build-sluice-image.sh
 
 # Set the local PostgreSQL's wal_level to logical (a restart) for source-postgres CDC; idempotent.
 postgres-logical:

@@ -7,29 +7,16 @@
 # Requires `npm install` (dist/ built) and a Docker engine (`make docker-engine`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DOCKER_BUILDKIT=0
-say() { printf 'images: %s\n' "$*"; }
-
-[ -f dist/runtime/launchers/builtin-connectors.js ] || { echo 'images: error: dist/ is missing; run npm install first' >&2; exit 1; }
-for base in sluice/node-base:20 sluice/python-base:3; do
-  docker image inspect "$base" >/dev/null 2>&1 || { scripts/docker-engine.sh; break; }
-done
+IMAGES_SAY=images
+. scripts/image-lib.sh
+require_build_inputs
 
 version=$(node -p 'require("./package.json").version')
 # Images are rebuilt only when what goes into them changed: the compiled code, the schemas, the lockfile.
-digest=$( (find dist/protocol dist/connectors schemas examples -type f -print0 | sort -z | xargs -0 sha256sum; sha256sum package-lock.json) | sha256sum | cut -c1-16)
-current() { [ "$(docker image inspect -f '{{ index .Config.Labels "io.sluice.digest" }}' "$1" 2>/dev/null)" = "$digest" ]; }
-build() {
-  local image=$1 context=$2 started=$SECONDS output
-  if ! output=$(docker build --quiet --network none -t "$image" "$context" 2>&1); then
-    printf '%s\n' "$output" >&2
-    printf 'images: error: building %s failed\n' "$image" >&2
-    exit 1
-  fi
-  say "built $image ($((SECONDS - started))s)"
-}
-work=$(mktemp -d /tmp/sluice-images.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+digest=$(inputs_digest dist/protocol dist/connectors schemas examples)
+current() { image_current "$1" "$digest"; }
+make_work_dir images
+work=$IMAGES_WORK
 
 # The connectors to build: "name image entry interpreter" lines, all of them or those named on the command line.
 connectors=$(node --input-type=module -e '
@@ -51,23 +38,14 @@ if ! grep -q ' node$' <<<"$connectors"; then
 elif current sluice/connectors-runtime:dev; then
   say "sluice/connectors-runtime:dev is up to date"
 else
-mkdir -p "$work/app/dist"
-cp -r dist/protocol dist/connectors "$work/app/dist/"
-mkdir -p "$work/app/schemas" && cp schemas/*.json "$work/app/schemas/"
-cp -r examples "$work/app/examples"
-cp package.json package-lock.json "$work/app/"
-# -L: a checkout whose node_modules is a link to another (a git worktree) copies the files, not the link, which
-# `npm prune` would otherwise follow into the other checkout.
-cp -rL node_modules "$work/app/node_modules"
-# Dev tools (compiler, test runner) stay out; `npm prune` works offline on what is installed.
-(cd "$work/app" && npm prune --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null 2>&1)
+stage_app "$work/app" dist/protocol dist/connectors
 cat >"$work/Dockerfile" <<DOCKERFILE
 FROM sluice/node-base:20
 COPY app /app
 WORKDIR /app
 LABEL io.sluice.digest="$digest"
 DOCKERFILE
-build sluice/connectors-runtime:dev "$work"
+build_image sluice/connectors-runtime:dev "$work"
 fi
 
 # One small image per connector on top of it (or, for Python, on the Python base image).
@@ -84,7 +62,7 @@ ENV AIRBYTE_ENTRYPOINT="python3 /airbyte/$(basename "$entry")"
 ENTRYPOINT ["python3", "/airbyte/$(basename "$entry")"]
 USER airbyte
 DOCKERFILE
-    build "$image" "$work/$name"
+    build_image "$image" "$work/$name"
     continue
   fi
   cat >"$work/$name/Dockerfile" <<DOCKERFILE
@@ -94,5 +72,5 @@ ENV AIRBYTE_ENTRYPOINT="node /app/dist/connectors/$entry"
 ENTRYPOINT ["node", "/app/dist/connectors/$entry"]
 USER airbyte
 DOCKERFILE
-  build "$image" "$work/$name"
+  build_image "$image" "$work/$name"
 done <<<"$connectors"

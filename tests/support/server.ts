@@ -32,11 +32,20 @@ export async function startWorker(env: Record<string, string>, cwd: string, args
 }
 
 /** Starts `sluice ARGS` and waits for the first match of `ready` on its stdout (its first group). */
-async function startUntil(args: string[], ready: RegExp, env: Record<string, string>, cwd = repoRoot): Promise<{ child: ResultPromise; match: string }> {
-  const child = execa(process.execPath, [sluiceBin, ...args], { cwd, env, reject: false, buffer: { stdout: false, stderr: true } });
+function startUntil(args: string[], ready: RegExp, env: Record<string, string>, cwd = repoRoot): Promise<{ child: ResultPromise; match: string }> {
+  return startUntilReady(process.execPath, [sluiceBin, ...args], ready, { env, cwd, what: `sluice ${args[0]}` });
+}
+
+/**
+ * Starts FILE ARGS (`what` names it in errors) and waits for the first match of `ready` on its stdout (its first
+ * group); fails if it exits first, or prints no match within `timeoutMs`.
+ */
+export async function startUntilReady(file: string, args: string[], ready: RegExp, options: { env: Record<string, string>; cwd?: string; what: string; timeoutMs?: number }): Promise<{ child: ResultPromise; match: string }> {
+  const { env, cwd = repoRoot, what, timeoutMs = 20_000 } = options;
+  const child = execa(file, args, { cwd, env, reject: false, buffer: { stdout: false, stderr: true } });
   const match = await new Promise<string>((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`sluice ${args[0]} did not start: ${seen}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${seen}`)), timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const found = ready.exec(seen);
@@ -47,7 +56,7 @@ async function startUntil(args: string[], ready: RegExp, env: Record<string, str
     });
     void child.then((result) => {
       clearTimeout(timer);
-      reject(new Error(`sluice ${args[0]} exited ${result.exitCode}: ${String(result.stderr)}`));
+      reject(new Error(`${what} exited ${result.exitCode}: ${String(result.stderr)}`));
     });
   });
   return { child, match };
