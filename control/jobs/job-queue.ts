@@ -171,6 +171,15 @@ async function createQueue(boss: PgBoss, queue: string): Promise<void> {
 
 /** The job queue of a PostgreSQL workspace (in the schema beside the workspace's own), undefined for SQLite. */
 export async function openWorkspaceQueue(store: Store, logger: Logger, retryDelaySeconds?: number): Promise<JobQueue | undefined> {
-  if (!store.postgres) return undefined;
-  return JobQueue.open({ url: store.postgres.url, schema: `${store.postgres.schema}_queue`, logger, ...(retryDelaySeconds === undefined ? {} : { retryDelaySeconds }) });
+  const postgres = store.postgres;
+  if (!postgres) return undefined;
+  // Processes starting together on a new database would each install pg-boss's schema at once, and deadlock:
+  // one at a time, under an advisory lock held by a transaction of the workspace's own pool.
+  return store.db.transaction(async (tx) => {
+    await tx.all('SELECT pg_advisory_xact_lock(?)', [QUEUE_SETUP_LOCK]);
+    return JobQueue.open({ url: postgres.url, schema: `${postgres.schema}_queue`, logger, ...(retryDelaySeconds === undefined ? {} : { retryDelaySeconds }) });
+  });
 }
+
+/** Serialises opening the job queue among processes (the migrations use 7_140_001). */
+const QUEUE_SETUP_LOCK = 7_140_002;

@@ -118,7 +118,7 @@ export class Scheduler {
         if (due <= now && !(await this.#options.store.jobs.running(connection.id))) {
           const queue = this.#options.queue;
           if (queue) {
-            if (!(await queue.pending(connection.id))) await queue.enqueue({ connectionId: connection.id, trigger: 'schedule' }, connection.workerLabel);
+            await this.#enqueueOnce(queue, connection, 'schedule');
           }
           else this.#enqueue(connection.id, 'schedule');
         }
@@ -165,11 +165,24 @@ export class Scheduler {
   async #triggerQueued(queue: JobQueue, connection: Connection, trigger: string): Promise<TriggerResult> {
     const running = await this.#options.store.jobs.running(connection.id);
     if (running) throw alreadyRunning(connection, running);
-    // Of simultaneous triggers the queue's unique key admits one; a run a worker took but has not started is pending.
-    if ((await queue.pending(connection.id)) || !(await queue.enqueue({ connectionId: connection.id, trigger }, connection.workerLabel))) {
+    if (!(await this.#enqueueOnce(queue, connection, trigger))) {
       throw new SluiceError('job.already_running', `connection ${connection.name} already has a run queued or starting`, { hint: 'wait for it to end, or cancel its job' });
     }
     return { queued: await queue.waiting(connection.workerLabel) };
+  }
+
+  /**
+   * Queues a run of the connection unless one is queued, waiting for a retry or taken by a worker that has not yet
+   * recorded its job; false when there was one. Look and enqueue happen under a lock per connection shared by every
+   * process on the database: otherwise a worker taking the queued run between another trigger's look and its enqueue
+   * would let that trigger queue a second run.
+   */
+  async #enqueueOnce(queue: JobQueue, connection: Connection, trigger: string): Promise<boolean> {
+    return this.#options.store.db.transaction(async (tx) => {
+      await tx.all('SELECT pg_advisory_xact_lock(?, hashtext(?))', [CONNECTION_QUEUE_LOCK, connection.id]);
+      if (await queue.pending(connection.id)) return false;
+      return queue.enqueue({ connectionId: connection.id, trigger }, connection.workerLabel);
+    });
   }
 
   /** Cancels a job this process runs, or asks the process that runs it (through the database). */
@@ -268,6 +281,9 @@ export class Scheduler {
     return entry;
   }
 }
+
+/** The first key of the per-connection lock around queueing a run (the migrations use 7_140_001). */
+const CONNECTION_QUEUE_LOCK = 7_140_003;
 
 function alreadyRunning(connection: Connection, job: Job | undefined): SluiceError {
   return new SluiceError('job.already_running', `connection ${connection.name} already has a running job${job ? ` (job ${job.id}, on ${job.runner})` : ''}`, {

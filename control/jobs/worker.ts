@@ -5,6 +5,7 @@
 // labels, and beats while it runs.
 // Stopping stops taking runs, cancels the jobs under way (their destinations commit what they received) and hands
 // their runs back to the queue, which retries them on another worker from the last committed state.
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { describeError, isSluiceError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -33,7 +34,12 @@ export interface WorkerOptions {
 }
 
 export class Worker {
-  readonly id = runnerId();
+  /**
+   * host:pid and a random tag: containers sharing a host name (host networking) can have the same pid, and a pid
+   * seen from another machine or container says nothing, so a worker's jobs are judged by their heartbeat alone (the
+   * recovery checks a pid only for a plain host:pid runner of this host).
+   */
+  readonly id = `${runnerId()}-${randomBytes(3).toString('hex')}`;
   readonly #options: WorkerOptions;
   readonly #running = new Map<string, { connectionId: string; controller: AbortController; done: Promise<void> }>();
   #stopped = false;

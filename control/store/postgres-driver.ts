@@ -1,5 +1,5 @@
-// Owns the PostgreSQL driver (pg): a small pool whose every connection works in Sluice's schema (search_path set
-// on connect, before any query), `?` placeholders rewritten to $n, BIGINT columns read as numbers (the store keeps
+// Owns the PostgreSQL driver (pg): a small pool whose every connection works in Sluice's schema (search_path a
+// startup parameter of the connection), `?` placeholders rewritten to $n, BIGINT columns read as numbers (the store keeps
 // epoch milliseconds and counts there, all far below 2^53).
 import pg from 'pg';
 import type { Driver, Queryable, Row, SqlValue } from './driver.js';
@@ -12,11 +12,11 @@ export class PostgresDriver implements Driver {
   readonly #pool: pg.Pool;
 
   constructor(url: string, readonly schema: string) {
-    this.#pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 10_000 });
+    // The search_path is a startup parameter of each connection (the schema name is a plain identifier, checked by
+    // databaseSchema): set before any query, with no statement queued behind another (which pg deprecates).
+    this.#pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 10_000, options: `-c search_path=${schema}` });
     // An idle client that loses its server must not crash the process; the next query reports it.
     this.#pool.on('error', () => undefined);
-    // Queued on the new client ahead of any query the pool hands it out for; a failure shows in that query.
-    this.#pool.on('connect', (client) => void client.query(`SET search_path TO "${schema}"`).catch(() => undefined));
     this.location = withoutPassword(url);
   }
 

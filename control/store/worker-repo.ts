@@ -22,7 +22,8 @@ export class WorkerRepo {
   async register(worker: { id: string; host: string; pid: number; concurrency: number; labels: string[] }): Promise<void> {
     const now = Date.now();
     await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM workers WHERE id = ?', [worker.id]);
+      // Rows of workers gone for a day are dropped on the way.
+      await tx.run('DELETE FROM workers WHERE id = ? OR heartbeat_at < ?', [worker.id, now - 86_400_000]);
       await tx.run('INSERT INTO workers (id, host, pid, started_at, heartbeat_at, concurrency, labels, running) VALUES (?, ?, ?, ?, ?, ?, ?, 0)', [
         worker.id, worker.host, worker.pid, now, now, worker.concurrency, JSON.stringify(worker.labels),
       ]);

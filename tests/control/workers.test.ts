@@ -62,7 +62,7 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
   });
 
   it('SIGKILL of a worker mid-job: its run is taken over by another worker, which resumes from the committed state; every record lands once', async () => {
-    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: 'killed', SLUICE_SECRET_KEY: KEY, SLUICE_STALE_JOB_MS: '10000', SLUICE_HEARTBEAT_MS: '200', SLUICE_JOB_LOG_FLUSH_MS: '50' });
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: 'killed', SLUICE_SECRET_KEY: KEY, SLUICE_STALE_JOB_MS: '5000', SLUICE_HEARTBEAT_MS: '200', SLUICE_JOB_LOG_FLUSH_MS: '50' });
     const out = join(ws.dir, 'out');
     const release = join(ws.dir, 'release');
     // 20 records, a state every 5, and a hold after the 5th (its state written) until the test releases it.
