@@ -38,7 +38,7 @@ export const Health = Type.Object({
 
 export const WorkerList = Type.Object({
   data: Type.Array(Type.Object({
-    id: Type.String({ description: 'host:pid, as the jobs it runs record it' }),
+    id: Type.String({ description: 'host:pid-tag, as the jobs it runs record it' }),
     host: Type.String(),
     pid: Type.Integer(),
     startedAt: isoTime,
