@@ -47,10 +47,11 @@ export interface Dashboard {
 }
 
 /**
- * Starts `sluice serve` (with `serveArgs`) and Chromium for the file's tests; each test opens its own pages, which are
- * checked for console and page errors, screenshotted and closed after it.
+ * Starts `sluice serve` (with `serveArgs`, on a workspace with `env()`: a PostgreSQL one, say) and Chromium for the
+ * file's tests; each test opens its own pages, which are checked for console and page errors, screenshotted and
+ * closed after it.
  */
-export function useDashboard(serveArgs: string[] = []): Dashboard {
+export function useDashboard(serveArgs: string[] = [], env: () => Record<string, string> = () => ({})): Dashboard {
   let context: BrowserContext;
   let profile: string;
   let pages: Page[] = [];
@@ -61,7 +62,7 @@ export function useDashboard(serveArgs: string[] = []): Dashboard {
 
   beforeAll(async () => {
     mkdirSync(screenshotDir, { recursive: true });
-    dashboard.ws = workspace();
+    dashboard.ws = workspace(env());
     dashboard.server = await startServe(dashboard.ws.env, serveArgs);
     // A fresh profile (--user-data-dir): playwright takes it as a persistent context's directory.
     profile = tempDir('sluice-chromium-');

@@ -30,11 +30,13 @@ export function ConnectionPage() {
   const name = decodeURIComponent(params.name);
   const queries = useQueryClient();
   const connection = useQuery({ queryKey: ['connection', name], queryFn: () => getConnection(name), refetchInterval: 10_000 });
-  const jobs = useQuery({ queryKey: ['connection-jobs', name], queryFn: () => connectionJobs(name), refetchInterval: 5_000, enabled: connection.isSuccess });
+  // A queued run (a worker starts it, or a slot frees up) is looked for every second until its job appears.
+  const [queuedAfterJob, setQueuedAfterJob] = useState<number>();
+  const queuedNote = queuedAfterJob !== undefined;
+  const jobs = useQuery({ queryKey: ['connection-jobs', name], queryFn: () => connectionJobs(name), refetchInterval: queuedNote ? 1_000 : 5_000, enabled: connection.isSuccess });
   const state = useQuery({ queryKey: ['connection-state', name], queryFn: () => loadState(name), enabled: connection.isSuccess });
 
   const [startedJobId, setStartedJobId] = useState<number>();
-  const [queuedNote, setQueuedNote] = useState(false);
   const [openJobId, setOpenJobId] = useState<number>();
   const [resetting, setResetting] = useState(false);
 
@@ -44,6 +46,10 @@ export function ConnectionPage() {
     void queries.invalidateQueries({ queryKey: ['connection-state', name] });
     void queries.invalidateQueries({ queryKey: ['connections'] });
   };
+  const newestJobId = jobs.data?.data[0]?.id;
+  useEffect(() => {
+    if (queuedAfterJob !== undefined && newestJobId !== undefined && newestJobId > queuedAfterJob) setQueuedAfterJob(undefined);
+  }, [queuedAfterJob, newestJobId]);
   const runningRow = jobs.data?.data.find((job) => isRunning(job));
   const liveJobId = runningRow?.id ?? startedJobId;
   const live = useJobLive(liveJobId, () => {
@@ -62,7 +68,8 @@ export function ConnectionPage() {
   const sync = useMutation({
     mutationFn: () => syncNow(name),
     onSuccess: (result) => {
-      setQueuedNote(result.job === undefined);
+      // The newest job now: the queued run's job is the first one after it.
+      setQueuedAfterJob(result.job === undefined ? (jobs.data?.data[0]?.id ?? 0) : undefined);
       if (result.job) setStartedJobId(result.job.id);
       refresh();
     },
@@ -123,7 +130,7 @@ export function ConnectionPage() {
         </div>
       </header>
       {actionError && <p role="alert" className="error">{errorText(actionError)}</p>}
-      {queuedNote && <p role="status" className="muted">The job is queued: as many jobs as allowed are running; it starts when one ends.</p>}
+      {queuedNote && <p role="status" className="muted">The job is queued: it starts as soon as a worker has room.</p>}
       {resetting && (
         <ResetStateDialog connection={name} streams={current.streams.map((stream) => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name))}
           onClose={() => setResetting(false)} onDone={() => { setResetting(false); refresh(); }} />
