@@ -83,7 +83,6 @@ export function serveCommand(): Command {
         attempts,
         backoffMs,
         ...(queue ? { queue } : {}),
-        ...(worker ? { workerConnections: () => worker.runningConnections() } : {}),
         tickMs: positiveNumber(options.tick, '--tick') * 1000,
         staleMs: process.env['SLUICE_STALE_JOB_MS'] === undefined ? undefined : Number(process.env['SLUICE_STALE_JOB_MS']),
         onJobStarted: notifier.jobStarted,

@@ -108,12 +108,25 @@ export class JobQueue {
    * job, in any of the sync queues (its label may have changed since it was queued). pg-boss 10 has no call for
    * this, so it is read from its job table (its documented schema, read only).
    */
-  async pending(connectionId: string): Promise<boolean> {
+  async pending(connectionId: string, workerLabel: string | null = null): Promise<boolean> {
+    // Waiting runs count in the connection's current queue only: one left in the queue of a label the connection no
+    // longer has must not block it (a worker that takes it later finds the connection's job already run or running).
     const result = await this.#boss.getDb().executeSql(
-      `SELECT 1 FROM ${this.#schema}.job WHERE (name = $1 OR name LIKE $2) AND singleton_key = $3 AND state IN ('created', 'retry', 'active') LIMIT 1`,
-      [SYNC_QUEUE, `${SYNC_QUEUE}.%`, connectionId],
+      `SELECT 1 FROM ${this.#schema}.job WHERE (name = $1 OR name LIKE $2) AND singleton_key = $3
+         AND (state = 'active' OR (state IN ('created', 'retry') AND name = $4)) LIMIT 1`,
+      [SYNC_QUEUE, `${SYNC_QUEUE}.%`, connectionId, queueOf(workerLabel)],
     );
     return (result as { rows: unknown[] }).rows.length > 0;
+  }
+
+  /** Runs taken by a worker more than `olderThanMs` ago and still active, in every sync queue. */
+  async activeRuns(olderThanMs: number): Promise<Array<TakenRun>> {
+    const result = await this.#boss.getDb().executeSql(
+      `SELECT id, name, data FROM ${this.#schema}.job WHERE (name = $1 OR name LIKE $2) AND state = 'active'
+         AND started_on < now() - $3::numeric * interval '1 millisecond'`,
+      [SYNC_QUEUE, `${SYNC_QUEUE}.%`, olderThanMs],
+    );
+    return (result as { rows: Array<{ id: string; name: string; data: QueuedRun }> }).rows.map((row) => ({ ...row.data, queueJobId: row.id, queue: row.name }));
   }
 
   /**

@@ -55,6 +55,8 @@ export interface JobOutcome {
   job: Job;
   summary: SyncSummary;
   error?: unknown;
+  /** Whether this runner recorded the job's end; false when it had been ended elsewhere (taken over). */
+  recorded: boolean;
 }
 
 export const runnerId = (): string => `${hostname()}:${process.pid}`;
@@ -85,11 +87,10 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const heartbeat = setInterval(() => {
     recordLive().catch((error: unknown) => logger.warn(`recording the job's live numbers failed: ${describeError(error)}`));
     store.jobs.heartbeat(started.id).then(
-      (cancelRequested) => {
-        if (cancelRequested && !cancel.signal.aborted) {
-          logger.warn('cancellation requested');
-          cancel.abort();
-        }
+      (verdict) => {
+        if (verdict === 'run' || cancel.signal.aborted) return;
+        logger.warn(verdict === 'cancel' ? 'cancellation requested' : `job ${started.id} was ended elsewhere (its heartbeat was stale): stopping`);
+        cancel.abort();
       },
       (error: unknown) => logger.warn(`heartbeat failed: ${describeError(error)}`),
     );
@@ -135,7 +136,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
       catalog: current.catalog,
       discovered: report.discovered,
       ...(current.mappers ? { mappers: current.mappers } : {}),
-      stateStore: await loadConnectionState(store.state, current),
+      stateStore: await loadConnectionState(store.state, current, started.id),
       streamMapping: { prefix: current.streamPrefix, namespace: current.namespace },
       attempts: options.attempts ?? 3,
       backoffMs: options.backoffMs ?? 2000,
@@ -190,7 +191,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const recorded = await finishJob(store, started.id, status, failure, summary);
   const job = (await store.jobs.byId(started.id))!;
   if (recorded) options.onFinished?.({ job, connection, summary });
-  return { job, summary, ...(error === undefined ? {} : { error }) };
+  return { job, summary, recorded, ...(error === undefined ? {} : { error }) };
 }
 
 /**

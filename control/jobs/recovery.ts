@@ -22,7 +22,11 @@ export async function recoverOrphanedJobs(store: Store, options: RecoveryOptions
   for (const job of await store.jobs.allRunning()) {
     const reason = orphanReason(job, now, staleMs, options.ownConnections ?? new Set());
     if (reason === undefined) continue;
-    if (await store.jobs.finish(job.id, 'failed', { code: 'job.orphaned', message: reason })) recovered.push((await store.jobs.byId(job.id))!);
+    // A job its user had asked to cancel ends cancelled (and is not retried), not orphaned.
+    const ended = job.cancelRequested
+      ? await store.jobs.finish(job.id, 'cancelled', { code: 'job.cancelled', message: `the job was cancelled; ${reason}` })
+      : await store.jobs.finish(job.id, 'failed', { code: 'job.orphaned', message: reason });
+    if (ended) recovered.push((await store.jobs.byId(job.id))!);
   }
   return recovered;
 }

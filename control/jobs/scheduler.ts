@@ -41,8 +41,6 @@ export interface SchedulerOptions {
   onSchemaChange?: (connection: Connection, report: SchemaChangeReport, job: Job) => void;
   /** Queue runs for workers instead of running them here. */
   queue?: JobQueue;
-  /** Connections whose jobs a worker in this process runs (not orphans, though their runner is this process). */
-  workerConnections?: () => ReadonlySet<string>;
 }
 
 interface Running {
@@ -91,15 +89,40 @@ export class Scheduler {
   async #recover(): Promise<void> {
     const { store, logger } = this.#options;
     this.#lastRecovery = Date.now();
-    const orphans = await recoverOrphanedJobs(store, { staleMs: this.#options.staleMs, ownConnections: new Set([...this.#running.keys(), ...(this.#options.workerConnections?.() ?? [])]) });
+    const orphans = await recoverOrphanedJobs(store, { staleMs: this.#options.staleMs, ownConnections: new Set(this.#running.keys()) });
+    const queue = this.#options.queue;
     for (const job of orphans) {
-      logger.warn({ job: job.id }, `job ${job.id} was left running by ${job.runner}; marked failed and retried`);
-      if (this.#options.queue && job.queueJobId !== null) {
-        await this.#options.queue.fail(job.queueJobId, `its worker ${job.runner} stopped`);
-        continue;
+      const cancelled = job.status === 'cancelled';
+      logger.warn({ job: job.id }, `job ${job.id} was left running by ${job.runner}; marked ${job.status}${cancelled ? '' : ' and retried'}`);
+      try {
+        // The run of a worker's job: the queue retries it on another worker (a cancelled one is done with).
+        if (queue && job.queueJobId !== null) {
+          await (cancelled ? queue.complete(job.queueJobId) : queue.fail(job.queueJobId, `its worker ${job.runner} stopped`));
+          continue;
+        }
+        const connection = await store.connections.byId(job.connectionId);
+        if (cancelled || connection?.status !== 'active') continue;
+        // A job run in a process of its own (`sluice connection sync`): retried by the workers when there is a queue.
+        if (queue) await this.#enqueueOnce(queue, connection, 'retry');
+        else this.#enqueue(connection.id, 'retry');
+      } catch (error) {
+        logger.warn({ job: job.id }, `retrying job ${job.id} failed: ${describeError(error)}`);
       }
-      const connection = await store.connections.byId(job.connectionId);
-      if (connection?.status === 'active') this.#enqueue(connection.id, 'retry');
+    }
+    if (queue) await this.#failLostRuns(queue);
+  }
+
+  /**
+   * Runs a worker took but never recorded a job for (it died between taking and starting, or before it could tell
+   * the queue the job ended), older than the stale limit, are failed so the queue retries them: otherwise the
+   * connection's run would stay active, refusing every trigger, until pg-boss expires it.
+   */
+  async #failLostRuns(queue: JobQueue): Promise<void> {
+    const { store, logger } = this.#options;
+    for (const run of await queue.activeRuns(this.#options.staleMs ?? DEFAULT_STALE_MS)) {
+      if (await store.jobs.runningForRun(run.queueJobId)) continue;
+      logger.warn({ connectionId: run.connectionId }, `the queued run ${run.queueJobId} was taken but has no running job: failed, to be retried`);
+      await queue.fail(run.queueJobId, 'taken by a worker that never ran it', run.queue).catch((error: unknown) => logger.warn(`failing run ${run.queueJobId} failed: ${describeError(error)}`));
     }
   }
 
@@ -180,7 +203,7 @@ export class Scheduler {
   async #enqueueOnce(queue: JobQueue, connection: Connection, trigger: string): Promise<boolean> {
     return this.#options.store.db.transaction(async (tx) => {
       await tx.all('SELECT pg_advisory_xact_lock(?, hashtext(?))', [CONNECTION_QUEUE_LOCK, connection.id]);
-      if (await queue.pending(connection.id)) return false;
+      if (await queue.pending(connection.id, connection.workerLabel)) return false;
       return queue.enqueue({ connectionId: connection.id, trigger }, connection.workerLabel);
     });
   }

@@ -63,10 +63,6 @@ export class Worker {
     return this.#running.size;
   }
 
-  /** The connections whose jobs this worker is running. */
-  runningConnections(): ReadonlySet<string> {
-    return new Set([...this.#running.values()].map((running) => running.connectionId));
-  }
 
   async start(): Promise<void> {
     const { store, queue } = this.#options;
@@ -101,38 +97,67 @@ export class Worker {
   }
 
   #launch(run: TakenRun): void {
-    const { store, logger, queue } = this.#options;
     const controller = new AbortController();
-    const done = (async () => {
-      let handBack = false;
+    const done = this.#run(run, controller.signal).finally(() => {
+      // Only once the queue knows how the run ended: stop() waits for it, and the queue is closed after.
+      this.#running.delete(run.queueJobId);
+      this.#wake?.();
+    });
+    this.#running.set(run.queueJobId, { connectionId: run.connectionId, controller, done });
+  }
+
+  /** Runs the run's job, then tells the queue: completed, or failed to be retried elsewhere, or nothing at all. */
+  async #run(run: TakenRun, signal: AbortSignal): Promise<void> {
+    const { store, logger } = this.#options;
+    let end: 'complete' | 'fail' | 'leave' = 'complete';
+    try {
+      const connection = await store.connections.byId(run.connectionId);
+      if (!connection) {
+        logger.info({ connectionId: run.connectionId }, 'a queued run of a connection that no longer exists: dropped');
+        return;
+      }
+      if (connection.status !== 'active' && run.trigger !== 'api' && run.trigger !== 'manual') {
+        logger.info({ connection: connection.name }, `a ${run.trigger} run of the disabled connection ${connection.name}: dropped`);
+        return;
+      }
+      const outcome = await runJob({
+        store, connection, trigger: run.trigger, runner: this.id, queueJobId: run.queueJobId,
+        attempts: this.#options.attempts, backoffMs: this.#options.backoffMs, signal,
+        onJob: (job) => this.#options.onJobStarted?.(job, connection),
+        onFinished: this.#options.onFinished,
+        onSchemaChange: this.#options.onSchemaChange,
+      });
+      // Ended elsewhere (the recovery took it over while this worker was stalled): the run is another worker's now.
+      if (!outcome.recorded) end = 'leave';
+      // Cancelled because this worker stops (not by a user): the run goes back to the queue for another worker.
+      else if (this.#stopped && outcome.job.status === 'cancelled' && !outcome.job.cancelRequested) end = 'fail';
+      logger.info({ job: outcome.job.id, connection: connection.name, status: outcome.job.status }, `job ${outcome.job.id} of ${connection.name} ${outcome.job.status}`);
+    } catch (error) {
+      // Another process running this connection's job is the database doing its job; anything else (the database
+      // briefly unreachable, say) leaves the run to be retried rather than dropped.
+      const running = isSluiceError(error, 'job.already_running');
+      if (!running) end = 'fail';
+      logger[running ? 'info' : 'error']({ connectionId: run.connectionId }, `job of connection ${run.connectionId} could not run: ${describeError(error)}`);
+    } finally {
+      if (end !== 'leave') await this.#endRun(run, end);
+    }
+  }
+
+  /** Completes or fails the run in the queue, trying again while the database is briefly unreachable. */
+  async #endRun(run: TakenRun, end: 'complete' | 'fail'): Promise<void> {
+    const { queue, logger } = this.#options;
+    for (let attempt = 1; ; attempt++) {
       try {
-        const connection = await store.connections.byId(run.connectionId);
-        if (!connection) {
-          logger.info({ connectionId: run.connectionId }, 'a queued run of a connection that no longer exists: dropped');
+        await (end === 'complete' ? queue.complete(run.queueJobId, run.queue) : queue.fail(run.queueJobId, 'the worker stopped, or could not start its job', run.queue));
+        return;
+      } catch (error) {
+        if (attempt >= 4) {
+          logger.warn(`recording the end of the queued run ${run.queueJobId} failed: ${describeError(error)}`);
           return;
         }
-        const outcome = await runJob({
-          store, connection, trigger: run.trigger, runner: this.id, queueJobId: run.queueJobId,
-          attempts: this.#options.attempts, backoffMs: this.#options.backoffMs, signal: controller.signal,
-          onJob: (job) => this.#options.onJobStarted?.(job, connection),
-          onFinished: this.#options.onFinished,
-          onSchemaChange: this.#options.onSchemaChange,
-        });
-        // Cancelled because this worker stops (not by a user): the run goes back to the queue for another worker.
-        handBack = this.#stopped && outcome.job.status === 'cancelled' && !outcome.job.cancelRequested;
-        logger.info({ job: outcome.job.id, connection: connection.name, status: outcome.job.status }, `job ${outcome.job.id} of ${connection.name} ${outcome.job.status}`);
-      } catch (error) {
-        // Another process running this connection's job is the database doing its job, not a failure of this one.
-        const level = isSluiceError(error, 'job.already_running') ? 'info' : 'error';
-        logger[level]({ connectionId: run.connectionId }, `job of connection ${run.connectionId} could not run: ${describeError(error)}`);
-      } finally {
-        this.#running.delete(run.queueJobId);
-        const ended = handBack ? queue.fail(run.queueJobId, 'the worker stopped', run.queue) : queue.complete(run.queueJobId, run.queue);
-        await ended.catch((error: unknown) => logger.warn(`recording the end of the queued run failed: ${describeError(error)}`));
-        this.#wake?.();
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
       }
-    })();
-    this.#running.set(run.queueJobId, { connectionId: run.connectionId, controller, done });
+    }
   }
 
   /** Stops taking runs, cancels the jobs under way and waits for them; the worker's row says it stopped. */

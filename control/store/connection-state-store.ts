@@ -7,15 +7,16 @@ import { StateStore, type StatePersistence } from '../../runtime/sync/commit/sta
 import type { StateRepo } from './state-repo.js';
 
 /** A connection's stored state as a persistence back-end. */
-export function connectionStatePersistence(repo: StateRepo, connection: { id: string; name: string }): StatePersistence {
+export function connectionStatePersistence(repo: StateRepo, connection: { id: string; name: string }, jobId?: number): StatePersistence {
   return {
     location: `connection ${connection.name}`,
     label: `connection ${connection.name}`,
-    write: (state) => repo.save(connection.id, messageForm(state)),
+    write: (state) => repo.save(connection.id, messageForm(state), jobId),
   };
 }
 
-export async function loadConnectionState(repo: StateRepo, connection: { id: string; name: string }): Promise<StateStore> {
-  const persistence = connectionStatePersistence(repo, connection);
+/** `jobId`: the job that commits it; its saves stop once that job no longer runs (state-repo.ts). */
+export async function loadConnectionState(repo: StateRepo, connection: { id: string; name: string }, jobId?: number): Promise<StateStore> {
+  const persistence = connectionStatePersistence(repo, connection, jobId);
   return new StateStore(MergedState.parse(await repo.load(connection.id), persistence.label), persistence);
 }

@@ -36,11 +36,15 @@ export class JobRepo {
     }
   }
 
-  /** Records that the runner is alive; returns whether cancellation was requested. */
-  async heartbeat(id: number): Promise<boolean> {
-    await this.db.run("UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND status = 'running'", [Date.now(), id]);
+  /**
+   * Records that the runner is alive. 'cancel': cancellation was requested; 'lost': the job is no longer running (the
+   * recovery ended it while its runner was stalled), so the runner must stop; 'run': go on.
+   */
+  async heartbeat(id: number): Promise<'run' | 'cancel' | 'lost'> {
+    const beaten = await this.db.run("UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND status = 'running'", [Date.now(), id]);
+    if (beaten === 0) return 'lost';
     const row = await this.db.one<{ cancel_requested: number }>('SELECT cancel_requested FROM jobs WHERE id = ?', [id]);
-    return Number(row?.cancel_requested ?? 0) === 1;
+    return Number(row?.cancel_requested ?? 0) === 1 ? 'cancel' : 'run';
   }
 
   async requestCancel(id: number): Promise<boolean> {
@@ -48,7 +52,8 @@ export class JobRepo {
   }
 
   async updateTotals(id: number, totals: JobTotals): Promise<void> {
-    await this.db.run('UPDATE jobs SET attempts = ?, records_emitted = ?, records_committed = ?, bytes_committed = ? WHERE id = ?', [
+    // Only while it runs: a runner whose job was ended elsewhere (taken over) must not rewrite its numbers.
+    await this.db.run("UPDATE jobs SET attempts = ?, records_emitted = ?, records_committed = ?, bytes_committed = ? WHERE id = ? AND status = 'running'", [
       totals.attempts, totals.recordsEmitted, totals.recordsCommitted, totals.bytesCommitted, id,
     ]);
   }
@@ -98,6 +103,12 @@ export class JobRepo {
     const row = connectionId === undefined
       ? await this.db.one("SELECT * FROM jobs WHERE status = 'running' ORDER BY id LIMIT 1")
       : await this.db.one("SELECT * FROM jobs WHERE status = 'running' AND connection_id = ?", [connectionId]);
+    return row && jobFromRow(row);
+  }
+
+  /** The running job of a queued run, if any. */
+  async runningForRun(queueJobId: string): Promise<Job | undefined> {
+    const row = await this.db.one("SELECT * FROM jobs WHERE queue_job_id = ? AND status = 'running'", [queueJobId]);
     return row && jobFromRow(row);
   }
 

@@ -12,8 +12,8 @@ const LEGACY_TABLES = ['schema_migrations', 'actors', 'connections', 'connection
 
 export function databaseSchema(env: NodeJS.ProcessEnv): string {
   const schema = env['SLUICE_DATABASE_SCHEMA'] || DEFAULT_SCHEMA;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new SluiceError('store.unavailable', `SLUICE_DATABASE_SCHEMA: ${JSON.stringify(schema)} is not a schema name Sluice accepts (lower-case letters, digits and _, starting with a letter or _)`);
+  if (!/^[a-z_][a-z0-9_]{0,43}$/.test(schema)) {
+    throw new SluiceError('store.unavailable', `SLUICE_DATABASE_SCHEMA: ${JSON.stringify(schema)} is not a schema name Sluice accepts (lower-case letters, digits and _, starting with a letter or _, at most 44 characters: its job queue's schema adds _queue)`);
   }
   return schema;
 }

@@ -2,6 +2,7 @@
 // stream for STREAM states, a single row for GLOBAL and LEGACY), replaced whole in one transaction at each save
 // so a reader never sees half of a commit. Messages are kept as JSON text (TEXT in both databases, never jsonb)
 // with every digit of their numbers (protocol/exact-json.ts).
+import { SluiceError } from '../../runtime/errors.js';
 import type { Driver } from './driver.js';
 import { parseExactJson, stringifyExactJson } from '../../protocol/exact-json.js';
 
@@ -21,9 +22,18 @@ export class StateRepo {
   }
 
   /** Replaces the state with `messages`, its message form (protocol/state.ts messageForm). */
-  async save(connectionId: string, messages: unknown[]): Promise<void> {
+  /**
+   * `whileJobRunning`: saved only while that job is still running, in the same transaction: a runner that lost its job
+   * (marked orphaned while it was stalled, and taken over by another worker) must not overwrite the new runner's state.
+   */
+  async save(connectionId: string, messages: unknown[], whileJobRunning?: number): Promise<void> {
     const now = Date.now();
     await this.db.transaction(async (tx) => {
+      if (whileJobRunning !== undefined) {
+        const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+        const job = await tx.one(`SELECT id FROM jobs WHERE id = ? AND status = 'running'${lock}`, [whileJobRunning]);
+        if (!job) throw new SluiceError('job.orphaned', `job ${whileJobRunning} no longer runs connection ${connectionId} (it was ended elsewhere, e.g. taken over by another worker): its state is not saved`);
+      }
       await tx.run('DELETE FROM connection_state WHERE connection_id = ?', [connectionId]);
       let position = 0;
       for (const message of messages) {

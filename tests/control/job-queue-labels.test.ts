@@ -1,6 +1,6 @@
 // The job queue's worker labels against a real PostgreSQL: a connection's label routes its run to the label's own
 // queue; a worker takes from its label queues first and then the default one, and one without labels never takes a
-// labelled run; "is a run pending" sees every queue; a run failed by id alone (as the job recovery does) is retried
+// labelled run; "is a run pending" sees a taken run in every queue and a waiting one in the connection's current queue; a run failed by id alone (as the job recovery does) is retried
 // in the queue it came from.
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -20,7 +20,9 @@ describe.runIf(!postgresMissing)('worker labels in the job queue', { timeout: 60
       expect(await queue.enqueue({ connectionId: 'heavy', trigger: 'schedule' }, 'docker-gpu')).toBe(true);
       // At most one queued run per connection, in its label's queue as in the default one.
       expect(await queue.enqueue({ connectionId: 'heavy', trigger: 'api' }, 'docker-gpu')).toBe(false);
-      expect([await queue.pending('heavy'), await queue.pending('plain'), await queue.pending('other')]).toEqual([true, true, false]);
+      expect([await queue.pending('heavy', 'docker-gpu'), await queue.pending('plain'), await queue.pending('other')]).toEqual([true, true, false]);
+      // A waiting run counts in the connection's current queue only: had its label changed, it would not block it.
+      expect([await queue.pending('heavy'), await queue.pending('heavy', 'big-mem')]).toEqual([false, false]);
       expect([await queue.waiting('docker-gpu'), await queue.waiting(null)]).toEqual([1, 1]);
 
       // A worker without labels takes the unlabelled run, and then nothing: the labelled one waits for its worker.
@@ -37,7 +39,7 @@ describe.runIf(!postgresMissing)('worker labels in the job queue', { timeout: 60
       // The job recovery knows only the run's id: the run is failed in its own queue, which retries it.
       await queue.fail(labelled!.queueJobId, 'its worker stopped');
       expect(await runState(labelled!.queueJobId)).toEqual({ name: `${SYNC_QUEUE}.docker-gpu`, state: 'retry' });
-      expect(await queue.pending('heavy')).toBe(true);
+      expect(await queue.pending('heavy', 'docker-gpu')).toBe(true);
     } finally {
       await queue.close();
     }

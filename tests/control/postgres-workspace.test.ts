@@ -70,7 +70,7 @@ describe.runIf(!postgresMissing)('a PostgreSQL workspace', () => {
       await store.close();
       expect(await tablesBySchema(url())).toEqual({ etl_control: TABLES });
       await expect(openStore({ workspace: tempDir(), env: { SLUICE_DATABASE_URL: url(), SLUICE_SECRET_KEY: KEY, SLUICE_DATABASE_SCHEMA: 'x; DROP TABLE y' } })).rejects.toThrow(
-        'SLUICE_DATABASE_SCHEMA: "x; DROP TABLE y" is not a schema name Sluice accepts (lower-case letters, digits and _, starting with a letter or _)',
+        'SLUICE_DATABASE_SCHEMA: "x; DROP TABLE y" is not a schema name Sluice accepts (lower-case letters, digits and _, starting with a letter or _, at most 44 characters: its job queue\'s schema adds _queue)',
       );
     });
   });

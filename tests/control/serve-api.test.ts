@@ -72,14 +72,15 @@ function apiContract(label: string, env: () => Record<string, string>, queued: b
       const started = await call('POST', '/connections/faker-to-files/sync');
       expect(started.status).toBe(202);
       expect(Object.keys(started.body)).toEqual([queued ? 'queued' : 'job']);
+      // At once, while the first is queued, starting or running (a 30-record job takes longer than this round trip).
+      const again = await call('POST', '/connections/faker-to-files/sync');
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('job.already_running');
       const first = queued
         ? (await eventually(() => call('GET', '/jobs?connection=faker-to-files'), (result) => result.body.data.length === 1, 30_000, 'a worker to start the job')).body.data[0]
         : started.body.job;
       const id = first.id;
       expect(first).toMatchObject({ trigger: 'api', connection: 'faker-to-files' });
-      const again = await call('POST', '/connections/faker-to-files/sync');
-      expect(again.status).toBe(409);
-      expect(again.body.error.code).toBe('job.already_running');
       const job = await eventually(() => call('GET', `/jobs/${id}`), (result) => result.body.status !== 'running', 30_000, 'the job to end');
       expect(job.body).toMatchObject({ status: 'succeeded', recordsCommitted: 30, attempts: 1, attemptHistory: [{ number: 1, status: 'succeeded', recordsCommitted: 30 }] });
       expect(job.body.summary).toMatchObject({ status: 'succeeded', recordsCommitted: 30, stateFile: 'connection faker-to-files' });

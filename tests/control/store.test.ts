@@ -107,9 +107,14 @@ function storeContract(label: string, env: () => NodeJS.ProcessEnv): void {
       await store.jobs.startAttempt(job.id, 1);
       await store.jobs.finishAttempt(job.id, 1, { status: 'failed', recordsEmitted: 3, recordsCommitted: 2, failure: { code: 'connector.failed', message: 'boom' } });
       expect(await store.jobs.requestCancel(job.id)).toBe(true);
-      expect(await store.jobs.heartbeat(job.id)).toBe(true);
+      expect(await store.jobs.heartbeat(job.id)).toBe('cancel');
+      await store.state.save(connection.id, [streamCommit('orders', { updated_at: 1 }).state], job.id);
       expect(await store.jobs.finish(job.id, 'cancelled')).toBe(true);
       expect(await store.jobs.finish(job.id, 'failed')).toBe(false);
+      // A runner whose job was ended elsewhere is told so by its heartbeat, and its state saves are refused.
+      expect(await store.jobs.heartbeat(job.id)).toBe('lost');
+      await expect(store.state.save(connection.id, [streamCommit('orders', { updated_at: 2 }).state], job.id)).rejects.toThrow(`job ${job.id} no longer runs connection`);
+      expect(await store.state.load(connection.id)).toEqual([streamCommit('orders', { updated_at: 1 }).state]);
       const next = await store.jobs.start(connection, 'schedule', 'host:1');
       expect(next.id).toBeGreaterThan(job.id);
       expect((await store.jobs.attempts(job.id))[0]).toMatchObject({ number: 1, status: 'failed', recordsCommitted: 2, failureCode: 'connector.failed' });

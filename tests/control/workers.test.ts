@@ -98,7 +98,7 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
     }
   });
 
-  it('a worker that stops beating (frozen, its process alive) loses its run once the heartbeat is stale; another worker completes it', async () => {
+  it('a worker that stops beating (frozen, its process alive) loses its run once the heartbeat is stale; another worker completes it, and the frozen one, woken, commits nothing', async () => {
     const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: 'frozen', SLUICE_SECRET_KEY: KEY, SLUICE_STALE_JOB_MS: '5000', SLUICE_HEARTBEAT_MS: '200' });
     const out = join(ws.dir, 'out');
     const release = join(ws.dir, 'release');
@@ -120,11 +120,18 @@ describe.runIf(!postgresMissing)('workers on a PostgreSQL workspace', { timeout:
       const jobs = await eventually(async () => (await api(server.url, 'GET', '/api/v1/connections/held/jobs')).body.data as any[],
         (data) => data.length === 2 && data[0].status !== 'running', 60_000, 'the taken-over job to end');
       expect(jobs[1]).toMatchObject({ status: 'failed', failureCode: 'job.orphaned', runner: frozen.id, failureMessage: expect.stringMatching(/sent no heartbeat for \d+ s/) });
-      expect(jobs[0]).toMatchObject({ status: 'succeeded', trigger: 'retry', runner: second.id });
+      expect(jobs[0]).toMatchObject({ status: 'succeeded', trigger: 'retry', runner: second.id, recordsCommitted: 15 });
+      // The frozen worker wakes up with its old job's records in its pipes: its heartbeat tells it the job was ended
+      // elsewhere, and nothing it commits reaches the store (job, state) — the taken-over job's numbers stand.
+      frozen.child.kill('SIGCONT');
+      await frozen.stop();
+      const after = (await api(server.url, 'GET', '/api/v1/connections/held/jobs')).body.data as any[];
+      expect(after.map((job) => [job.id, job.status, job.recordsCommitted])).toEqual([[jobs[0].id, 'succeeded', 15], [jobs[1].id, 'failed', jobs[1].recordsCommitted]]);
+      expect((await api(server.url, 'GET', '/api/v1/connections/held/state')).body.state[0].stream.stream_state).toEqual({ cursor: 20 });
       expect(rows(out, 'items').map((row) => row['id']).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     } finally {
       writeFileSync(release, 'go on');
-      await frozen.kill();
+      if (frozen.child.exitCode === null) await frozen.kill();
       await server.stop();
       await second?.stop();
     }

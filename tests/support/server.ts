@@ -45,7 +45,10 @@ export async function startUntilReady(file: string, args: string[], ready: RegEx
   const child = execa(file, args, { cwd, env, reject: false, buffer: { stdout: false, stderr: true } });
   const match = await new Promise<string>((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${seen}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not start: ${seen}`));
+    }, timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const found = ready.exec(seen);
