@@ -71,10 +71,14 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/** Query parameters libpq and pg accept that carry a secret. */
+const SECRET_PARAMETERS = ['password', 'sslpassword', 'sslkey'];
+
 function withoutPassword(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of SECRET_PARAMETERS) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return 'PostgreSQL';
