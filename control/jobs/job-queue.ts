@@ -39,9 +39,14 @@ export interface JobQueueOptions {
   retryDelaySeconds?: number;
 }
 
-/** Priority of a run: a manual "sync now" goes ahead of scheduled runs and retries. */
-export function priorityOf(trigger: string): number {
-  return trigger === 'api' || trigger === 'manual' ? 10 : 0;
+/** Whether a run was asked for by hand ("sync now": the API, the dashboard, the CLI), not by a schedule or a retry. */
+export function isByHand(trigger: string): boolean {
+  return trigger === 'api' || trigger === 'manual';
+}
+
+/** Priority of a run: one asked for by hand goes ahead of scheduled runs and retries. */
+function priorityOf(trigger: string): number {
+  return isByHand(trigger) ? 10 : 0;
 }
 
 export class JobQueue {

@@ -101,10 +101,8 @@ export class Scheduler {
           continue;
         }
         const connection = await store.connections.byId(job.connectionId);
-        if (cancelled || connection?.status !== 'active') continue;
         // A job run in a process of its own (`sluice connection sync`): retried by the workers when there is a queue.
-        if (queue) await this.#enqueueOnce(queue, connection, 'retry');
-        else this.#enqueue(connection.id, 'retry');
+        if (!cancelled && connection?.status === 'active') await this.#dispatch(connection, 'retry');
       } catch (error) {
         logger.warn({ job: job.id }, `retrying job ${job.id} failed: ${describeError(error)}`);
       }
@@ -138,13 +136,7 @@ export class Scheduler {
         const last = await this.#options.store.jobs.last(connection.id);
         const due = nextRunAt(parseSchedule(connection.schedule), last?.createdAt ?? (isInterval(connection.schedule) ? undefined : this.#startedAt), now);
         // A job another process (same database) is running makes the connection not due here.
-        if (due <= now && !(await this.#options.store.jobs.running(connection.id))) {
-          const queue = this.#options.queue;
-          if (queue) {
-            await this.#enqueueOnce(queue, connection, 'schedule');
-          }
-          else this.#enqueue(connection.id, 'schedule');
-        }
+        if (due <= now && !(await this.#options.store.jobs.running(connection.id))) await this.#dispatch(connection, 'schedule');
       }
       this.#pump();
     } catch (error) {
@@ -189,9 +181,15 @@ export class Scheduler {
     const running = await this.#options.store.jobs.running(connection.id);
     if (running) throw alreadyRunning(connection, running);
     if (!(await this.#enqueueOnce(queue, connection, trigger))) {
-      throw new SluiceError('job.already_running', `connection ${connection.name} already has a run queued or starting`, { hint: 'wait for it to end, or cancel its job' });
+      throw new SluiceError('job.already_running', `connection ${connection.name} already has a run queued or starting`, { hint: 'it runs as soon as a worker has room' });
     }
     return { queued: await queue.waiting(connection.workerLabel) };
+  }
+
+  /** A due or retried connection: queued for the workers when there is a queue, else for this process's slots. */
+  async #dispatch(connection: Connection, trigger: string): Promise<void> {
+    if (this.#options.queue) await this.#enqueueOnce(this.#options.queue, connection, trigger);
+    else this.#enqueue(connection.id, trigger);
   }
 
   /**

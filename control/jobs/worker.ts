@@ -11,7 +11,7 @@ import { describeError, isSluiceError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Connection, Job } from '../store/records.js';
-import { queueOf, type JobQueue, type TakenRun } from './job-queue.js';
+import { isByHand, queueOf, type JobQueue, type TakenRun } from './job-queue.js';
 import { runJob, runnerId, type JobEvent } from './job-runner.js';
 import type { SchemaChangeReport } from '../services/schema-changes.js';
 
@@ -58,11 +58,6 @@ export class Worker {
   get labels(): readonly string[] {
     return this.#options.labels ?? [];
   }
-
-  get running(): number {
-    return this.#running.size;
-  }
-
 
   async start(): Promise<void> {
     const { store, queue } = this.#options;
@@ -116,7 +111,7 @@ export class Worker {
         logger.info({ connectionId: run.connectionId }, 'a queued run of a connection that no longer exists: dropped');
         return;
       }
-      if (connection.status !== 'active' && run.trigger !== 'api' && run.trigger !== 'manual') {
+      if (connection.status !== 'active' && !isByHand(run.trigger)) {
         logger.info({ connection: connection.name }, `a ${run.trigger} run of the disabled connection ${connection.name}: dropped`);
         return;
       }
