@@ -51,12 +51,22 @@ export interface SyncOptions {
    * its process's start, so a summary counts the whole command.
    */
   startedAt?: number;
+  /**
+   * Follow the source instead of reading once: the sync runs until cancelled, restarting from the last committed
+   * state after a failure or a source that ended (docs/decisions, continuous replication).
+   */
+  follow?: FollowOptions;
   /** Called once the sync has started moving data, with its live stats (for a progress line). */
   onStarted?: (stats: SyncStats) => void;
   /** Called before each attempt (1-based); a rejection ends the sync with it. */
   onAttemptStart?: (attempt: number) => Promise<void> | void;
   /** Called after each attempt with that attempt's own numbers (not the sync's running totals). */
   onAttemptEnd?: (attempt: number, result: AttemptReport) => Promise<void> | void;
+}
+
+export interface FollowOptions {
+  /** How long a destination may hold a received STATE before committing it (default 1000 ms). */
+  commitIntervalMs?: number;
 }
 
 export interface AttemptReport {

@@ -14,6 +14,28 @@ export interface StreamStats {
   rowEstimate?: number;
 }
 
+/**
+ * The live figures of a following sync (a continuous connection, `sluice sync --follow`): where the source is, how far
+ * behind the destination's commits are, and how fast changes are committed. Lag is the wall clock at a commit minus
+ * the source time the committed state is complete up to (the source's `sourceProgress.sourceTime`).
+ */
+export interface FollowStats {
+  /** The source position of the last committed state (source-postgres: its LSN). */
+  position?: string;
+  /** The source time the last committed state is complete up to (ISO 8601). */
+  sourceTime?: string;
+  /** Lag at the last commit, in milliseconds. */
+  lagMs?: number;
+  /** Records committed per second over the last few seconds. */
+  changesPerSecond: number;
+  /** When the last state was committed (ms since the epoch). */
+  lastCommitAt?: number;
+  /** Attempts restarted after a failure or a source that ended. */
+  restarts: number;
+  /** Per stream: the lag at the last commit that covered records of that stream. */
+  streams: Record<string, { lagMs?: number }>;
+}
+
 export interface SyncSummary {
   status: 'succeeded' | 'failed' | 'cancelled';
   attempts: number;
@@ -42,6 +64,8 @@ export interface SyncSummary {
   /** Peak resident memory of the Sluice process itself (connectors not included). */
   runtimePeakRssBytes: number;
   stateFile?: string;
+  /** The follow figures when the sync followed the source. */
+  follow?: FollowStats;
 }
 
 export class SyncStats {
@@ -51,6 +75,8 @@ export class SyncStats {
   statesCommitted = 0;
   /** Source lines that looked like RECORDs but were malformed, so were not sent on. */
   malformedLines = 0;
+  /** Set when the sync follows the source (runSync's `follow`). */
+  follow: FollowStats | undefined;
   /** When the sync started, set-up (spec, config checks, discover) included: durations and rates count from here. */
   readonly startedAt: number;
   /** Per stream, the filtered records among those committed (so that recordsWritten can leave them out). */
