@@ -16,8 +16,9 @@ demo:
 	npm run demo
 
 # The runtime against a direct pipe, measured in the same run (BENCH_RECORDS, BENCH_RUNS); the database part against
-# pgloader and pgcopydb (bench-tools); the scale-out figure with 1 and 3 workers.
-bench: bench-tools
+# pgloader and pgcopydb (bench-tools); the scale-out figure with 1 and 3 workers; the commit-to-visible latency of a
+# following PostgreSQL CDC sync under 1,000 changes/s (needs wal_level = logical: postgres-logical).
+bench: bench-tools postgres-logical
 	npm run bench
 
 # Install Debian's pgloader and pgcopydb, the tools the database bench compares with, unless they are there.
