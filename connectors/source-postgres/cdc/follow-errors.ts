@@ -35,7 +35,7 @@ export async function lostConnection(error: Error, client: pg.Client, slot: stri
   if (exists === false) {
     return new ConnectorError(`replication slot ${slot} was dropped while following: the changes it held are gone; ${RESET}`, 'config_error');
   }
-  const lost = new ConnectorError(`the replication connection of slot ${slot} was lost: ${error.message}`, 'transient_error');
+  const lost = new ConnectorError(`replication slot ${slot}: the replication connection was lost (${error.message}); a restart resumes from the last committed state`, 'transient_error');
   (lost as Error & { cause?: unknown }).cause = error;
   return lost;
 }
