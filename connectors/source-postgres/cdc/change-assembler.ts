@@ -13,13 +13,16 @@ import type { PgOutputMessage, Relation, TupleValue } from './pgoutput.js';
 
 const JSON_TYPES = new Set([114, 3802]);
 
+/** What the assembler writes to: a MessageWriter, or one that also reacts when writing must wait. */
+export type OutputWriter = Pick<MessageWriter, 'emit' | 'emitLine'>;
+
 export interface AssemblerTarget {
   /** A normal (not replication) connection, used to type rows. */
   client: pg.Client;
   /** The captured tables, by `schema.name`. */
   tables: Map<string, PgTable>;
   chunkSize: number;
-  out: MessageWriter;
+  out: OutputWriter;
 }
 
 interface PendingRow {

@@ -80,18 +80,22 @@ async function readOnce(options: CdcReadOptions): Promise<void> {
     progress.clear();
   }
   await advanceSlot(client, method.replication_slot, lsn, slot.confirmedFlush);
+  // Following: what the runtime says it committed; the start state's LSN is committed by definition.
+  const feedback = options.follow && captured.length > 0 ? new CommittedFeedback(lsn) : undefined;
 
   const emitState = (records: number): Promise<void> | undefined => {
+    // Told to stop while still snapshotting or catching up: end at this checkpoint (the next run resumes from the
+    // last committed one).
+    if (feedback?.stopped) throw new FollowStopped();
     const message = globalState(entries, progress, { lsn, slot: method.replication_slot, publication: method.publication }, records);
     if (options.follow) message.state!['sourceProgress'] = { position: lsn, ...(sourceTime ? { sourceTime } : {}) };
     return out.emit(message);
   };
-  // Following: what the runtime says it committed; the start state's LSN is committed by definition.
-  const feedback = options.follow && captured.length > 0 ? new CommittedFeedback(lsn) : undefined;
+
   for (const entry of entries) await out.emit(streamStatus(entry.table.name, 'STARTED', entry.table.schema));
   for (const entry of entries) await out.emit(streamStatus(entry.table.name, 'RUNNING', entry.table.schema));
-  await emitState(0);
   try {
+    await emitState(0);
     for (const entry of entries) {
       const key = streamKey({ name: entry.table.name, namespace: entry.table.schema });
       const done = progress.get(key);
@@ -141,6 +145,7 @@ async function readOnce(options: CdcReadOptions): Promise<void> {
       return;
     }
   } catch (error) {
+    if (error instanceof FollowStopped) return;
     for (const entry of entries) await out.emit(streamStatus(entry.table.name, 'INCOMPLETE', entry.table.schema));
     throw error;
   } finally {
@@ -148,6 +153,9 @@ async function readOnce(options: CdcReadOptions): Promise<void> {
   }
   for (const entry of entries) await out.emit(streamStatus(entry.table.name, 'COMPLETE', entry.table.schema));
 }
+
+/** Thrown at a checkpoint when a following read was told to stop before it streams. */
+class FollowStopped extends Error {}
 
 /** The server's WAL flush position, and its clock at that moment. */
 async function currentWal(client: pg.Client): Promise<{ lsn: string; time: string }> {

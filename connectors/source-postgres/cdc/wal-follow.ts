@@ -6,13 +6,15 @@
 // - when idle, a heartbeat with the server's sent position (a keepalive, asked for every second) when it moved past
 //   the last state, so the runtime can commit it and the slot be acknowledged, else one every IDLE_STATE_MS.
 // Acknowledgement: the server is told (standby status) only the LSN of a state the runtime committed
-// (committed-feedback.ts), never further. Backpressure: while the consumer waits (on our output, or on PostgreSQL
-// to type rows) the queue fills; at HIGH_WATER the replication socket is paused until the queue drains.
+// (committed-feedback.ts), never further; a status goes to the server every second whatever the consumer is doing,
+// so a slow reader of our output never looks like a dead client. Backpressure: the replication socket is paused
+// while our output waits for its reader, and while the queue holds HIGH_WATER messages (e.g. PostgreSQL typing rows
+// more slowly than they come), so memory stays bounded.
 import type pg from 'pg';
 import type { MessageWriter } from '../../kit/message-writer.js';
 import type { PostgresConnectionConfig } from '../../kit/postgres/connection.js';
 import type { PgTable } from '../discover.js';
-import { ChangeAssembler } from './change-assembler.js';
+import { ChangeAssembler, type OutputWriter } from './change-assembler.js';
 import type { CommittedFeedback } from './committed-feedback.js';
 import { lostConnection, publicationGap } from './follow-errors.js';
 import { lsnToBigint, lsnToText, type PgOutputMessage } from './pgoutput.js';
@@ -53,24 +55,45 @@ type Item =
 /** Streams until stdin ends or SIGTERM (resolves), or the slot, publication or connection fails (throws). */
 export async function followWal(read: FollowRead): Promise<void> {
   const { feedback, out } = read;
-  const changes = new ChangeAssembler(read);
   const queue: Item[] = [];
   let dataWaiting = 0;
   let tickQueued = false;
-  let paused = false;
+  let queueFull = false;
+  let outputWaiting = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   let wal: WalStream | undefined;
 
+  const setPaused = (): void => {
+    if (queueFull || outputWaiting > 0) wal?.pause();
+    else wal?.resume();
+  };
   const push = (item: Item): void => {
     queue.push(item);
     if (item.kind === 'data') dataWaiting++;
-    if (!paused && queue.length >= HIGH_WATER) {
-      paused = true;
-      wal?.pause();
+    if (!queueFull && queue.length >= HIGH_WATER) {
+      queueFull = true;
+      setPaused();
     }
     wake?.();
   };
+  /** While a write to our output waits for its reader, the server waits for us. */
+  const waitFor = async (waiting: Promise<void>): Promise<void> => {
+    outputWaiting++;
+    setPaused();
+    try {
+      await waiting;
+    } finally {
+      outputWaiting--;
+      setPaused();
+    }
+  };
+  const watched = (waiting: Promise<void> | undefined): Promise<void> | undefined => waiting && waitFor(waiting);
+  const output: OutputWriter = {
+    emit: (message) => watched(read.out.emit(message)),
+    emitLine: (line) => watched(read.out.emitLine(line)),
+  };
+  const changes = new ChangeAssembler({ ...read, out: output });
   wal = await WalStream.open(read.config, read.slot, read.publication, lsnToBigint(read.startLsn), {
     data: (walStart, message) => push({ kind: 'data', walStart, message }),
     keepalive: (walEnd, serverTime, reply) => push({ kind: 'keepalive', walEnd, serverTime, reply }),
@@ -82,7 +105,13 @@ export async function followWal(read: FollowRead): Promise<void> {
   const stream = wal;
   feedback.onCommitted((lsn) => stream.sendStatus(lsn));
   feedback.onStop(() => wake?.());
+  let lastAskAt = 0;
   const ticks = setInterval(() => {
+    // A keepalive back tells how far the server has read (for the heartbeat); the status keeps the connection alive.
+    if (Date.now() - lastAskAt >= HEARTBEAT_MS) {
+      lastAskAt = Date.now();
+      stream.sendStatus(feedback.committed, true);
+    }
     if (tickQueued) return;
     tickQueued = true;
     push({ kind: 'tick' });
@@ -91,16 +120,15 @@ export async function followWal(read: FollowRead): Promise<void> {
 
   let stateLsn = lsnToBigint(read.startLsn);
   let lastStateAt = Date.now();
-  let lastAskAt = 0;
   let pendingCommit: { lsn: bigint; time: string } | undefined;
   let serverEnd = 0n;
   let serverTime: Date | undefined;
 
   const emitState = async (lsn: bigint, sourceTime: string): Promise<void> => {
     await changes.flush();
-    await read.emitState(lsnToText(lsn), sourceTime, changes.takeEmitted());
+    await watched(read.emitState(lsnToText(lsn), sourceTime, changes.takeEmitted()));
     // A following read is latency-bound: the state (and its records) go out now, not when the buffer fills.
-    await out.flush();
+    await watched(out.flush());
     stateLsn = lsn;
     lastStateAt = Date.now();
     pendingCommit = undefined;
@@ -117,9 +145,9 @@ export async function followWal(read: FollowRead): Promise<void> {
         wake = undefined;
         continue;
       }
-      if (paused && queue.length <= LOW_WATER) {
-        paused = false;
-        stream.resume();
+      if (queueFull && queue.length <= LOW_WATER) {
+        queueFull = false;
+        setPaused();
       }
       const now = Date.now();
       switch (item.kind) {
@@ -148,11 +176,6 @@ export async function followWal(read: FollowRead): Promise<void> {
             } else if (since >= IDLE_STATE_MS) {
               await emitState(stateLsn, (serverTime ?? new Date()).toISOString());
             }
-          }
-          // A keepalive back tells how far the server has read (for the heartbeat), and keeps the connection alive.
-          if (now - lastAskAt >= HEARTBEAT_MS) {
-            lastAskAt = now;
-            stream.sendStatus(feedback.committed, true);
           }
           break;
         }
