@@ -61,7 +61,8 @@ await runConnector<SourcePostgresConfig>({
       };
       if (config.replication_method?.method === 'CDC') {
         const { readCdc } = await import('./cdc/read-cdc.js');
-        await readCdc({ ...options, method: config.replication_method, config });
+        // Following (FOLLOW-CONTRACT.md): stream the WAL after catching up, until stdin ends or SIGTERM.
+        await readCdc({ ...options, method: config.replication_method, config, follow: process.env['SLUICE_FOLLOW'] === '1' });
       } else await readStandard(options);
     } finally {
       await client.end().catch(() => undefined);

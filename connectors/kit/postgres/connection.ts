@@ -69,15 +69,18 @@ export function clientOptions(config: PostgresConnectionConfig, withSsl = true):
   return { ...options, ssl: tls };
 }
 
-/** Connects, or throws a config_error saying which server refused and why. */
-export async function connectPostgres(config: PostgresConnectionConfig, settings: Record<string, string> = {}): Promise<pg.Client> {
+/**
+ * Connects, or throws a config_error saying which server refused and why. `extra` adds client options (e.g.
+ * `replication: 'database'`, whose connections take simple queries only: give no `settings` then).
+ */
+export async function connectPostgres(config: PostgresConnectionConfig, settings: Record<string, string> = {}, extra: pg.ClientConfig = {}): Promise<pg.Client> {
   const mode = config.ssl_mode?.mode ?? 'disable';
   let client: pg.Client;
   try {
-    client = await open(clientOptions(config));
+    client = await open({ ...clientOptions(config), ...extra });
   } catch (error) {
     if ((mode === 'prefer' || mode === 'allow') && /does not support SSL/i.test((error as Error).message)) {
-      client = await open(clientOptions(config, false)).catch((retry: unknown) => {
+      client = await open({ ...clientOptions(config, false), ...extra }).catch((retry: unknown) => {
         throw connectionError(config, retry);
       });
     } else throw connectionError(config, error);

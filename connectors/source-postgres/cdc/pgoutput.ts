@@ -150,3 +150,9 @@ export function lsnToNumber(lsn: string): number {
 export function lsnToText(lsn: bigint): string {
   return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`;
 }
+
+/** `16/B374D848` as a bigint. */
+export function lsnToBigint(lsn: string): bigint {
+  const [high, low] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`);
+}
