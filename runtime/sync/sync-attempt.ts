@@ -14,7 +14,7 @@ import { relayLines, type LineRouter } from '../relay.js';
 import { WritableClosedError } from '../backpressure.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import type { ConnectorClient, StartedConnector } from '../connector-client.js';
-import { CommitPath } from './commit/commit-path.js';
+import { CommitPath, scopeOfCommit } from './commit/commit-path.js';
 import type { StreamCounts } from './commit/ledger.js';
 import type { StateStore } from './commit/state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
@@ -77,7 +77,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   let feedback: StateFeedback | undefined;
   const commits = new CommitPath(stateFile, stats, destination.client.name, follow && ((commit) => {
     follow.figures.committed(commit);
-    if (commit.attached) feedback?.send(commit.attached.line);
+    if (commit.attached) feedback?.send(commit.attached.line, scopeOfCommit(commit));
   }));
   const counting = countingKeys(catalog);
   const validator = new RecordValidator(request.validate, catalog, (message) => stats.warn(message));

@@ -58,3 +58,19 @@ describe('StateFeedback', () => {
     expect(writes).toBe(1);
   });
 });
+
+describe('StateFeedback with STREAM states', () => {
+  it('keeps the latest waiting line of each stream, in commit order', async () => {
+    const { stdin, written, release } = stalledStdin();
+    const feedback = new StateFeedback(stdin, () => undefined);
+    feedback.send(Buffer.from('a1'), 'a');
+    feedback.send(Buffer.from('a2'), 'a');
+    feedback.send(Buffer.from('b1'), 'b');
+    feedback.send(Buffer.from('a3'), 'a');
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual(['a1\n', 'b1\n', 'a3\n']);
+  });
+});

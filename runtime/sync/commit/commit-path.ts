@@ -16,9 +16,11 @@
 //     the next run resumes from the last state echoed.
 //  6. A destination that hung after echoing every state it received, the source having ended well and no record
 //     following the last state, has everything committed: the failure is kept but not retried.
-//  7. A following sync hears of each commit once it is persisted (`onPersisted`), in commit order; a commit
-//     persisted together with a later one is reported only as the later one (the later state includes it).
+//  7. A following sync hears of a commit only once it is persisted (`onPersisted`), in commit order: never one older
+//     than one of the same scope already reported (the later state of a scope includes the earlier one, so one may
+//     be skipped).
 import type { AirbyteStateMessage } from '../../../protocol/types.generated.js';
+import { streamKey } from '../../../protocol/state.js';
 import { SluiceError, isSluiceError } from '../../errors.js';
 import type { SyncStats } from '../sync-stats.js';
 import { StateLedger, type Commit, type SourceProgress, type StreamCounts } from './ledger.js';
@@ -26,9 +28,9 @@ import type { StateStore } from './state-store.js';
 
 export class CommitPath {
   readonly #ledger: StateLedger;
-  /** Commits applied so far, and the last one reported persisted (invariant 7). */
+  /** Commits applied so far, and per scope the last one reported persisted (invariant 7). */
   #applied = 0;
-  #reported = 0;
+  readonly #reported = new Map<string, number>();
 
   constructor(
     private readonly store: StateStore,
@@ -82,10 +84,11 @@ export class CommitPath {
 
   #reportWhenPersisted(commit: Commit): void {
     const number = ++this.#applied;
+    const scope = scopeOfCommit(commit);
     // A failed write is the attempt's failure (settle throws it): nothing is reported for it.
     this.store.flushed().then(() => {
-      if (number <= this.#reported) return;
-      this.#reported = number;
+      if (number <= (this.#reported.get(scope) ?? 0)) return;
+      this.#reported.set(scope, number);
       this.onPersisted!(commit);
     }, () => undefined);
   }
@@ -119,6 +122,11 @@ export class CommitPath {
     return isSluiceError(failure) && failure.code === 'sync.destination_hung' && failure.failureType === 'transient_error'
       && sourceError === undefined && ledger.statesFromSource > 0 && ledger.pendingCount === 0 && ledger.uncoveredRecords === 0;
   }
+}
+
+/** A STREAM state's stream, or '' for the whole sync (GLOBAL, LEGACY). */
+export function scopeOfCommit(commit: Commit): string {
+  return commit.kind === 'STREAM' && commit.state.stream ? streamKey(commit.state.stream.stream_descriptor) : '';
 }
 
 /** The `sourceProgress` a following source puts on its STATE, when well-formed (its figures are only shown). */

@@ -1,14 +1,15 @@
 // Owns feeding committed states back to a following source: each committed STATE's original line, written to the
 // source's stdin, in commit order. It never blocks the sync: while a write waits for the pipe to drain, only the
-// latest committed line is kept (a later state includes an earlier one), so a source that does not read its stdin
-// costs one line of memory. Every write is checked; the first failure is reported once, and nothing more is written.
+// latest committed line of each scope is kept (a stream for STREAM states, the whole sync for GLOBAL: the later state
+// of a scope includes the earlier one), so a source that does not read its stdin costs one line per stream at most.
+// Every write is checked; the first failure is reported once, and nothing more is written.
 import type { Writable } from 'node:stream';
 
 const NEWLINE = Buffer.from('\n');
 
 export class StateFeedback {
-  /** The latest line waiting for the pipe to drain (or for the write under way to finish). */
-  #pending: Buffer | undefined;
+  /** Per scope, the latest line waiting for the pipe to drain, in the order they were committed. */
+  readonly #pending = new Map<string, Buffer>();
   #writing = false;
   #closed = false;
   #failed = false;
@@ -23,10 +24,12 @@ export class StateFeedback {
     stdin?.on('drain', () => this.#writeNext());
   }
 
-  /** A state was committed: its source line (without newline) goes to the source, or replaces the one waiting. */
-  send(line: Buffer): void {
+  /** A state was committed: its source line (without newline) goes to the source, or replaces its scope's waiting one. */
+  send(line: Buffer, scope = ''): void {
     if (this.stdin === null || this.#closed || this.#failed) return;
-    this.#pending = line;
+    // Moved to the end: lines go out in the order of their commits.
+    this.#pending.delete(scope);
+    this.#pending.set(scope, line);
     if (!this.#writing) this.#writeNext();
   }
 
@@ -35,17 +38,18 @@ export class StateFeedback {
     if (this.#closed) return;
     this.#closed = true;
     if (this.stdin === null || this.#failed) return;
-    if (!this.#writing && this.#pending === undefined) this.stdin.end();
+    if (!this.#writing && this.#pending.size === 0) this.stdin.end();
   }
 
   #writeNext(): void {
-    const line = this.#pending;
-    if (line === undefined || this.#failed || this.stdin === null || this.stdin.writableEnded) {
+    const next = this.#pending.entries().next();
+    if (next.done === true || this.#failed || this.stdin === null || this.stdin.writableEnded) {
       this.#writing = false;
       if (this.#closed && !this.#failed && this.stdin && !this.stdin.writableEnded) this.stdin.end();
       return;
     }
-    this.#pending = undefined;
+    const [scope, line] = next.value;
+    this.#pending.delete(scope);
     this.#writing = true;
     this.sent++;
     const more = this.stdin.write(Buffer.concat([line, NEWLINE]), (error) => {
@@ -54,14 +58,14 @@ export class StateFeedback {
     // Below the high-water mark the next line may go at once; above it, 'drain' writes the latest one.
     if (more) {
       this.#writing = false;
-      if (this.#pending !== undefined || this.#closed) this.#writeNext();
+      if (this.#pending.size > 0 || this.#closed) this.#writeNext();
     }
   }
 
   #fail(error: Error): void {
     if (this.#failed) return;
     this.#failed = true;
-    this.#pending = undefined;
+    this.#pending.clear();
     this.onFailure(error);
   }
 }
