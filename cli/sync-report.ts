@@ -1,6 +1,7 @@
 // Owns how a sync looks to a person: a live progress line on the terminal and the end-of-sync summary
 // (or the summary as one JSON object for scripts).
-import type { SyncStats, SyncSummary } from '../runtime/sync/sync-stats.js';
+import type { FollowStats, SyncStats, SyncSummary } from '../runtime/sync/sync-stats.js';
+import type { Logger } from '../runtime/logger.js';
 import { printJson, printLines, table } from './output.js';
 
 export function startProgressLine(stats: SyncStats): () => void {
@@ -21,6 +22,36 @@ export function startProgressLine(stats: SyncStats): () => void {
     clearInterval(timer);
     process.stderr.write('\r\u001b[K');
   };
+}
+
+/** A following sync's live line on a terminal: `following · lag 0.4s · 950 changes/s · at 0/16B3748 · restarts 0`. */
+export function startFollowProgressLine(stats: SyncStats): () => void {
+  const timer = setInterval(() => {
+    if (stats.follow) process.stderr.write(`\r\u001b[K${followLine(stats.follow)}`);
+  }, 500);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    process.stderr.write('\r\u001b[K');
+  };
+}
+
+/** Without a terminal, a following sync logs the same figures every 10 s. */
+export function startFollowLog(stats: SyncStats, logger: Logger, everyMs = 10_000): () => void {
+  const timer = setInterval(() => {
+    if (stats.follow) logger.info({ follow: { ...stats.follow } }, followLine(stats.follow));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export function followLine(follow: FollowStats): string {
+  const parts = ['following'];
+  parts.push(follow.lagMs === undefined ? 'lag -' : `lag ${(follow.lagMs / 1000).toFixed(1)}s`);
+  parts.push(`${number(follow.changesPerSecond)} changes/s`);
+  if (follow.position !== undefined) parts.push(`at ${follow.position}`);
+  parts.push(`restarts ${follow.restarts}`);
+  return parts.join(' · ');
 }
 
 export function printSummary(summary: SyncSummary, json: boolean): void {
@@ -44,9 +75,17 @@ export function printSummary(summary: SyncSummary, json: boolean): void {
       ]),
     ),
     `states: ${summary.statesCommitted} of ${summary.statesEmitted} committed${summary.stateFile ? ` to ${summary.stateFile}` : ''}`,
+    ...(summary.follow ? [followSummaryLine(summary.follow)] : []),
     ...summary.warnings.map((warning) => `warning: ${warning}`),
   ];
   printLines(lines);
+}
+
+/** The summary's follow line: where the last commit left the source, its lag, and the restarts. */
+function followSummaryLine(follow: FollowStats): string {
+  const at = follow.position === undefined ? '' : ` at ${follow.position}`;
+  const lag = follow.lagMs === undefined ? '' : `, lag ${(follow.lagMs / 1000).toFixed(1)}s at the last commit`;
+  return `followed${at}${lag}, ${follow.restarts} restart${follow.restarts === 1 ? '' : 's'}`;
 }
 
 /** "5 of 5 records committed"; when the source sent no STATE, what happened instead. */

@@ -80,6 +80,14 @@ export interface RunOutcome {
   outputClosed: boolean;
 }
 
+/** What a streaming run needs beyond its files. */
+export interface StartOptions {
+  /** Give the connector a stdin pipe (`running.stdin`). */
+  stdin?: boolean;
+  /** Variables Sluice sets for this run, on top of the user's. */
+  env?: Record<string, string>;
+}
+
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
 
 export class ConnectorClient {
@@ -178,14 +186,17 @@ export class ConnectorClient {
     return message.catalog!;
   }
 
-  /** Starts `read`; the caller consumes `running.stdout`. Validate the config first with prepareConfig. */
-  startRead(files: { config: unknown; catalog: ConfiguredAirbyteCatalog; state?: unknown }): Promise<StartedConnector> {
-    return this.#start('read', files, false);
+  /**
+   * Starts `read`; the caller consumes `running.stdout`. Validate the config first with prepareConfig. A following
+   * sync asks for a stdin pipe (committed states go back to the source) and adds its variables (SLUICE_FOLLOW).
+   */
+  startRead(files: { config: unknown; catalog: ConfiguredAirbyteCatalog; state?: unknown }, options: StartOptions = {}): Promise<StartedConnector> {
+    return this.#start('read', files, options.stdin === true, this.options.streamTimeoutMs, options.env);
   }
 
   /** Starts `write`; the caller writes messages to `running.stdin` and reads echoed states from stdout. */
-  startWrite(files: { config: unknown; catalog: ConfiguredAirbyteCatalog }): Promise<StartedConnector> {
-    return this.#start('write', files, true);
+  startWrite(files: { config: unknown; catalog: ConfiguredAirbyteCatalog }, options: Omit<StartOptions, 'stdin'> = {}): Promise<StartedConnector> {
+    return this.#start('write', files, true, this.options.streamTimeoutMs, options.env);
   }
 
   /**
@@ -241,12 +252,15 @@ export class ConnectorClient {
     return { exit, failure, traceError: output.traceError, stderrTail: output.stderrTail, outputClosed: readerLeft };
   }
 
-  /** The user's variables for this connector, and the stamp of the config when it is one validated here. */
-  #envFor(files: ConnectorFiles): Record<string, string> | undefined {
+  /**
+   * The user's variables for this connector, the stamp of the config when it is one validated here, and the run's
+   * own variables (Sluice's: they win over the user's).
+   */
+  #envFor(files: ConnectorFiles, extra?: Record<string, string>): Record<string, string> | undefined {
     const config = files.config;
     const stamp = typeof config === 'object' && config !== null ? this.#validated.get(config) : undefined;
-    if (stamp === undefined) return this.options.env;
-    return { ...this.options.env, [CONFIG_STAMP_ENV]: stamp };
+    if (stamp === undefined && extra === undefined) return this.options.env;
+    return { ...this.options.env, ...(stamp === undefined ? {} : { [CONFIG_STAMP_ENV]: stamp }), ...extra };
   }
 
   /**
@@ -261,13 +275,13 @@ export class ConnectorClient {
     return failure;
   }
 
-  async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean, timeoutMs = this.options.streamTimeoutMs): Promise<StartedConnector> {
+  async #start(command: ProtocolCommand, files: ConnectorFiles, stdin: boolean, timeoutMs = this.options.streamTimeoutMs, env?: Record<string, string>): Promise<StartedConnector> {
     const output = new ConnectorOutput(this.name, this.logger, this.#mask.redact);
     const running = await this.launcher.launch({
       command,
       files,
       stdin,
-      env: this.#envFor(files),
+      env: this.#envFor(files, env),
       timeoutMs,
       signal: this.options.signal,
       killGraceMs: this.options.killGraceMs,

@@ -60,6 +60,8 @@ export const errorCodes = {
   'sync.destination_hung': { exit: 'runtime', http: 500 },
   'sync.source_hung': { exit: 'runtime', http: 500 },
   'sync.interrupted': { exit: 'runtime', http: 500 },
+  /** A following sync could not write a committed state back to its source's stdin. */
+  'sync.feedback_failed': { exit: 'runtime', http: 500 },
   'cli.force_stopped': { exit: 'runtime', http: 500 },
   'acceptance.failed': { exit: 'runtime', http: 500 },
   'store.unavailable': { exit: 'environment', http: 503 },

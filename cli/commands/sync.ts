@@ -1,14 +1,15 @@
 // Owns `sluice sync`: replicate a source into a destination with checkpointed, resumable state, show progress
 // on a terminal, and print a summary (human, or one JSON object with --json). Two forms: connectors and files
 // named with --source … --destination …, or `sluice sync <connection>` for a connection kept in the workspace
-// (control/services: its stored catalog and state, recorded as a job).
+// (control/services: its stored catalog and state, recorded as a job). With --follow the sync runs until Ctrl-C or
+// SIGTERM, restarting from the last committed state when the source ends or fails (runtime/sync/follow).
 import { Command, Option } from 'commander';
 import { connectorClient, interruptSignal, loggerFor, positiveNumber, withConnectorOptions, type ConnectorOptions } from '../context.js';
 import { readCatalogFile } from '../../runtime/catalog-file.js';
 import { readJsonFile } from '../../runtime/json-files.js';
 import { runSync } from '../../runtime/sync/run-sync.js';
 import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
-import { printSummary, startProgressLine } from '../sync-report.js';
+import { printSummary, startFollowLog, startFollowProgressLine, startProgressLine } from '../sync-report.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { readMappersFile } from '../mappers-file.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
@@ -33,6 +34,8 @@ interface SyncCommandOptions extends ConnectorOptions, OverrideOptions {
   sourceEnv?: string[];
   destinationEnv?: string[];
   progress?: boolean;
+  follow?: boolean;
+  commitInterval?: string;
 }
 
 export function syncCommand(): Command {
@@ -60,9 +63,12 @@ export function syncCommand(): Command {
     .option('--source-env <KEY=VALUE...>', 'environment variable for the source')
     .option('--destination-env <KEY=VALUE...>', 'environment variable for the destination')
     .option('--no-progress', 'no live progress line on a terminal')
+    .option('--follow', 'keep following the source until Ctrl-C/SIGTERM (continuous replication); --attempts does not apply')
+    .option('--commit-interval <ms>', 'with --follow: the longest a destination holds a received state before committing it', '1000')
     .action(async (connection: string | undefined, options: SyncCommandOptions, command: Command) => {
       if (connection !== undefined) {
         if (options.mappers !== undefined) throw new SluiceError('cli.usage', '--mappers is for a sync without a stored connection', { hint: 'a connection keeps its own mappers' });
+        if (options.follow) throw new SluiceError('cli.usage', '--follow is for a sync without a stored connection', { hint: 'a connection follows with --schedule continuous' });
         await (await import('../sync-connection.js')).syncConnection(connection, options, command);
         return;
       }
@@ -70,6 +76,7 @@ export function syncCommand(): Command {
         if (value === undefined) throw new SluiceError('cli.usage', `required option '${option}' not specified`, { hint: 'or name a connection: sluice sync <connection>' });
       }
       if (options.catalog && options.streams) throw new SluiceError('cli.usage', 'use --catalog or --streams, not both');
+      const follow = followOptions(options, command);
       const logger = loggerFor(command);
       const interrupt = interruptSignal(logger);
       const sourceConfig = await readJsonFile(options.sourceConfig!, 'config');
@@ -102,11 +109,28 @@ export function syncCommand(): Command {
         maxLineBytes: options.maxLineBytes === undefined ? undefined : Number(options.maxLineBytes),
         signal: interrupt,
         logger,
+        follow,
         onStarted: (stats: SyncStats) => {
-          if (options.progress !== false && process.stderr.isTTY) stopProgress = startProgressLine(stats);
+          if (follow) stopProgress = options.progress !== false && process.stderr.isTTY ? startFollowProgressLine(stats) : startFollowLog(stats, logger);
+          else if (options.progress !== false && process.stderr.isTTY) stopProgress = startProgressLine(stats);
         },
       }).finally(() => stopProgress());
       printSummary(outcome.summary, options.json === true);
       if (outcome.error !== undefined) throw outcome.error;
     });
+}
+
+/** runSync's follow option from --follow and --commit-interval (which alone is a usage error). */
+function followOptions(options: SyncCommandOptions, command: Command): { commitIntervalMs: number } | undefined {
+  const intervalGiven = command.getOptionValueSource('commitInterval') === 'cli';
+  if (!options.follow) {
+    if (intervalGiven) throw new SluiceError('cli.usage', '--commit-interval is for a sync with --follow');
+    return undefined;
+  }
+  const text = options.commitInterval ?? '1000';
+  const commitIntervalMs = Number(text);
+  if (!Number.isInteger(commitIntervalMs) || commitIntervalMs <= 0) {
+    throw new SluiceError('cli.usage', `--commit-interval ${text}: expected a positive whole number of milliseconds`);
+  }
+  return { commitIntervalMs };
 }

@@ -4,6 +4,9 @@
 // merge deduplicated streams, record the held states for resumable overwrite loads, COMMIT, then echo the held
 // states in order (the kit's StateEchoes, connectors/kit/state-echo.ts: a STATE goes out only after the transaction
 // holding every record before it commits, as its input line with destinationStats added).
+// In a following sync (SLUICE_COMMIT_INTERVAL_MS set, main.ts) the interval replaces the second, and a held state is
+// also committed once it has waited that long, while records keep arriving (checked per input chunk, not per record)
+// or the input pauses (the idle wait ends at that deadline); without the variable the batch rules above are unchanged.
 // An overwrite load is swapped in only for a stream the runtime reports COMPLETE (a TRACE STREAM_STATUS that Sluice,
 // like the Airbyte platform, sends once the source has succeeded); an incomplete load stays in its staging table,
 // where a rerun that resumes it continues.
@@ -27,6 +30,20 @@ import type { DestinationPostgresConfig } from './spec.js';
 const COMMIT_MS = 1000;
 const COMMIT_ROWS = 200_000;
 
+/** The variable a following sync sets: the longest a received STATE may be held before its commit. */
+export const COMMIT_INTERVAL_ENV = 'SLUICE_COMMIT_INTERVAL_MS';
+
+/** The commit interval a following sync asks for, or undefined; anything but a positive whole number is refused. */
+export function commitIntervalFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[COMMIT_INTERVAL_ENV];
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw new ConnectorError(`${COMMIT_INTERVAL_ENV} must be a positive whole number of milliseconds, not "${text}"`, 'config_error');
+  }
+  return ms;
+}
+
 /** What the commit records for a held STATE, so that an overwrite load can be resumed from it. */
 interface HeldState {
   hash: string;
@@ -39,7 +56,10 @@ export async function writeStreams(
   catalog: ConfiguredAirbyteCatalog,
   input: Readable,
   out: MessageWriter,
+  /** A following sync's SLUICE_COMMIT_INTERVAL_MS (commitIntervalFrom); undefined for a batch sync. */
+  commitIntervalMs?: number,
 ): Promise<void> {
+  const commitMs = commitIntervalMs ?? COMMIT_MS;
   const defaultSchema = config.schema ?? 'public';
   // Counts the non-blank input lines, to name the one a warning is about.
   let lineNumber = 0;
@@ -65,6 +85,8 @@ export async function writeStreams(
   let copying: StreamTable | undefined;
   let sinceCommit = 0;
   let lastCommit = Date.now();
+  // Following: when the oldest state held now arrived (it is due commitMs later).
+  let heldSince: number | undefined;
   const echoes = new StateEchoes<HeldState>();
   const complete = new Set<string>();
 
@@ -94,7 +116,11 @@ export async function writeStreams(
     await out.flush();
     sinceCommit = 0;
     lastCommit = Date.now();
+    heldSince = undefined;
   };
+  const heldStateDue = (): boolean => heldSince !== undefined && Date.now() - heldSince >= commitMs;
+  // The idle wait of a following sync ends when the held state is due.
+  const idleMs = commitIntervalMs === undefined ? COMMIT_MS : () => (heldSince === undefined ? commitMs : Math.max(1, heldSince + commitMs - Date.now()));
 
   const switchTo = async (table: StreamTable): Promise<void> => {
     await endCopy();
@@ -121,7 +147,8 @@ export async function writeStreams(
         }
       }
       echoes.hold(message, line, { hash, covered });
-      if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= COMMIT_MS) await commit();
+      if (commitIntervalMs !== undefined) heldSince ??= Date.now();
+      if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= commitMs) await commit();
     } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
       const status = message.trace.stream_status;
       if (status.status === 'COMPLETE') complete.add(streamKey(status.stream_descriptor));
@@ -156,7 +183,7 @@ export async function writeStreams(
   };
 
   try {
-    for await (const batch of inputBatches(input, utf8Lines(), COMMIT_MS)) {
+    for await (const batch of inputBatches(input, utf8Lines(), idleMs)) {
       if (batch === undefined) {
         // The input paused: commit what is held rather than keep states waiting.
         if (echoes.size > 0) await commit();
@@ -166,6 +193,7 @@ export async function writeStreams(
         const waiting = onLine(line);
         if (waiting) await waiting;
       }
+      if (heldStateDue()) await commit();
     }
     await commit();
     for (const [key, table] of tables) {

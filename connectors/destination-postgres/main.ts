@@ -3,7 +3,7 @@
 // _airbyte_extracted_at, _airbyte_meta), loaded with COPY; overwrite, append and append_dedup.
 import { runConnector } from '../kit/run-connector.js';
 import { connectPostgres, quoteIdent } from '../kit/postgres/connection.js';
-import { writeStreams } from './loader.js';
+import { commitIntervalFrom, writeStreams } from './loader.js';
 import { spec, type DestinationPostgresConfig } from './spec.js';
 import { schemaName } from './table-names.js';
 
@@ -30,9 +30,11 @@ await runConnector<DestinationPostgresConfig>({
     }
   },
   async write(config, catalog, input, out) {
+    // Checked before connecting: a bad interval is the runtime's configuration, one clear error.
+    const commitIntervalMs = commitIntervalFrom(process.env);
     const client = await connectPostgres(config, { TimeZone: 'UTC' });
     try {
-      await writeStreams(client, config, catalog, input, out);
+      await writeStreams(client, config, catalog, input, out, commitIntervalMs);
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -1,7 +1,7 @@
 // Owns a destination's stdin as batches of lines: the lines of each chunk read, turned into items by the caller and
 // yielded as one batch (a generator step per line would cost more than the line's own work). With `idleMs`, yields
 // `undefined` each time no input has arrived for that long, so the caller can commit what it holds while the source
-// is quiet.
+// is quiet; `idleMs` may be a function, asked before each wait (a caller with a deadline of its own).
 import type { Readable } from 'node:stream';
 import { LineSplitter } from '../../protocol/line-splitter.js';
 
@@ -10,7 +10,7 @@ export type LineItem<T> = (buffer: Buffer, start: number, end: number) => T | un
 
 const IDLE = Symbol('idle');
 
-export async function* inputBatches<T>(input: Readable, toItem: LineItem<T>, idleMs?: number): AsyncGenerator<T[] | undefined> {
+export async function* inputBatches<T>(input: Readable, toItem: LineItem<T>, idleMs?: number | (() => number)): AsyncGenerator<T[] | undefined> {
   const splitter = new LineSplitter();
   let batch: T[] = [];
   const collect = (buffer: Buffer, start: number, end: number): void => {
@@ -28,7 +28,7 @@ export async function* inputBatches<T>(input: Readable, toItem: LineItem<T>, idl
       else {
         let timer: NodeJS.Timeout | undefined;
         const idle = new Promise<typeof IDLE>((resolve) => {
-          timer = setTimeout(() => resolve(IDLE), idleMs);
+          timer = setTimeout(() => resolve(IDLE), typeof idleMs === 'function' ? idleMs() : idleMs);
         });
         result = await Promise.race([next, idle]);
         clearTimeout(timer);

@@ -18,7 +18,7 @@ export interface LaunchRequest {
   files?: ConnectorFiles;
   /** Extra arguments appended after the protocol arguments (e.g. --debug). */
   extraArgs?: string[];
-  /** True when the caller will write messages to the connector's stdin (`write`). */
+  /** True when the caller will write messages to the connector's stdin (`write`; a following sync's `read`). */
   stdin?: boolean;
   /** Variables the user passes to this connector; nothing else of Sluice's environment leaks in. */
   env?: Record<string, string>;

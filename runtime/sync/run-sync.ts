@@ -2,7 +2,8 @@
 // source discovers (or what the caller already discovered; a catalog file needs no discover), plan the connection's mappers against it (a bad mapper
 // fails here, before any data moves), load the state, then run the attempts through the
 // retry loop (retry.ts), each from the last committed state, reporting each attempt's own counts to the caller's
-// hooks, and return the summary.
+// hooks, and return the summary. A following sync (`follow`) runs its attempts through follow/follow-loop.ts instead:
+// unbounded, until cancelled, with its live figures on stats.follow (follow/follow-figures.ts).
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 import { describeStream } from '../../protocol/state.js';
 import { SluiceError, isSluiceError } from '../errors.js';
@@ -16,6 +17,11 @@ import { runSyncAttempt, type SyncSide } from './sync-attempt.js';
 import type { ValidationMode } from './record-validator.js';
 import { isIdentityMapping, mapCatalog, type StreamMapping } from './stream-mapping.js';
 import { planMappers, type MappersDefinition } from '../mappers/index.js';
+import { FollowFigures } from './follow/follow-figures.js';
+import { runFollowAttempts } from './follow/follow-loop.js';
+
+/** A following destination's commit interval when the caller gives none. */
+export const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
 export interface SyncOptions {
   source: SyncSide;
@@ -111,6 +117,9 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
     { streams: catalog.streams.map((s) => `${describeStream(s.stream)} (${s.sync_mode} ${s.destination_sync_mode})`), state: stateFile.state.kind },
     `sync ${source.client.name} → ${destination.client.name}`,
   );
+  const figures = options.follow ? new FollowFigures() : undefined;
+  if (figures) stats.follow = figures.stats;
+  const follow = figures && { commitIntervalMs: options.follow!.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, figures };
   options.onStarted?.(stats);
 
   const attempt = async (number: number): Promise<unknown> => {
@@ -131,6 +140,7 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
         destinationIdleTimeoutMs: options.destinationIdleTimeoutMs,
         maxLineBytes: options.maxLineBytes,
         signal: options.signal,
+        follow,
       });
       if (interrupted) error = new SluiceError('sync.interrupted', 'the sync was interrupted; what the destination acknowledged is committed', { exitCode: 130 });
     } catch (caught) {
@@ -147,7 +157,21 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
     return error;
   };
   const policy = { attempts: options.attempts ?? 1, backoffMs: options.backoffMs ?? 1000 };
-  const { attempts, error } = await runAttempts(policy, attempt, { logger, signal: options.signal });
+  let outcome: { attempts: number; error?: unknown };
+  if (figures) {
+    const followAttempt = async (number: number): Promise<{ error?: unknown; committed: boolean }> => {
+      const committedBefore = stats.statesCommitted;
+      const error = await attempt(number);
+      return { error, committed: stats.statesCommitted > committedBefore };
+    };
+    try {
+      outcome = await runFollowAttempts(policy.backoffMs, followAttempt, { logger, signal: options.signal, onRestart: () => figures.restarted() });
+    } finally {
+      figures.stop();
+    }
+  } else outcome = await runAttempts(policy, attempt, { logger, signal: options.signal });
+  const { attempts, error } = outcome;
+  figures?.snapshot();
   const summary = withState(stats.summary(statusOf(error, options.signal), attempts), options, error, stateFile);
   return error === undefined ? { summary } : { summary, error };
 }

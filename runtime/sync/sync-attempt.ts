@@ -3,7 +3,8 @@
 // the commit path (commit/commit-path.ts), which makes every commit decision; pass the records of streams with
 // mappers through them (runtime/mappers; the others keep the raw relay); watch for a silent source or a stuck
 // destination; and, whatever fails, give the destination end of input so it can commit what it received before the
-// attempt ends.
+// attempt ends. A following attempt (follow/) also starts the source with SLUICE_FOLLOW=1 and a stdin pipe, the
+// destination with SLUICE_COMMIT_INTERVAL_MS, and writes each persisted commit's source line back to the source.
 import type { ConfiguredAirbyteCatalog, AirbyteMessage } from '../../protocol/types.generated.js';
 import type { RecordFacts } from '../../protocol/envelope.js';
 import { describeStream } from '../../protocol/state.js';
@@ -13,7 +14,7 @@ import { relayLines, type LineRouter } from '../relay.js';
 import { WritableClosedError } from '../backpressure.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import type { ConnectorClient, StartedConnector } from '../connector-client.js';
-import { CommitPath } from './commit/commit-path.js';
+import { CommitPath, scopeOfCommit } from './commit/commit-path.js';
 import type { StreamCounts } from './commit/ledger.js';
 import type { StateStore } from './commit/state-store.js';
 import type { StreamStats, SyncStats } from './sync-stats.js';
@@ -24,6 +25,8 @@ import { DROPPED, type MapperPlan, type MapResult, type StreamMapper } from '../
 import { sendStreamsComplete } from '../stream-completion.js';
 import { Watchdog } from './watchdog.js';
 import { DestinationDeadline } from './destination-deadline.js';
+import { StateFeedback } from './follow/state-feedback.js';
+import type { FollowFigures } from './follow/follow-figures.js';
 
 export interface SyncSide {
   client: ConnectorClient;
@@ -52,7 +55,16 @@ export interface AttemptRequest {
   mappers?: MapperPlan;
   /** Aborting stops the source only: the destination finishes and commits what it received. */
   signal?: AbortSignal;
+  /** A following attempt: the destination's commit interval, and the figures each persisted commit updates. */
+  follow?: { commitIntervalMs: number; figures: FollowFigures };
 }
+
+/** The variables that tell connectors a sync follows (docs: the FOLLOW contract). */
+export const FOLLOW_ENV = 'SLUICE_FOLLOW';
+export const COMMIT_INTERVAL_ENV = 'SLUICE_COMMIT_INTERVAL_MS';
+
+/** How long a committed state's write to the source may stay failed before the source is taken as broken. */
+const FEEDBACK_FAILURE_GRACE_MS = 2_000;
 
 export interface AttemptResult {
   interrupted: boolean;
@@ -60,7 +72,13 @@ export interface AttemptResult {
 
 export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptResult> {
   const { source, destination, catalog, stateFile, stats } = request;
-  const commits = new CommitPath(stateFile, stats, destination.client.name);
+  const follow = request.follow;
+  // Set once the source runs; a commit persisted before that has no line to feed back (none can be).
+  let feedback: StateFeedback | undefined;
+  const commits = new CommitPath(stateFile, stats, destination.client.name, follow && ((commit) => {
+    follow.figures.committed(commit);
+    if (commit.attached) feedback?.send(commit.attached.line, scopeOfCommit(commit));
+  }));
   const counting = countingKeys(catalog);
   const validator = new RecordValidator(request.validate, catalog, (message) => stats.warn(message));
   const sideWork: Promise<unknown>[] = [];
@@ -72,12 +90,18 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   const mapping = isIdentityMapping(request.streamMapping) ? undefined : request.streamMapping;
   // The mappers' catalog (mapped schemas, keys) first, then where the streams land (names): the two compose.
   const destinationCatalog = request.mappers?.catalog ?? catalog;
-  const writer = await destination.client.startWrite({ config: destination.config, catalog: mapping ? mapCatalog(destinationCatalog, mapping) : destinationCatalog });
+  const writer = await destination.client.startWrite(
+    { config: destination.config, catalog: mapping ? mapCatalog(destinationCatalog, mapping) : destinationCatalog },
+    follow ? { env: { [COMMIT_INTERVAL_ENV]: String(follow.commitIntervalMs) } } : {},
+  );
   // The destination echoes states in its stream names; the commit path matches and commits them in the source's.
   const sourceNames = mapping ? sourceNamesOf(catalog, mapping) : undefined;
   let reader: StartedConnector;
   try {
-    reader = await source.client.startRead({ config: source.config, catalog, state: stateFile.forSource });
+    reader = await source.client.startRead(
+      { config: source.config, catalog, state: stateFile.forSource },
+      follow ? { stdin: true, env: { [FOLLOW_ENV]: '1' } } : {},
+    );
   } catch (error) {
     writer.running.stdin?.end();
     await writer.running.exited;
@@ -97,6 +121,25 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
   };
   request.signal?.addEventListener('abort', onAbort, { once: true });
   if (request.signal?.aborted) onAbort();
+  if (follow) {
+    const started = reader;
+    feedback = new StateFeedback(started.running.stdin, (error) => {
+      // A source that exited closed its stdin: its exit tells the story. One that runs on without reading is broken.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'running'>((resolve) => {
+        timer = setTimeout(() => resolve('running'), FEEDBACK_FAILURE_GRACE_MS);
+      });
+      void Promise.race([started.running.exited.then(() => 'exited' as const), grace]).then((outcome) => {
+        clearTimeout(timer);
+        if (outcome === 'exited') return;
+        fail(new SluiceError('sync.feedback_failed', `could not write a committed state to the stdin of source ${source.client.name} (${error.message}); it was stopped`, {
+          failureType: 'transient_error',
+          cause: error,
+        }));
+        void started.running.stop();
+      });
+    });
+  }
 
   // ---- destination → Sluice: echoed states are commits -------------------------------------------------------
   const onDestinationMessage = (message: AirbyteMessage): boolean => {
@@ -207,7 +250,7 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
         }
         case 'STATE': {
           checkSourceMessage(message);
-          tookCounts(commits.sourceState(message.state!, counting.keyOfDescriptor));
+          tookCounts(commits.sourceState(message.state!, counting.keyOfDescriptor, follow ? line : undefined));
           return mapping ? mappedStateLine(message, mapping) : true;
         }
         case 'TRACE': {
@@ -258,6 +301,8 @@ export async function runSyncAttempt(request: AttemptRequest): Promise<AttemptRe
     void reader.running.stop();
   } finally {
     watchdog.stop();
+    // The source's output ended: no more feedback; end of its stdin tells a following source to end.
+    feedback?.close();
   }
 
   // The destination hears that the streams are complete only when the source ended well; either way it then gets

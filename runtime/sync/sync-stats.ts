@@ -166,6 +166,7 @@ export class SyncStats {
       streams,
       warnings: [...this.warnings, ...malformed, ...noState],
       runtimePeakRssBytes: process.resourceUsage().maxRSS * 1024,
+      ...(this.follow === undefined ? {} : { follow: plainFollow(this.follow) }),
     };
   }
 
@@ -177,4 +178,11 @@ export class SyncStats {
     }
     return stats;
   }
+}
+
+/** The follow figures as a plain JSON object (a copy: the live one keeps changing). */
+export function plainFollow(follow: FollowStats): FollowStats {
+  const streams: FollowStats['streams'] = {};
+  for (const [name, figures] of Object.entries(follow.streams)) streams[name] = { ...figures };
+  return { ...follow, streams };
 }

@@ -142,3 +142,46 @@ describe('the state store', () => {
     expect(writes).toEqual([[streamState('a', 1)], [streamState('a', 3)]]);
   });
 });
+
+describe('the commit path of a following sync', () => {
+  it('reports commits only once persisted, in order, with the source line and progress of the committed state', async () => {
+    const writes: unknown[][] = [];
+    let release: (() => void) | undefined;
+    const store = new StateStore(new MergedState(), {
+      location: undefined,
+      label: 'test state',
+      // The first write waits: the commits made meanwhile are persisted by the next write.
+      write: async (state) => {
+        if (writes.length === 0) await new Promise<void>((resolve) => (release = resolve));
+        writes.push(messageForm(state));
+      },
+    });
+    const persisted: Array<{ line: string; position?: string }> = [];
+    const path = new CommitPath(store, new SyncStats(['a']), 'destination-test', (commit) => {
+      persisted.push({ line: commit.attached!.line.toString(), position: commit.attached!.progress?.position });
+    });
+    // The source's own lines (spacing, key order, progress): what the destination got may differ (stream mapping).
+    const lines = [1, 2, 3].map((n) => `{"type": "STATE", "state": {"type":"STREAM","stream":{"stream_descriptor":{"name":"a"},"stream_state":{"cursor":${n}}},"sourceProgress":{"position":"0/${n}","sourceTime":"2026-12-03T13:00:0${n}.000Z"}}}`);
+    for (const line of lines) {
+      const message = JSON.parse(line) as { state: AirbyteStateMessage };
+      records(path, 'a', 1);
+      // The relay hands a view into its chunk: the commit path must copy it.
+      const chunk = Buffer.from(line);
+      path.sourceState(message.state, byName, chunk);
+      chunk.fill(0x20);
+    }
+    path.echoed(streamState('a', 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    path.echoed(streamState('a', 2));
+    path.echoed(streamState('a', 3));
+    // Nothing is reported before it is written.
+    expect(persisted).toEqual([]);
+    release!();
+    await store.flushed();
+    await new Promise((resolve) => setImmediate(resolve));
+    // In commit order, byte for byte the source's lines, the last committed one last.
+    const order = persisted.map((reported) => lines.indexOf(reported.line));
+    expect(order.every((index, at) => index >= 0 && (at === 0 || index > order[at - 1]!))).toBe(true);
+    expect(persisted.at(-1)).toEqual({ line: lines[2], position: '0/3' });
+  });
+});

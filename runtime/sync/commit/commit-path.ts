@@ -16,20 +16,29 @@
 //     the next run resumes from the last state echoed.
 //  6. A destination that hung after echoing every state it received, the source having ended well and no record
 //     following the last state, has everything committed: the failure is kept but not retried.
+//  7. A following sync hears of a commit only once it is persisted (`onPersisted`), in commit order: never one older
+//     than one of the same scope already reported (the later state of a scope includes the earlier one, so one may
+//     be skipped).
 import type { AirbyteStateMessage } from '../../../protocol/types.generated.js';
+import { streamKey } from '../../../protocol/state.js';
 import { SluiceError, isSluiceError } from '../../errors.js';
 import type { SyncStats } from '../sync-stats.js';
-import { StateLedger, type StreamCounts } from './ledger.js';
+import { StateLedger, type Commit, type SourceProgress, type StreamCounts } from './ledger.js';
 import type { StateStore } from './state-store.js';
 
 export class CommitPath {
   readonly #ledger: StateLedger;
+  /** Commits applied so far, and per scope the last one reported persisted (invariant 7). */
+  #applied = 0;
+  readonly #reported = new Map<string, number>();
 
   constructor(
     private readonly store: StateStore,
     private readonly stats: SyncStats,
     /** The destination's name, for the messages. */
     private readonly destination: string,
+    /** A following sync: called once a commit is persisted (its `attached` holds the source's line). */
+    private readonly onPersisted?: (commit: Commit) => void,
   ) {
     this.#ledger = new StateLedger(store.state.kind === 'NONE' ? undefined : store.state.kind);
   }
@@ -44,8 +53,10 @@ export class CommitPath {
    * Returns the counts it covers per stream, live until the destination echoes it: a record an asynchronous mapper
    * drops after the state was read is added to its `filtered` there.
    */
-  sourceState(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string): Map<string, StreamCounts> {
-    const { counted, reported, scope, covered } = this.#ledger.fromSource(state, countKeyOf);
+  sourceState(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string, line?: Buffer): Map<string, StreamCounts> {
+    // Following: the source's own bytes (copied: `line` is a view into the relay's chunk) and its progress figures.
+    const attached = line === undefined || this.onPersisted === undefined ? undefined : { line: Buffer.from(line), progress: sourceProgressOf(state) };
+    const { counted, reported, scope, covered } = this.#ledger.fromSource(state, countKeyOf, attached);
     this.stats.statesEmitted++;
     if (reported !== undefined && reported !== counted) {
       this.stats.warn(`the source's state for ${scope} says ${reported} records; Sluice counted ${counted}`);
@@ -68,6 +79,18 @@ export class CommitPath {
     if (commit.destinationRecordCount !== undefined && commit.destinationRecordCount !== covered) {
       this.stats.warn(`the destination says a state covers ${commit.destinationRecordCount} records; Sluice counted ${covered}`);
     }
+    if (this.onPersisted !== undefined) this.#reportWhenPersisted(commit);
+  }
+
+  #reportWhenPersisted(commit: Commit): void {
+    const number = ++this.#applied;
+    const scope = scopeOfCommit(commit);
+    // A failed write is the attempt's failure (settle throws it): nothing is reported for it.
+    this.store.flushed().then(() => {
+      if (number <= (this.#reported.get(scope) ?? 0)) return;
+      this.#reported.set(scope, number);
+      this.onPersisted!(commit);
+    }, () => undefined);
   }
 
   /**
@@ -99,6 +122,28 @@ export class CommitPath {
     return isSluiceError(failure) && failure.code === 'sync.destination_hung' && failure.failureType === 'transient_error'
       && sourceError === undefined && ledger.statesFromSource > 0 && ledger.pendingCount === 0 && ledger.uncoveredRecords === 0;
   }
+}
+
+/** A STREAM state's stream, or '' for the whole sync (GLOBAL, LEGACY). */
+export function scopeOfCommit(commit: Commit): string {
+  return commit.kind === 'STREAM' && commit.state.stream ? streamKey(commit.state.stream.stream_descriptor) : '';
+}
+
+/** The `sourceProgress` a following source puts on its STATE, when well-formed (its figures are only shown). */
+function sourceProgressOf(state: AirbyteStateMessage): SourceProgress | undefined {
+  const progress = (state as { sourceProgress?: unknown }).sourceProgress;
+  if (typeof progress !== 'object' || progress === null) return undefined;
+  const { position, sourceTime } = progress as Record<string, unknown>;
+  const figures: SourceProgress = {};
+  if (typeof position === 'string') figures.position = position;
+  if (typeof sourceTime === 'string') {
+    const ms = Date.parse(sourceTime);
+    if (Number.isFinite(ms)) {
+      figures.sourceTime = sourceTime;
+      figures.sourceTimeMs = ms;
+    }
+  }
+  return figures;
 }
 
 function notRetried(failure: SluiceError): SluiceError {

@@ -30,6 +30,25 @@ export interface Commit {
   covered: Map<string, StreamCounts>;
   /** The destination's own count, when it sent one. */
   destinationRecordCount?: number;
+  /** What a following sync keeps with the committed state (see Attached). */
+  attached?: Attached;
+}
+
+/**
+ * What a following sync keeps with each pending state (undefined otherwise): the source's own line for it (fed back
+ * to the source once committed; with stream mapping or mappers the destination got a different line) and the
+ * source's progress figures from it.
+ */
+export interface Attached {
+  line: Buffer;
+  progress?: SourceProgress;
+}
+
+/** A following source's `sourceProgress` on its STATE (docs: FOLLOW contract); sourceTimeMs parsed once. */
+export interface SourceProgress {
+  position?: string;
+  sourceTime?: string;
+  sourceTimeMs?: number;
 }
 
 interface PendingState {
@@ -38,6 +57,7 @@ interface PendingState {
   approximate: string;
   state: AirbyteStateMessage;
   covered: Map<string, StreamCounts>;
+  attached?: Attached;
 }
 
 const WHOLE_SYNC = '\u0000sync';
@@ -74,7 +94,7 @@ export class StateLedger {
   }
 
   /** Records a state the source emitted (and the relay forwards); returns what it reported against our count. */
-  fromSource(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string): {
+  fromSource(state: AirbyteStateMessage, countKeyOf: (descriptor: { name: string; namespace?: string }) => string, attached?: Attached): {
     counted: number;
     reported?: number;
     scope: string;
@@ -93,7 +113,7 @@ export class StateLedger {
       for (const [stream, counts] of this.#uncovered) covered.set(stream, takeCounts(counts));
     }
     const queue = this.#pending.get(scope) ?? [];
-    queue.push({ content: contentOf(state, kind), approximate: contentOf(state, kind, true), state: withoutStats(state), covered });
+    queue.push({ content: contentOf(state, kind), approximate: contentOf(state, kind, true), state: withoutStats(state), covered, attached });
     this.#pending.set(scope, queue);
     this.statesFromSource++;
     let counted = 0;
@@ -132,7 +152,8 @@ export class StateLedger {
       }
     }
     this.statesCommitted++;
-    return { state: acknowledged.at(-1)!.state, kind, covered, destinationRecordCount: state.destinationStats?.recordCount };
+    const last = acknowledged.at(-1)!;
+    return { state: last.state, kind, covered, destinationRecordCount: state.destinationStats?.recordCount, attached: last.attached };
   }
 
   /** Records forwarded after the last state the source emitted: no state covers them yet. */
