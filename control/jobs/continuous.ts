@@ -8,7 +8,7 @@
 //    (disabled and enabled again, or its schedule set again) or someone asks for a run by hand (that job is the newest
 //    then); one stopped because the connection was disabled or left continuous (job.stopped_following): now, since
 //    the caller asks only about an active continuous connection (so it was enabled or set continuous again, however
-//    soon after);
+//    soon after); one cancelled by no one (its server or worker stopped, or a terminal run was interrupted): now;
 //  - a change to the connection after the last job ended (re-enabled, say) also clears a failure backoff.
 // A running job means nothing is due (the caller checks it, for this and other processes).
 import type { Connection, Job } from '../store/records.js';
@@ -25,7 +25,7 @@ export function continuousDueAt(connection: Pick<Connection, 'updatedAt'>, newes
   const ended = last.finishedAt ?? last.heartbeatAt;
   if (connection.updatedAt > ended) return 0;
   if (last.status === 'succeeded' || last.failureCode === 'job.stopped_following') return 0;
-  if (last.status === 'cancelled') return Number.POSITIVE_INFINITY;
+  if (last.status === 'cancelled') return last.cancelRequested ? Number.POSITIVE_INFINITY : 0;
   return ended + restartBackoffMs(consecutiveFailures(newestJobs), backoffMs);
 }
 

@@ -249,13 +249,16 @@ export class Scheduler {
    * connection was disabled or left continuous (recorded as job.stopped_following, not held against it later).
    */
   async cancel(jobId: number, reason: CancelReason = 'cancel'): Promise<boolean> {
+    // The row records the request in every case, so the job's end says who stopped it (a continuous connection's
+    // restart rule tells a user's cancel from a server that stopped: continuous.ts).
+    const requested = await this.#options.store.jobs.requestCancel(jobId, reason);
     for (const running of this.#running.values()) {
       if (running.job?.id === jobId) {
         running.controller.abort(reason === 'stop_following' ? STOP_FOLLOWING : undefined);
         return true;
       }
     }
-    return this.#options.store.jobs.requestCancel(jobId, reason);
+    return requested;
   }
 
   /** The live numbers of a job this process runs, once its first attempt has started; undefined otherwise. */

@@ -139,6 +139,24 @@ describe('continuous connections on SQLite', { timeout: 30_000 }, () => {
     }
   });
 
+  it('a server that stopped (SIGINT) cancels the following job, and the next server starts it again', async () => {
+    const ws = workspace({ SLUICE_HEARTBEAT_MS: '200' });
+    await continuousConnection(ws, 'cdc');
+    const first = await startServe(ws.env, ['--backoff', '0.5']);
+    const job = await runningJob(first, 'cdc');
+    await first.stop();
+    const [ended] = await ws.json(['jobs', 'cdc']);
+    expect(ended).toMatchObject({ id: job.id, status: 'cancelled', cancelRequested: false });
+    const second = await startServe(ws.env, ['--backoff', '0.5']);
+    try {
+      const again = await runningJob(second, 'cdc');
+      expect(again).toMatchObject({ trigger: 'schedule' });
+      expect(again.id).toBeGreaterThan(job.id);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('restarts a failed job after a backoff that doubles with each consecutive failure', async () => {
     const ws = workspace({ SLUICE_HEARTBEAT_MS: '200' });
     await continuousConnection(ws, 'flaky', { fail_runs: { count: 2, log: join(ws.dir, 'runs.log') } });
