@@ -192,13 +192,14 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 
-  const cancelled = cancel.signal.aborted;
-  const status = error === undefined ? 'succeeded' : cancelled ? 'cancelled' : 'failed';
+  // A following sync ends only when stopped: cancelled, whether runSync reports it as an error or as its status.
+  const cancelled = cancel.signal.aborted && (error !== undefined || summary?.status === 'cancelled');
+  const status = cancelled ? 'cancelled' : error === undefined ? 'succeeded' : 'failed';
   summary ??= emptySummary(status);
   summary.status = status;
   summary.warnings = [...warnings, ...summary.warnings];
   summary.attempts = totals.attempts;
-  const failure = error === undefined ? undefined : stopFollowing && cancelled ? stoppedFollowing(connection.name) : failureOf(error, cancelled, redact);
+  const failure = status === 'succeeded' ? undefined : stopFollowing && cancelled ? stoppedFollowing(connection.name) : failureOf(error, cancelled, redact);
   if (failure) summary.failure = { ...summary.failure, ...failure };
   if (status === 'succeeded') logger.info({ records: totals.recordsCommitted }, `job ${started.id} succeeded`);
   // The failure goes into the job's stored log; the caller reports the returned error (the CLI's one error line, the

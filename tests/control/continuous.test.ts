@@ -38,6 +38,25 @@ async function schedulerTickedPast(server: RunningServer, since: number): Promis
   await eventually(() => jobsOf(server, 'tick'), (jobs) => jobs.filter((job) => Date.parse(job.createdAt) > since && job.status !== 'running').length >= 2, 20_000, 'two sentinel jobs');
 }
 
+/** The data of the first `progress` event of a job's server-sent events; the stream is left once it came. */
+async function firstProgressEvent(url: string): Promise<any> {
+  const leaving = new AbortController();
+  const response = await fetch(url, { signal: leaving.signal });
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      // Whole events only: the last piece may still be arriving.
+      const block = text.split('\n\n').slice(0, -1).find((item) => item.startsWith('event: progress\n'));
+      if (block) return JSON.parse(block.slice(block.indexOf('data: ') + 6));
+    }
+  } finally {
+    leaving.abort();
+  }
+  throw new Error(`no progress event in: ${text}`);
+}
+
 /** The connection's running job, once there is one. */
 const runningJob = (server: RunningServer, name: string): Promise<any> =>
   eventually(() => jobsOf(server, name), (jobs) => jobs[0]?.status === 'running', 20_000, `a running job of ${name}`).then((jobs) => jobs[0]);
@@ -92,6 +111,8 @@ describe('continuous connections on SQLite', { timeout: 30_000 }, () => {
       const listed = await ws.run(['jobs', 'cdc']);
       expect(listed.stdout).toMatch(/running .* · lag (-|\d+\.\ds) · \d+ changes\/s/);
       await eventually(async () => (await api(server.url, 'GET', `/api/v1/jobs/${job.id}`)).body, (body) => body.recordsCommitted > 0, 20_000, 'a first commit');
+      // The live progress stream carries the follow figures.
+      expect(await firstProgressEvent(`${server.url}/api/v1/jobs/${job.id}/events`)).toMatchObject({ job: job.id, status: 'running', follow: { changesPerSecond: expect.any(Number) } });
       // One job at a time: while it runs, the scheduler starts no other.
       await schedulerTickedPast(server, Date.now());
       expect((await jobsOf(server, 'cdc')).map((item) => [item.id, item.status])).toEqual([[job.id, 'running']]);
