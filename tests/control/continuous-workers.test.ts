@@ -1,6 +1,7 @@
 // Continuous connections on a PostgreSQL workspace (issue 15): `serve --no-worker` queues the following job, a
 // `sluice worker` runs it; disabling the connection from another process (the CLI) stops it on its worker through the
-// job row's cancel flag, nothing restarts it, and enabling it queues a new one. pg-boss's expiry of an active run (a
+// job row's cancel flag, nothing restarts it, and enabling it queues a new one. A worker that dies has its following
+// job restarted on another worker. pg-boss's expiry of an active run (a
 // following job runs for days; pg-boss 10 fails an active run past its expiry and retries it) never runs the
 // connection twice: the retry finds the job still running and is dropped. The expiry is pg-boss's own statement
 // (plans.failJobsByTimeout), run at once on a run whose expiry was shortened, instead of waiting 23 hours.
@@ -47,8 +48,8 @@ const runningJob = (server: RunningServer, name: string): Promise<any> =>
 describe.runIf(!postgresMissing)('continuous connections on a PostgreSQL workspace', { timeout: 30_000 }, () => {
   const url = useFreshDatabase();
 
-  async function start(schema: string): Promise<{ ws: Workspace; server: RunningServer; worker: RunningWorker; stop(): Promise<void> }> {
-    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: schema, SLUICE_SECRET_KEY: KEY, SLUICE_HEARTBEAT_MS: '200' });
+  async function start(schema: string, env: Record<string, string> = {}): Promise<{ ws: Workspace; server: RunningServer; worker: RunningWorker; stop(): Promise<void> }> {
+    const ws = workspace({ SLUICE_DATABASE_URL: url(), SLUICE_DATABASE_SCHEMA: schema, SLUICE_SECRET_KEY: KEY, SLUICE_HEARTBEAT_MS: '200', ...env });
     await define(ws);
     const home = tempDir('sluice-worker-');
     const worker = await startWorker({ ...ws.env, SLUICE_HOME: join(home, 'home') }, home, ['--concurrency', '3']);
@@ -75,6 +76,24 @@ describe.runIf(!postgresMissing)('continuous connections on a PostgreSQL workspa
       expect(again.id).toBeGreaterThan(job.id);
     } finally {
       await stop();
+    }
+  });
+
+  it('a following job whose worker died (SIGKILL) is restarted on another worker, one job at a time', async () => {
+    const { ws, server, worker } = await start('cont_killed', { SLUICE_STALE_JOB_MS: '3000' });
+    let second: RunningWorker | undefined;
+    try {
+      const job = await runningJob(server, 'cdc');
+      expect(job.runner).toBe(worker.id);
+      await worker.kill();
+      const home = tempDir('sluice-worker-');
+      second = await startWorker({ ...ws.env, SLUICE_HOME: join(home, 'home') }, home, ['--concurrency', '3']);
+      const taken = await eventually(() => jobsOf(server, 'cdc'), (jobs) => jobs[0]?.status === 'running' && jobs[0].runner === second!.id, 25_000, 'the job on the second worker');
+      expect(taken.map((item) => [item.id, item.status, item.failureCode])).toEqual([[taken[0].id, 'running', null], [job.id, 'failed', 'job.orphaned']]);
+      expect(taken[0].follow).not.toBeNull();
+    } finally {
+      // The first worker was killed (or is killed now, should the test have failed before).
+      await Promise.all([server.stop(), second?.stop(), worker.kill()]);
     }
   });
 
