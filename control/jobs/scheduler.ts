@@ -11,9 +11,11 @@
 //  4. Stopping cancels running jobs (the destination commits what it received) and waits for them to end.
 //  5. A continuous connection (schedule `continuous`) is kept running: one following job while it is active, restarted
 //     by continuous.ts's rule (at once after a job that ended by itself, after a doubling backoff from `backoffMs`,
-//     capped at 10 min, after failed ones, never after a cancelled one until the connection changes). A following job
-//     whose connection is no longer active and continuous is cancelled like the API cancels a job (cancel()).
-//     A following job holds one of the process's (or worker's) slots for as long as it runs.
+//     capped at 10 min, after failed ones, never after a user's cancel until the connection changes, at once after
+//     one cancelled because its server stopped). A following job whose connection is no longer active and continuous
+//     is cancelled like the API cancels a job (cancel(), which always records the request on the job's row, so that
+//     a job's end tells a user's cancel from a server's stop). A following job holds one of the process's (or
+//     worker's) slots for as long as it runs.
 //  6. With a job queue (a PostgreSQL workspace, control/jobs/job-queue.ts) the scheduler runs nothing itself: due and
 //     triggered connections are queued for the workers, a job's cancellation goes through the database, and the
 //     run of a job whose worker died is failed in the queue, which retries it on another worker.
@@ -72,8 +74,6 @@ export class Scheduler {
   #ticking = false;
   #lastRecovery = Date.now();
   #stopped = false;
-  /** Following jobs of this process already told to stop (their connection no longer follows). */
-  readonly #stopping = new Set<number>();
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -175,13 +175,11 @@ export class Scheduler {
   async #stopUnwantedFollowers(connections: readonly Connection[]): Promise<void> {
     const wanted = new Set(connections.filter((connection) => connection.status === 'active' && isContinuous(connection.schedule)).map((connection) => connection.id));
     for (const job of await this.#options.store.jobs.allRunning()) {
-      if (job.follow === null || job.cancelRequested || wanted.has(job.connectionId) || this.#stopping.has(job.id)) continue;
+      // Asked once: cancel() sets the row's flag, so the next tick passes it.
+      if (job.follow === null || job.cancelRequested || wanted.has(job.connectionId)) continue;
       this.#options.logger.info({ job: job.id }, `job ${job.id} follows a connection that is no longer active and continuous: stopping it`);
-      // A job of this process is aborted (its row says nothing): remembered, so the next tick does not ask again.
-      if (this.runningJobs.some((running) => running.id === job.id)) this.#stopping.add(job.id);
       await this.cancel(job.id, 'stop_following');
     }
-    for (const id of this.#stopping) if (!this.runningJobs.some((running) => running.id === id)) this.#stopping.delete(id);
   }
 
   /** Runs a connection now, or queues it when the concurrency limit is reached. */
