@@ -80,6 +80,7 @@ export const errorCodes = {
   'job.already_running': { exit: 'runtime', http: 409 },
   'job.orphaned': { exit: 'runtime', http: 500 },
   'job.cancelled': { exit: 'runtime', http: 500 },
+  'job.stopped_following': { exit: 'runtime', http: 500 },
   'schema.changed': { exit: 'runtime', http: 500 },
   'schedule.invalid': { exit: 'badInput', http: 400 },
   'webhook.invalid': { exit: 'badInput', http: 400 },

@@ -50,7 +50,7 @@ function withDefinitionOptions(command: Command): Command {
     .option('--cursor <STREAM=FIELD...>', 'per-stream cursor field')
     .option('--primary-key <STREAM=FIELDS...>', 'per-stream primary key, fields separated by commas')
     .option('--catalog <file>', 'a whole configured catalog (JSON) instead of --streams/--mode')
-    .option('--schedule <spec>', 'an interval ("every 15m") or a cron expression; "manual" for none')
+    .option('--schedule <spec>', 'an interval ("every 15m"), a cron expression, or "continuous" (one job kept running, following the source); "manual" for none')
     .option('--namespace <name>', 'destination namespace for the streams')
     .option('--prefix <prefix>', 'prefix for destination stream names')
     .addOption(new Option('--schema-change <policy>', 'what a sync does when the source schema changed').choices(SCHEMA_CHANGE_POLICIES))

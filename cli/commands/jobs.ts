@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { printJson, printLines, table } from '../output.js';
 import { formatTime, withStore, withWorkspace, type WorkspaceOptions } from '../store-context.js';
 import { positiveNumber } from '../context.js';
-import { publicJob } from '../../control/services/job-view.js';
+import { followLine, publicJob } from '../../control/services/job-view.js';
 import { jobAttempts, listJobs } from '../../control/services/job-service.js';
 import type { Job } from '../../control/store/records.js';
 
@@ -36,8 +36,9 @@ export function jobsCommand(): Command {
     });
 }
 
-/** `40 (100 read)`, or `40 (100 read, 55 filtered)` when a mapper's filter dropped some. */
+/** `40 (100 read)`, or `40 (100 read, 55 filtered)` when a mapper's filter dropped some; then a following job's figures. */
 function liveRecords(job: Job): string {
   const filtered = (job.streamCounts ?? []).reduce((total, stream) => total + (stream.recordsFiltered ?? 0), 0);
-  return `${job.recordsCommitted} (${job.recordsEmitted} read${filtered > 0 ? `, ${filtered} filtered` : ''})`;
+  const counts = `${job.recordsCommitted} (${job.recordsEmitted} read${filtered > 0 ? `, ${filtered} filtered` : ''})`;
+  return job.follow ? `${counts} · ${followLine(job.follow)}` : counts;
 }

@@ -46,6 +46,7 @@ export function jobEventStream({ store, scheduler }: ApiDeps, job: Job, closed: 
         recordsEmitted: live.recordsEmitted,
         recordsCommitted: live.recordsCommitted,
         ...jobProgress(live, scheduler.liveStats(live.id)),
+        follow: live.follow,
       });
       await sleep(PROGRESS_EVERY_MS);
       if (closed()) return;

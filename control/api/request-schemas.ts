@@ -58,7 +58,7 @@ const connectionFields = {
   overrides: mapOf(streamOverride),
   // The catalog's inside is checked against the protocol's ConfiguredAirbyteCatalog afterwards.
   catalog: Type.Unsafe<Record<string, unknown>>({ type: 'object', required: ['streams'], properties: { streams: { type: 'array', items: { type: 'object' } } } }),
-  schedule: stringOrNull({ description: 'a cron expression or an interval such as "every 15m"; null: manual only' }),
+  schedule: stringOrNull({ description: 'a cron expression, an interval such as "every 15m", or "continuous" (one job kept running, following the source); null: manual only' }),
   namespace: stringOrNull(),
   streamPrefix: text,
   schemaChangePolicy: stringEnum(SCHEMA_CHANGE_POLICIES),

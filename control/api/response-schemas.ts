@@ -132,6 +132,22 @@ const StreamSummary = Type.Object({
   fields: Type.Array(Type.String(), { description: "the top-level properties of the stream's JSON schema in the stored catalog, before any mapper" }),
 }, { additionalProperties: false });
 
+/** A following job's figures (runtime/sync/sync-stats.ts FollowStats). */
+export const FollowStats = Type.Object({
+  position: Type.Optional(Type.String({ description: 'the source position of the last committed state (source-postgres: its LSN, e.g. 0/16B3748)' })),
+  sourceTime: Type.Optional(Type.String({ description: 'the source time (ISO 8601) the last committed state is complete up to' })),
+  lagMs: Type.Optional(Type.Number({ description: 'at the last commit: the wall clock minus sourceTime, in milliseconds' })),
+  changesPerSecond: Type.Number({ description: 'records committed per second over the last few seconds' }),
+  lastCommitAt: Type.Optional(Type.Number({ description: 'when the last state was committed, milliseconds since the epoch' })),
+  restarts: Type.Integer({ description: 'attempts restarted after a failure or a source that ended' }),
+  streams: Type.Record(Type.String(), Type.Object({ lagMs: Type.Optional(Type.Number()) }, { additionalProperties: false }), {
+    description: 'per stream: the lag at the last commit that covered records of that stream',
+  }),
+}, { additionalProperties: false, description: "a following job's live figures (a continuous connection)" });
+const followOrNull = Type.Union([FollowStats, Type.Null()], {
+  description: "a following job's figures (a continuous connection): refreshed with its live counts every ~2 s while it runs, kept once it ends; null for a job that does not follow",
+});
+
 const jobFields = {
   id: Type.Integer(),
   connectionId: Type.String(),
@@ -149,6 +165,7 @@ const jobFields = {
   failureCode: stringOrNull(),
   failureMessage: stringOrNull(),
   cancelRequested: Type.Boolean(),
+  follow: followOrNull,
 };
 export const Job = Type.Object(jobFields, { additionalProperties: false });
 
@@ -218,6 +235,7 @@ export const SyncSummary = Type.Object({
   }, { additionalProperties: false })),
   runtimePeakRssBytes: Type.Integer(),
   stateFile: Type.Optional(Type.String()),
+  follow: Type.Optional(FollowStats),
 }, { additionalProperties: false });
 
 /** One stream's numbers in a running job, cumulative over its attempts. */
@@ -289,6 +307,7 @@ export const JobProgress = Type.Object({
   recordsEmitted: Type.Integer(),
   recordsCommitted: Type.Integer(),
   ...progressFields,
+  follow: followOrNull,
 }, { additionalProperties: false });
 
 export const NoContent = Type.Null({ description: 'No content' });

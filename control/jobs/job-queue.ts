@@ -72,7 +72,8 @@ export class JobQueue {
       // job recovery as soon as its heartbeat stops (control/jobs/recovery.ts).
       expireInHours: 23,
       retryLimit: options.retryLimit ?? 3,
-      retryDelay: options.retryDelaySeconds ?? 10,
+      // Whole seconds: pg-boss stores an integer, and a fraction (serve --backoff 0.5) failed every enqueue.
+      retryDelay: Math.ceil(options.retryDelaySeconds ?? 10),
       retryBackoff: true,
       // Cron scheduling stays with Sluice's scheduler, which knows each connection's schedule.
       schedule: false,

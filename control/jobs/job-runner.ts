@@ -2,7 +2,10 @@
 // database), its log goes to the store, a heartbeat shows the runner is alive and picks up cancellation
 // requested by another process, the schema is compared with the stored catalog (the one discover of the job), and
 // runSync runs the attempts from the state stored for the connection (its retry rule: runtime/sync/retry.ts).
-// Each attempt, the job's running totals, its failure and summary are recorded.
+// Each attempt, the job's running totals, its failure and summary are recorded. The job of an active continuous
+// connection FOLLOWS the source (runSync's `follow`: it runs until cancelled, its attempts restarting inside runSync),
+// and its follow figures are written with its live counts at each heartbeat (so at most every ~2 s, one row update:
+// a job that runs for days writes no more than one that runs for minutes, and holds nothing that grows).
 import { hostname } from 'node:os';
 import type { DestinationStream } from 'pino';
 import { SluiceError, isSluiceError, describeError } from '../../runtime/errors.js';
@@ -20,7 +23,9 @@ import { createJobLogger } from '../services/job-log.js';
 import { combineRedactors, noRedaction, SecretMask, secretValues, type Redactor } from '../../runtime/secrets.js';
 import { mapperSecretValues } from '../../runtime/mappers/index.js';
 import { applySchemaPolicy, type SchemaChangeReport } from '../services/schema-changes.js';
-import { liveCounts } from '../services/job-progress.js';
+import { followFigures, liveCounts } from '../services/job-progress.js';
+import { isContinuous } from './schedule.js';
+import type { FollowStats } from '../../runtime/sync/sync-stats.js';
 
 export interface JobOptions {
   store: Store;
@@ -72,24 +77,36 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     await finishJob(store, started.id, 'failed', failureOf(error, false, noRedaction), undefined);
     throw error;
   }
+  // Only an active connection follows: a run by hand of a disabled continuous connection is one batch.
+  const follows = connection.status === 'active' && isContinuous(connection.schedule);
+  // Recorded at once, so the job shows it follows (and the scheduler can tell) before the sync has any figures.
+  if (follows) await store.jobs.updateFollow(started.id, NO_FOLLOW_FIGURES).catch(() => undefined);
   options.onJob?.(started);
   const { logger, close, maskSecrets } = jobLog;
   const cancel = new AbortController();
-  const onOuterAbort = (): void => cancel.abort();
+  // Whether the cancellation is its connection stopping to follow (not a user's cancel): recorded as such.
+  let stopFollowing = false;
+  const onOuterAbort = (): void => {
+    if (options.signal?.reason === STOP_FOLLOWING) stopFollowing = true;
+    cancel.abort();
+  };
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  if (options.signal?.aborted) cancel.abort();
+  if (options.signal?.aborted) onOuterAbort();
   // The sync's live numbers, once it has started: written to the job's row with each heartbeat, so that every
   // process sharing the database (`sluice jobs`, another server's API) sees them while the job runs.
   let stats: SyncStats | undefined;
   const recordLive = async (): Promise<void> => {
-    if (stats) await store.jobs.updateLive(started.id, liveCounts(stats));
+    if (stats) await store.jobs.updateLive(started.id, liveCounts(stats), stats.follow && followFigures(stats.follow));
   };
   const heartbeat = setInterval(() => {
     recordLive().catch((error: unknown) => logger.warn(`recording the job's live numbers failed: ${describeError(error)}`));
     store.jobs.heartbeat(started.id).then(
       (verdict) => {
         if (verdict === 'run' || cancel.signal.aborted) return;
-        logger.warn(verdict === 'cancel' ? 'cancellation requested' : `job ${started.id} was ended elsewhere (its heartbeat was stale): stopping`);
+        if (verdict === 'stop_following') stopFollowing = true;
+        logger.warn(verdict === 'cancel' ? 'cancellation requested'
+          : verdict === 'stop_following' ? `connection ${connection.name} was disabled or is no longer continuous: stopping`
+            : `job ${started.id} was ended elsewhere (its heartbeat was stale): stopping`);
         cancel.abort();
       },
       (error: unknown) => logger.warn(`heartbeat failed: ${describeError(error)}`),
@@ -142,6 +159,7 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
       backoffMs: options.backoffMs ?? 2000,
       signal: cancel.signal,
       logger,
+      ...(follows ? { follow: followOptions() } : {}),
       sourceIdleTimeoutMs: 3_600_000,
       destinationIdleTimeoutMs: 3_600_000,
       onStarted: (live) => {
@@ -174,13 +192,14 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 
-  const cancelled = cancel.signal.aborted;
-  const status = error === undefined ? 'succeeded' : cancelled ? 'cancelled' : 'failed';
+  // A following sync ends only when stopped: cancelled, whether runSync reports it as an error or as its status.
+  const cancelled = cancel.signal.aborted && (error !== undefined || summary?.status === 'cancelled');
+  const status = cancelled ? 'cancelled' : error === undefined ? 'succeeded' : 'failed';
   summary ??= emptySummary(status);
   summary.status = status;
   summary.warnings = [...warnings, ...summary.warnings];
   summary.attempts = totals.attempts;
-  const failure = error === undefined ? undefined : failureOf(error, cancelled, redact);
+  const failure = status === 'succeeded' ? undefined : stopFollowing && cancelled ? stoppedFollowing(connection.name) : failureOf(error, cancelled, redact);
   if (failure) summary.failure = { ...summary.failure, ...failure };
   if (status === 'succeeded') logger.info({ records: totals.recordsCommitted }, `job ${started.id} succeeded`);
   // The failure goes into the job's stored log; the caller reports the returned error (the CLI's one error line, the
@@ -192,6 +211,15 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
   const job = (await store.jobs.byId(started.id))!;
   if (recorded) options.onFinished?.({ job, connection, summary });
   return { job, summary, recorded, ...(error === undefined ? {} : { error }) };
+}
+
+const NO_FOLLOW_FIGURES: FollowStats = { changesPerSecond: 0, restarts: 0, streams: {} };
+
+/** A following job's options: the destination's commit interval from SLUICE_COMMIT_INTERVAL_MS (the runtime's default otherwise). */
+function followOptions(): { commitIntervalMs?: number } {
+  const text = process.env['SLUICE_COMMIT_INTERVAL_MS'];
+  const ms = text === undefined ? Number.NaN : Number(text);
+  return Number.isFinite(ms) && ms > 0 ? { commitIntervalMs: ms } : {};
 }
 
 /**
@@ -207,6 +235,14 @@ async function finishJob(store: Store, id: number, status: Exclude<Job['status']
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
     }
   }
+}
+
+/** The abort reason of a scheduler's cancel because the job's connection no longer follows (Scheduler.cancel). */
+export const STOP_FOLLOWING = 'stop_following';
+
+/** The end of a following job whose connection was disabled or left continuous: cancelled, and said so. */
+export function stoppedFollowing(connectionName: string): { code: string; message: string } {
+  return { code: 'job.stopped_following', message: `connection ${connectionName} was disabled or is no longer continuous; what the destination acknowledged is committed` };
 }
 
 function failureOf(error: unknown, cancelled: boolean, redact: Redactor): { code: string; message: string } {

@@ -24,7 +24,7 @@ export async function recoverOrphanedJobs(store: Store, options: RecoveryOptions
     if (reason === undefined) continue;
     // A job its user had asked to cancel ends cancelled (and is not retried), not orphaned.
     const ended = job.cancelRequested
-      ? await store.jobs.finish(job.id, 'cancelled', { code: 'job.cancelled', message: `the job was cancelled; ${reason}` })
+      ? await store.jobs.finish(job.id, 'cancelled', job.stopFollowing ? { code: 'job.stopped_following', message: `its connection no longer follows; ${reason}` } : { code: 'job.cancelled', message: `the job was cancelled; ${reason}` })
       : await store.jobs.finish(job.id, 'failed', { code: 'job.orphaned', message: reason });
     if (ended) recovered.push((await store.jobs.byId(job.id))!);
   }

@@ -9,16 +9,25 @@
 //  3. On start, and then every `recoverEveryMs`, jobs left running by a dead process (or by this one without it
 //     knowing) are marked failed (job.orphaned) and retried, so every job ends in a final status.
 //  4. Stopping cancels running jobs (the destination commits what it received) and waits for them to end.
-//  5. With a job queue (a PostgreSQL workspace, control/jobs/job-queue.ts) the scheduler runs nothing itself: due and
+//  5. A continuous connection (schedule `continuous`) is kept running: one following job while it is active, restarted
+//     by continuous.ts's rule (at once after a job that ended by itself, after a doubling backoff from `backoffMs`,
+//     capped at 10 min, after failed ones, never after a user's cancel until the connection changes, at once after
+//     one cancelled because its server stopped). A following job whose connection is no longer active and continuous
+//     is cancelled like the API cancels a job (cancel(), which always records the request on the job's row, so that
+//     a job's end tells a user's cancel from a server's stop). A following job holds one of the process's (or
+//     worker's) slots for as long as it runs.
+//  6. With a job queue (a PostgreSQL workspace, control/jobs/job-queue.ts) the scheduler runs nothing itself: due and
 //     triggered connections are queued for the workers, a job's cancellation goes through the database, and the
 //     run of a job whose worker died is failed in the queue, which retries it on another worker.
 import { describeError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Connection, Job } from '../store/records.js';
-import { runJob, type JobEvent } from './job-runner.js';
+import { runJob, STOP_FOLLOWING, type JobEvent } from './job-runner.js';
+import type { CancelReason } from '../store/job-repo.js';
 import { DEFAULT_STALE_MS, recoverOrphanedJobs } from './recovery.js';
-import { nextRunAt, parseSchedule } from './schedule.js';
+import { isContinuous, nextRunAt, parseSchedule } from './schedule.js';
+import { continuousDueAt, RESTART_HISTORY } from './continuous.js';
 import type { SchemaChangeReport } from '../services/schema-changes.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
 import { SluiceError, isSluiceError } from '../../runtime/errors.js';
@@ -131,10 +140,17 @@ export class Scheduler {
     try {
       if (Date.now() - this.#lastRecovery >= this.#recoverEveryMs) await this.#recover();
       const now = Date.now();
-      for (const connection of await this.#options.store.connections.list()) {
+      const connections = await this.#options.store.connections.list();
+      await this.#stopUnwantedFollowers(connections);
+      for (const connection of connections) {
         if (connection.status !== 'active' || connection.schedule === null || this.#busy(connection.id)) continue;
-        const last = await this.#options.store.jobs.last(connection.id);
-        const due = nextRunAt(parseSchedule(connection.schedule), last?.createdAt ?? (isInterval(connection.schedule) ? undefined : this.#startedAt), now);
+        let due: number;
+        if (isContinuous(connection.schedule)) {
+          due = continuousDueAt(connection, await this.#options.store.jobs.list({ connectionId: connection.id, limit: RESTART_HISTORY }), this.#restartBackoffMs);
+        } else {
+          const last = await this.#options.store.jobs.last(connection.id);
+          due = nextRunAt(parseSchedule(connection.schedule), last?.createdAt ?? (isInterval(connection.schedule) ? undefined : this.#startedAt), now);
+        }
         // A job another process (same database) is running makes the connection not due here.
         if (due <= now && !(await this.#options.store.jobs.running(connection.id))) await this.#dispatch(connection, 'schedule');
       }
@@ -143,6 +159,26 @@ export class Scheduler {
       this.#options.logger.error(`scheduler tick failed: ${describeError(error)}`);
     } finally {
       this.#ticking = false;
+    }
+  }
+
+  /** The first wait before restarting a continuous connection whose job failed (serve's --backoff, default 10 s). */
+  get #restartBackoffMs(): number {
+    return this.#options.backoffMs ?? 10_000;
+  }
+
+  /**
+   * Cancels the following jobs (any process's) of connections that are no longer active and continuous (disabled, or
+   * their schedule changed): the services ask for it when they make the change; this catches any other way (apply, a
+   * schema change's pause, an older Sluice) within a tick.
+   */
+  async #stopUnwantedFollowers(connections: readonly Connection[]): Promise<void> {
+    const wanted = new Set(connections.filter((connection) => connection.status === 'active' && isContinuous(connection.schedule)).map((connection) => connection.id));
+    for (const job of await this.#options.store.jobs.allRunning()) {
+      // Asked once: cancel() sets the row's flag, so the next tick passes it.
+      if (job.follow === null || job.cancelRequested || wanted.has(job.connectionId)) continue;
+      this.#options.logger.info({ job: job.id }, `job ${job.id} follows a connection that is no longer active and continuous: stopping it`);
+      await this.cancel(job.id, 'stop_following');
     }
   }
 
@@ -206,15 +242,21 @@ export class Scheduler {
     });
   }
 
-  /** Cancels a job this process runs, or asks the process that runs it (through the database). */
-  async cancel(jobId: number): Promise<boolean> {
+  /**
+   * Cancels a job this process runs, or asks the process that runs it (through the database). 'stop_following': its
+   * connection was disabled or left continuous (recorded as job.stopped_following, not held against it later).
+   */
+  async cancel(jobId: number, reason: CancelReason = 'cancel'): Promise<boolean> {
+    // The row records the request in every case, so the job's end says who stopped it (a continuous connection's
+    // restart rule tells a user's cancel from a server that stopped: continuous.ts).
+    const requested = await this.#options.store.jobs.requestCancel(jobId, reason);
     for (const running of this.#running.values()) {
       if (running.job?.id === jobId) {
-        running.controller.abort();
+        running.controller.abort(reason === 'stop_following' ? STOP_FOLLOWING : undefined);
         return true;
       }
     }
-    return this.#options.store.jobs.requestCancel(jobId);
+    return requested;
   }
 
   /** The live numbers of a job this process runs, once its first attempt has started; undefined otherwise. */

@@ -12,7 +12,7 @@ import { SCHEMA_CHANGE_POLICIES, type Connection, type ConnectionStatus, type Pa
 import { buildConfiguredCatalog, checkConfiguredCatalog, checkDestinationModes, type CatalogChoice } from '../../runtime/sync/configured-catalog.js';
 import { findActor } from './actor-service.js';
 import { clientFor } from './clients.js';
-import { nextRunAt, normalizeSchedule, parseSchedule } from '../jobs/schedule.js';
+import { isContinuous, nextRunAt, normalizeSchedule, parseSchedule } from '../jobs/schedule.js';
 import { checkWorkerLabel } from '../jobs/worker-label.js';
 import { publicJob } from './job-view.js';
 import { mergeChoice } from './stream-choice.js';
@@ -101,10 +101,11 @@ function topLevelFields(jsonSchema: Record<string, unknown>): string[] {
 /**
  * When the scheduler will next run the connection, by its rule (control/jobs/scheduler.ts): an interval counts from
  * the last job (none yet: now), a cron fires at its next time after the last job or now. Null without a schedule,
- * while disabled, or when a cron never fires again.
+ * while disabled, for a continuous one, or when a cron never fires again.
  */
 function nextRunOf(connection: Connection, lastRunAt: number | undefined, now = Date.now()): string | null {
-  if (connection.schedule === null || connection.status !== 'active') return null;
+  // A continuous connection has no next run: its job runs all the time (restarted by the scheduler).
+  if (connection.schedule === null || connection.status !== 'active' || isContinuous(connection.schedule)) return null;
   const at = nextRunAt(parseSchedule(connection.schedule), lastRunAt, now);
   return Number.isFinite(at) ? new Date(at).toISOString() : null;
 }
@@ -159,13 +160,28 @@ export async function updateConnection(
   checkLabel(definition);
   const fields = rebuild ? await settle(store, definition, logger, connection.catalog) : await settleWithoutDiscover(store, definition, connection.catalog, connection.discovered);
   const statusReason = fields.status === connection.status ? connection.statusReason : null;
-  return store.connections.update(connection.id, { name: definition.name, ...fields, statusReason });
+  const updated = await store.connections.update(connection.id, { name: definition.name, ...fields, statusReason });
+  await stopFollowingJob(store, updated);
+  return updated;
 }
 
 export async function setConnectionStatus(store: Store, nameOrId: string, status: ConnectionStatus, reason: string | null = null): Promise<Connection> {
   const connection = await findConnection(store, nameOrId);
   await store.connections.setStatus(connection.id, status, reason);
-  return (await store.connections.byId(connection.id))!;
+  const updated = (await store.connections.byId(connection.id))!;
+  await stopFollowingJob(store, updated);
+  return updated;
+}
+
+/**
+ * A connection that no longer follows (disabled, or its schedule is no longer continuous) has its following job
+ * stopped: through the job row's cancel flag, which its runner's heartbeat sees on whichever process or worker runs
+ * it (the scheduler's tick catches any other way a connection stops following).
+ */
+async function stopFollowingJob(store: Store, connection: Connection): Promise<void> {
+  if (connection.status === 'active' && isContinuous(connection.schedule)) return;
+  const running = await store.jobs.running(connection.id);
+  if (running?.follow) await store.jobs.requestCancel(running.id, 'stop_following');
 }
 
 export async function deleteConnection(store: Store, nameOrId: string): Promise<Connection> {

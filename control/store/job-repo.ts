@@ -4,6 +4,7 @@
 import { SluiceError } from '../../runtime/errors.js';
 import { isUniqueViolation, type Driver, type Row } from './driver.js';
 import type { Job, JobAttempt, JobStatus, Page, StreamCount } from './records.js';
+import type { FollowStats } from '../../runtime/sync/sync-stats.js';
 
 export interface JobTotals {
   attempts: number;
@@ -11,6 +12,13 @@ export interface JobTotals {
   recordsCommitted: number;
   bytesCommitted: number;
 }
+
+/**
+ * Why a job is asked to stop: 'cancel', a user's request (cancel_requested = 1); 'stop_following', its connection
+ * stopped being continuous or was disabled (2), which a continuous connection made active again does not hold
+ * against it (control/jobs/continuous.ts).
+ */
+export type CancelReason = 'cancel' | 'stop_following';
 
 export class JobRepo {
   constructor(private readonly db: Driver) {}
@@ -37,18 +45,21 @@ export class JobRepo {
   }
 
   /**
-   * Records that the runner is alive. 'cancel': cancellation was requested; 'lost': the job is no longer running (the
+   * Records that the runner is alive. 'cancel' or 'stop_following': cancellation was requested (CancelReason); 'lost': the job is no longer running (the
    * recovery ended it while its runner was stalled), so the runner must stop; 'run': go on.
    */
-  async heartbeat(id: number): Promise<'run' | 'cancel' | 'lost'> {
+  async heartbeat(id: number): Promise<'run' | CancelReason | 'lost'> {
     const beaten = await this.db.run("UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND status = 'running'", [Date.now(), id]);
     if (beaten === 0) return 'lost';
     const row = await this.db.one<{ cancel_requested: number }>('SELECT cancel_requested FROM jobs WHERE id = ?', [id]);
-    return Number(row?.cancel_requested ?? 0) === 1 ? 'cancel' : 'run';
+    return cancelReasonOf(row?.cancel_requested) ?? 'run';
   }
 
-  async requestCancel(id: number): Promise<boolean> {
-    return (await this.db.run("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running'", [id])) > 0;
+  /** A user's request is not turned into a stop_following one (the job stays cancelled by its user). */
+  async requestCancel(id: number, reason: CancelReason = 'cancel'): Promise<boolean> {
+    return (await this.db.run(`UPDATE jobs SET cancel_requested = ? WHERE id = ? AND status = 'running'${reason === 'cancel' ? '' : ' AND cancel_requested = 0'}`, [
+      reason === 'cancel' ? 1 : 2, id,
+    ])) > 0;
   }
 
   async updateTotals(id: number, totals: JobTotals): Promise<void> {
@@ -62,10 +73,17 @@ export class JobRepo {
    * A running job's live numbers (cumulative over its attempts), so that other processes see them; a job that has
    * ended keeps the numbers its end recorded.
    */
-  async updateLive(id: number, live: { recordsEmitted: number; recordsCommitted: number; bytesCommitted: number; streams: StreamCount[] }): Promise<void> {
-    await this.db.run("UPDATE jobs SET records_emitted = ?, records_committed = ?, bytes_committed = ?, stream_counts = ? WHERE id = ? AND status = 'running'", [
-      live.recordsEmitted, live.recordsCommitted, live.bytesCommitted, JSON.stringify(live.streams), id,
-    ]);
+  async updateLive(id: number, live: { recordsEmitted: number; recordsCommitted: number; bytesCommitted: number; streams: StreamCount[] }, follow?: FollowStats): Promise<void> {
+    // follow only when there is some: a job that does not follow writes the columns every schema version has.
+    await this.db.run(
+      `UPDATE jobs SET records_emitted = ?, records_committed = ?, bytes_committed = ?, stream_counts = ?${follow ? ', follow = ?' : ''} WHERE id = ? AND status = 'running'`,
+      [live.recordsEmitted, live.recordsCommitted, live.bytesCommitted, JSON.stringify(live.streams), ...(follow ? [JSON.stringify(follow)] : []), id],
+    );
+  }
+
+  /** A following job's figures alone (at its start, before the sync has any: the job shows it follows). */
+  async updateFollow(id: number, follow: FollowStats): Promise<void> {
+    await this.db.run("UPDATE jobs SET follow = ? WHERE id = ? AND status = 'running'", [JSON.stringify(follow), id]);
   }
 
   /** Ends a running job; false when it had already ended (e.g. marked failed by a recovering server). */
@@ -165,9 +183,16 @@ function jobFromRow(row: Row): Job {
     bytesCommitted: Number(row['bytes_committed']),
     failureCode: (row['failure_code'] as string | null) ?? null,
     failureMessage: (row['failure_message'] as string | null) ?? null,
-    cancelRequested: Number(row['cancel_requested']) === 1,
+    cancelRequested: cancelReasonOf(row['cancel_requested']) !== undefined,
+    ...(cancelReasonOf(row['cancel_requested']) === 'stop_following' ? { stopFollowing: true } : {}),
     logPath: (row['log_path'] as string | null) ?? null,
     streamCounts: row['stream_counts'] == null ? null : (JSON.parse(String(row['stream_counts'])) as StreamCount[]),
     queueJobId: (row['queue_job_id'] as string | null) ?? null,
+    follow: row['follow'] == null ? null : (JSON.parse(String(row['follow'])) as FollowStats),
   };
+}
+
+function cancelReasonOf(value: unknown): CancelReason | undefined {
+  const flag = Number(value ?? 0);
+  return flag === 1 ? 'cancel' : flag === 2 ? 'stop_following' : undefined;
 }

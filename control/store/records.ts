@@ -3,6 +3,7 @@
 // of their fields (schema-change policies, webhook events).
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from '../../protocol/types.generated.js';
 import type { MappersDefinition } from '../../runtime/mappers/index.js';
+import type { FollowStats } from '../../runtime/sync/sync-stats.js';
 
 export type ActorKind = 'source' | 'destination';
 
@@ -49,7 +50,6 @@ export interface Connection {
   createdAt: number;
   updatedAt: number;
 }
-
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
@@ -70,11 +70,15 @@ export interface Job {
   failureCode: string | null;
   failureMessage: string | null;
   cancelRequested: boolean;
+  /** Set when the cancellation asked for is its connection stopping to follow (disabled, or no longer continuous). */
+  stopFollowing?: true;
   logPath: string | null;
   /** Per-stream counts, written while the job runs (every heartbeat) and kept once it ends; null before the first. */
   streamCounts: StreamCount[] | null;
   /** The queue's run this job belongs to (a PostgreSQL workspace's workers); null when run in-process. */
   queueJobId: string | null;
+  /** A following job's (continuous connection) latest figures, written with its live counts; null when it does not follow. */
+  follow: FollowStats | null;
 }
 
 /** One stream's numbers in a job, cumulative over its attempts. */

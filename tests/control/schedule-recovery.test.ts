@@ -1,6 +1,8 @@
 // Schedules (intervals and cron), orphaned-job recovery by heartbeat, and who the API lets in: in process.
 import { describe, expect, it } from 'vitest';
 import { nextRunAt, normalizeSchedule, parseSchedule } from '../../control/jobs/schedule.js';
+import { continuousDueAt, MAX_RESTART_BACKOFF_MS, restartBackoffMs } from '../../control/jobs/continuous.js';
+import type { Job } from '../../control/store/records.js';
 import { recoverOrphanedJobs } from '../../control/jobs/recovery.js';
 import { runnerId } from '../../control/jobs/job-runner.js';
 import { authenticate } from '../../control/api/auth.js';
@@ -30,6 +32,35 @@ describe('schedules', () => {
     expect(normalizeSchedule(' every 2h ')).toBe('every 2h');
     expect(() => parseSchedule('every 0m')).toThrow('schedule "every 0m": the interval must be positive');
     expect(() => parseSchedule('sometimes')).toThrow(/^schedule "sometimes": /);
+  });
+
+  it('"continuous" (any case) is a schedule of its own, stored as continuous', () => {
+    expect(parseSchedule(' Continuous ')).toEqual({ kind: 'continuous' });
+    expect(normalizeSchedule('CONTINUOUS')).toBe('continuous');
+    expect(() => parseSchedule('continuously')).toThrow(/^schedule "continuously": /);
+  });
+
+  it("a continuous connection's next job: at once after none or one that ended by itself, after a doubling backoff capped at 10 min after failures, never after a user's cancel until the connection changes", () => {
+    const job = (status: Job['status'], finishedAt: number, failureCode: string | null = null, cancelRequested = status === 'cancelled'): Job => ({
+      id: 1, connectionId: 'c', status, trigger: 'schedule', runner: 'h:1', createdAt: finishedAt - 10, heartbeatAt: finishedAt, finishedAt, attempts: 1,
+      recordsEmitted: 0, recordsCommitted: 0, bytesCommitted: 0, failureCode, failureMessage: null, cancelRequested, logPath: null, streamCounts: null,
+      queueJobId: null, follow: null,
+    });
+    const connection = { updatedAt: 0 };
+    expect(continuousDueAt(connection, [], 1000)).toBe(0);
+    expect(continuousDueAt(connection, [job('succeeded', 5000)], 1000)).toBe(0);
+    expect(continuousDueAt(connection, [job('running', 5000)], 1000)).toBe(Number.POSITIVE_INFINITY);
+    expect(continuousDueAt(connection, [job('failed', 5000), job('succeeded', 4000)], 1000)).toBe(6000);
+    expect(continuousDueAt(connection, [job('failed', 5000), job('failed', 4000), job('failed', 3000), job('succeeded', 2000)], 1000)).toBe(9000);
+    expect(continuousDueAt(connection, Array.from({ length: 12 }, () => job('failed', 5000)), 1000)).toBe(5000 + MAX_RESTART_BACKOFF_MS);
+    expect(continuousDueAt(connection, [job('cancelled', 5000, 'job.cancelled')], 1000)).toBe(Number.POSITIVE_INFINITY);
+    // Disabled and enabled again (or any change) after the cancel: restarted; one stopped by the disable itself: restarted.
+    expect(continuousDueAt({ updatedAt: 6000 }, [job('cancelled', 5000, 'job.cancelled')], 1000)).toBe(0);
+    expect(continuousDueAt(connection, [job('cancelled', 5000, 'job.stopped_following')], 1000)).toBe(0);
+    // Cancelled by no one: its server or worker stopped (SIGTERM), so the next server starts it again.
+    expect(continuousDueAt(connection, [job('cancelled', 5000, 'job.cancelled', false)], 1000)).toBe(0);
+    expect(restartBackoffMs(1, 10_000)).toBe(10_000);
+    expect(restartBackoffMs(7, 10_000)).toBe(MAX_RESTART_BACKOFF_MS);
   });
 });
 

@@ -8,6 +8,7 @@ import * as m0006 from './0006-connection-mappers.js';
 import * as m0007 from './0007-job-logs.js';
 import * as m0008 from './0008-workers.js';
 import * as m0009 from './0009-worker-labels.js';
+import * as m0010 from './0010-job-follow.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   { version: 7, ...m0007 },
   { version: 8, ...m0008 },
   { version: 9, ...m0009 },
+  { version: 10, ...m0010 },
 ];
