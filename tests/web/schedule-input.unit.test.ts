@@ -52,7 +52,7 @@ describe('schedule input', () => {
     expect(describeSchedule(input({ kind: 'cron', cron: '30 2 * * *' }))).toBe('At 02:30 (server time).');
     expect(describeSchedule(input({ kind: 'manual' }))).toMatch(/^Only when started by hand/);
     expect(describeSchedule(input({ kind: 'continuous' }))).toBe(
-      'Continuously: changes replicate within seconds from a source that follows (e.g. PostgreSQL CDC); other sources run back to back.');
+      'Continuously: changes replicate within seconds from a source that follows (e.g. PostgreSQL CDC); others run back to back.');
   });
 
   it('maps continuous to "continuous" both ways, a schedule the server accepts and reads back the same', () => {

@@ -52,7 +52,7 @@ export function scheduleInput(schedule: string | null | undefined): ScheduleInpu
 
 /** What continuous means, in one line for the schedule editor. */
 export const CONTINUOUS_EXPLANATION =
-  'Continuously: changes replicate within seconds from a source that follows (e.g. PostgreSQL CDC); other sources run back to back.';
+  'Continuously: changes replicate within seconds from a source that follows (e.g. PostgreSQL CDC); others run back to back.';
 
 /** What is wrong with the input, in words for the form; undefined when it makes a schedule. */
 export function scheduleProblem(input: ScheduleInput): string | undefined {
