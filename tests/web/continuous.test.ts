@@ -71,7 +71,7 @@ describe.runIf(!chromiumMissing)('a continuous connection in the dashboard', () 
     const row = overview.getByRole('row').filter({ has: overview.getByRole('link', { name: 'ticker-to-files' }) });
     await expectVisible(row.getByText('live', { exact: true }));
     await expectVisible(row.getByText('Continuous', { exact: true }));
-    await expect.poll(() => row.getByRole('cell').nth(3).innerText(), { timeout: 30_000 }).toMatch(/^following since \d+ s ago · lag \d+\.\d s · [\d.,]+ changes\/s$/);
+    await expect.poll(() => row.getByRole('cell').nth(3).innerText(), { timeout: 30_000 }).toMatch(/^following since .+ ago · lag \d+\.\d s · [\d.,]+ changes\/s$/);
     await dash.screenshot(overview, 'continuous-overview');
 
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
@@ -79,12 +79,12 @@ describe.runIf(!chromiumMissing)('a continuous connection in the dashboard', () 
     await job.getByText('cancelled', { exact: true }).waitFor({ timeout: 30_000 });
     await expectVisible(page.getByRole('status').getByText('Stopped: it follows the source again once you press Sync now (or disable and enable it).'));
     await progress.waitFor({ state: 'detached' });
-    await expectVisible(header.getByText('enabled', { exact: true }));
+    await expectVisible(header.getByText('stopped', { exact: true }));
     // What was committed before the stop is in the destination, and the stopped job kept its last figures.
     const jobs = (await dash.call('GET', '/connections/ticker-to-files/jobs')).body.data;
     expect(jobs.map((item: { status: string }) => item.status)).toEqual(['cancelled']);
     expect(jobs[0].follow).toMatchObject({ restarts: 0 });
-    expect(Number(jobs[0].follow.position)).toBeGreaterThan(firstPosition);
+    expect(Number(jobs[0].follow.position)).toBeGreaterThanOrEqual(firstPosition);
     expect(jobs[0].recordsCommitted).toBeGreaterThan(0);
     expect(writtenRecords()).toBeGreaterThanOrEqual(jobs[0].recordsCommitted);
   });

@@ -25,7 +25,8 @@ export function JobProgress({ job, progress, transport, following = false }: Pro
   return (
     <section className="panel" aria-labelledby="progress-title">
       <h2 id="progress-title">Job {job.id} is running{following && <> <StatusBadge state="live" /></>}</h2>
-      {following && <FollowFigures follow={follow} />}
+      {/* Before any record, "waiting for the first records" below says enough. */}
+      {following && (follow || (progress?.streams.length ?? 0) > 0) && <FollowFigures follow={follow} />}
       <p className="muted small">
         Started {new Date(job.createdAt).toLocaleString()} · {count(progress ? sum(progress, 'recordsEmitted') : job.recordsEmitted)} records read ·{' '}
         {count(progress ? sum(progress, 'recordsCommitted') : job.recordsCommitted)} committed
