@@ -67,8 +67,8 @@ describe('schedule input', () => {
 });
 
 describe('follow figures', () => {
-  it('formats a lag in tenths of a second under a minute, and colours it past 5 s', () => {
-    expect([lag(400), lag(0), lag(12_345), lag(-3), lag(90_000)]).toEqual(['0.4 s', '0.0 s', '12.3 s', '0.0 s', '1 min 30 s']);
+  it('formats a lag in tenths of a second under a minute (less than a tenth said so), and colours it past 5 s', () => {
+    expect([lag(400), lag(50), lag(49), lag(-3), lag(12_345), lag(90_000)]).toEqual(['0.4 s', '0.1 s', '< 0.1 s', '< 0.1 s', '12.3 s', '1 min 30 s']);
     expect([isLagging(undefined), isLagging(5_000), isLagging(5_001)]).toEqual([false, false, true]);
   });
 
