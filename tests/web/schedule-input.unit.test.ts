@@ -1,9 +1,12 @@
-// The dashboard's pure helpers: the schedule editor's mapping to the API's schedule string (and back), and the sync
-// mode combinations, defaults, pickers and request body of the new-connection stream table.
+// The dashboard's pure helpers: the schedule editor's mapping to the API's schedule string (and back), continuous
+// included, a following job's figures, and the sync mode combinations, defaults, pickers and request body of the
+// new-connection stream table.
 import { describe, expect, it } from 'vitest';
-import { parseSchedule } from '../../control/jobs/schedule.js';
+import { normalizeSchedule, parseSchedule } from '../../control/jobs/schedule.js';
+import { lag } from '../../web/src/format.js';
+import { followOf, isFollowing, isLagging } from '../../web/src/lib/follow.js';
 import {
-  DEFAULT_SCHEDULE_INPUT, describeSchedule, scheduleInput, scheduleProblem, scheduleString, type ScheduleInput,
+  DEFAULT_SCHEDULE_INPUT, describeSchedule, describeStoredSchedule, scheduleInput, scheduleProblem, scheduleString, type ScheduleInput,
 } from '../../web/src/lib/schedule-input.js';
 import {
   choiceProblems, defaultChoice, needsCursorPicker, needsPrimaryKeyPicker, streamsRequest, syncModeOptions, topLevelFields,
@@ -48,6 +51,35 @@ describe('schedule input', () => {
     expect(describeSchedule(input({ kind: 'interval', every: '15', unit: 'm' }))).toBe('Every 15 minutes, counted from the last run.');
     expect(describeSchedule(input({ kind: 'cron', cron: '30 2 * * *' }))).toBe('At 02:30 (server time).');
     expect(describeSchedule(input({ kind: 'manual' }))).toMatch(/^Only when started by hand/);
+    expect(describeSchedule(input({ kind: 'continuous' }))).toBe(
+      'Continuously: changes replicate within seconds from a source that follows (e.g. PostgreSQL CDC); others run back to back.');
+  });
+
+  it('maps continuous to "continuous" both ways, a schedule the server accepts and reads back the same', () => {
+    expect(scheduleString(input({ kind: 'continuous' }))).toBe('continuous');
+    expect(scheduleProblem(input({ kind: 'continuous' }))).toBeUndefined();
+    expect(scheduleInput('continuous').kind).toBe('continuous');
+    expect(scheduleInput(' Continuous ').kind).toBe('continuous');
+    expect(describeStoredSchedule('continuous')).toBe('Continuous (real-time)');
+    expect(normalizeSchedule(' Continuous ')).toBe('continuous');
+    expect(parseSchedule(scheduleString(input({ kind: 'continuous' }))!).kind).toBe('continuous');
+  });
+});
+
+describe('follow figures', () => {
+  it('formats a lag in tenths of a second under a minute (less than a tenth said so), and colours it past 5 s', () => {
+    expect([lag(400), lag(50), lag(49), lag(-3), lag(12_345), lag(90_000)]).toEqual(['0.4 s', '0.1 s', '< 0.1 s', '< 0.1 s', '12.3 s', '1 min 30 s']);
+    expect([isLagging(undefined), isLagging(5_000), isLagging(5_001)]).toEqual([false, false, true]);
+  });
+
+  it('takes the freshest figures (the progress event\'s, else the job\'s), and tells a following job by its figures or its connection', () => {
+    const figures = { changesPerSecond: 5, restarts: 0, streams: {} };
+    const fresher = { ...figures, changesPerSecond: 6 };
+    expect(followOf({ follow: figures }, { follow: fresher })).toBe(fresher);
+    expect(followOf({ follow: figures }, {})).toBe(figures);
+    expect(followOf({ follow: null }, { follow: null })).toBeUndefined();
+    expect([isFollowing('continuous', undefined), isFollowing('every 1h', { follow: figures }), isFollowing('every 1h', { follow: null }), isFollowing(null, undefined)])
+      .toEqual([true, true, false, false]);
   });
 });
 

@@ -12,6 +12,13 @@ export function duration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** A lag: tenths of a second under a minute ("0.4 s", "12.0 s"; "< 0.1 s" below that), then as a duration. */
+export function lag(ms: number): string {
+  if (ms < 50) return '< 0.1 s';
+  if (ms < 60_000) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+  return duration(Math.round(ms));
+}
+
 export function ago(iso: string, now = Date.now()): string {
   const seconds = Math.round((now - Date.parse(iso)) / 1000);
   if (seconds < 0) return `in ${ago(new Date(now + (now - Date.parse(iso))).toISOString(), now).replace(/ ago$/, '')}`;

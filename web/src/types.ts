@@ -29,6 +29,22 @@ export interface Connection {
   nextRunAt?: string | null;
 }
 
+/**
+ * A following job's live figures (issue 15's contract; runtime/sync/sync-stats.ts FollowStats as JSON): the source
+ * position and source time of the last committed state, the lag at that commit, changes committed per second, when
+ * it committed, the attempts restarted, and per stream the lag at the last commit that covered it.
+ */
+export interface FollowStats {
+  position?: string;
+  sourceTime?: string;
+  lagMs?: number;
+  changesPerSecond: number;
+  /** Ms since the epoch. */
+  lastCommitAt?: number;
+  restarts: number;
+  streams: Record<string, { lagMs?: number }>;
+}
+
 export interface Job {
   id: number;
   connectionId: number;
@@ -43,6 +59,8 @@ export interface Job {
   failureMessage: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** A following job's figures (continuous connection); null or absent otherwise, and from servers before it. */
+  follow?: FollowStats | null;
 }
 
 export interface Actor {

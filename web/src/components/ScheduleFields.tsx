@@ -1,4 +1,4 @@
-// Owns editing a schedule: manual, every N minutes/hours/days, or a cron expression, with the schedule in words
+// Owns editing a schedule: manual, every N minutes/hours/days, a cron expression, or continuous (real-time), with the schedule in words
 // (cronstrue) as it is typed and the problem when it cannot be saved. The mapping lives in lib/schedule-input.ts.
 import { useId } from 'react';
 import { INTERVAL_UNITS, describeSchedule, scheduleProblem, type IntervalUnit, type ScheduleInput, type ScheduleKind } from '../lib/schedule-input';
@@ -7,6 +7,7 @@ const KINDS: { value: ScheduleKind; label: string }[] = [
   { value: 'manual', label: 'Manual only' },
   { value: 'interval', label: 'On an interval' },
   { value: 'cron', label: 'On a cron schedule' },
+  { value: 'continuous', label: 'Continuous (real-time)' },
 ];
 
 export function ScheduleFields({ value, onChange }: { value: ScheduleInput; onChange: (value: ScheduleInput) => void }) {

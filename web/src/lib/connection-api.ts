@@ -2,10 +2,10 @@
 // state, a discovered catalog) and the requests they make. Shapes follow notes on the dashboard contract: some
 // fields (progress, lastJob) come from routes being added, so they are optional here.
 import { enc, get, patch, post, type Page } from '../api';
-import type { Actor, Connection, Job } from '../types';
+import type { Actor, Connection, FollowStats, Job } from '../types';
 import type { DiscoveredStream, StreamOverride } from './sync-modes';
 
-export type { Actor, Connection, Job };
+export type { Actor, Connection, FollowStats, Job };
 
 /** A job: `attempts` is always the number of attempts; GET /jobs/{id} lists them in `attemptHistory`. */
 export interface JobRow extends Omit<Job, 'id' | 'connectionId'> {
@@ -49,6 +49,8 @@ export interface StreamProgress {
 export interface JobProgress {
   streams: StreamProgress[];
   recordsPerSecond: number;
+  /** A following job's figures as of this event (continuous connections). */
+  follow?: FollowStats | null;
 }
 
 export interface LogLine {

@@ -1,9 +1,9 @@
-// Owns the schedule as a person edits it (manual, every N units, or a cron expression) and its mapping to the
-// API's schedule string (control/jobs/schedule.ts: `every 15m`, a 5- or 6-field cron expression, or null for
-// manual), both ways, with the problem to show when the input cannot become a schedule. No React here.
+// Owns the schedule as a person edits it (manual, every N units, a cron expression, or continuous) and its mapping
+// to the API's schedule string (control/jobs/schedule.ts: `every 15m`, a 5- or 6-field cron expression, `continuous`,
+// or null for manual), both ways, with the problem to show when the input cannot become a schedule. No React here.
 import cronstrue from 'cronstrue';
 
-export type ScheduleKind = 'manual' | 'interval' | 'cron';
+export type ScheduleKind = 'manual' | 'interval' | 'cron' | 'continuous';
 export type IntervalUnit = 's' | 'm' | 'h' | 'd';
 
 export interface ScheduleInput {
@@ -25,10 +25,17 @@ export const DEFAULT_SCHEDULE_INPUT: ScheduleInput = { kind: 'manual', every: '1
 
 const INTERVAL = /^every\s+(\d+)\s*([smhd])$/i;
 
+/** The API's schedule text of a continuous connection: one following job always running (issue 15). */
+export const CONTINUOUS = 'continuous';
+
+/** True when a stored schedule is continuous. */
+export const isContinuous = (schedule: string | null | undefined): boolean => schedule?.trim().toLowerCase() === CONTINUOUS;
+
 /** The API's schedule string for an input (null = manual), or undefined when the input has a problem. */
 export function scheduleString(input: ScheduleInput): string | null | undefined {
   if (scheduleProblem(input)) return undefined;
   if (input.kind === 'manual') return null;
+  if (input.kind === 'continuous') return CONTINUOUS;
   if (input.kind === 'interval') return `every ${Number(input.every)}${input.unit}`;
   return input.cron.trim().replace(/\s+/g, ' ');
 }
@@ -37,14 +44,19 @@ export function scheduleString(input: ScheduleInput): string | null | undefined 
 export function scheduleInput(schedule: string | null | undefined): ScheduleInput {
   const text = schedule?.trim() ?? '';
   if (text === '' || text === 'manual') return { ...DEFAULT_SCHEDULE_INPUT };
+  if (isContinuous(text)) return { ...DEFAULT_SCHEDULE_INPUT, kind: 'continuous' };
   const interval = INTERVAL.exec(text);
   if (interval) return { ...DEFAULT_SCHEDULE_INPUT, kind: 'interval', every: String(Number(interval[1])), unit: interval[2]!.toLowerCase() as IntervalUnit };
   return { ...DEFAULT_SCHEDULE_INPUT, kind: 'cron', cron: text };
 }
 
+/** What continuous means, in one line for the schedule editor. */
+export const CONTINUOUS_EXPLANATION =
+  'Continuously: changes replicate within seconds from a source that follows (e.g. PostgreSQL CDC); others run back to back.';
+
 /** What is wrong with the input, in words for the form; undefined when it makes a schedule. */
 export function scheduleProblem(input: ScheduleInput): string | undefined {
-  if (input.kind === 'manual') return undefined;
+  if (input.kind === 'manual' || input.kind === 'continuous') return undefined;
   if (input.kind === 'interval') {
     if (!/^\d+$/.test(input.every.trim()) || Number(input.every) <= 0) return 'The interval must be a whole number above 0.';
     return undefined;
@@ -63,6 +75,7 @@ export function scheduleProblem(input: ScheduleInput): string | undefined {
 export function describeSchedule(input: ScheduleInput): string {
   if (scheduleProblem(input)) return '';
   if (input.kind === 'manual') return 'Only when started by hand (Sync now, the CLI or the API).';
+  if (input.kind === 'continuous') return CONTINUOUS_EXPLANATION;
   if (input.kind === 'interval') {
     const count = Number(input.every);
     const unit = INTERVAL_UNITS.find((item) => item.value === input.unit)!.label;
@@ -76,5 +89,6 @@ export function describeSchedule(input: ScheduleInput): string {
 export function describeStoredSchedule(schedule: string | null | undefined): string {
   const input = scheduleInput(schedule);
   if (input.kind === 'manual') return 'Manual only';
+  if (input.kind === 'continuous') return 'Continuous (real-time)';
   return describeSchedule(input) || (schedule ?? 'manual');
 }

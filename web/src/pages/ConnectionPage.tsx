@@ -1,6 +1,7 @@
 // Owns a connection's page: source → destination with its state, the actions (sync now, cancel the running job,
 // reset state, enable/disable), the running job's live progress, the job history with its chart and log viewer,
 // the streams with their modes, their mappers (viewed and edited), the stored state, and the editable settings.
+// A continuous connection's job follows its source: its figures are shown live, and cancelling it is "Stop".
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'wouter';
@@ -18,7 +19,8 @@ import {
   cancelJob, connectionJobs, connectionState as loadState, getConnection, isRunning, setEnabled, syncNow, type JobRow,
 } from '../lib/connection-api';
 import { errorText } from '../lib/error-text';
-import { describeStoredSchedule } from '../lib/schedule-input';
+import { isFollowing } from '../lib/follow';
+import { describeStoredSchedule, isContinuous } from '../lib/schedule-input';
 import { useJobLive } from '../lib/use-job-live';
 import type { Connection, Job } from '../types';
 
@@ -101,6 +103,9 @@ export function ConnectionPage() {
   const enabled = current.status === 'active';
   const actionError = sync.error ?? cancel.error ?? toggle.error;
   const openJob = history.find((job) => job.id === openJobId);
+  const following = running && isFollowing(current.schedule, runningJob);
+  // A stopped continuous connection is not started again by the scheduler until someone asks (contract, issue 15).
+  const stopped = isContinuous(current.schedule) && enabled && !running && lastJob?.status === 'cancelled';
 
   return (
     <section>
@@ -120,7 +125,7 @@ export function ConnectionPage() {
           </button>
           {running && (
             <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending || runningJob?.cancelRequested === true}>
-              {cancel.isPending ? 'Cancelling…' : 'Cancel sync'}
+              {following ? (cancel.isPending ? 'Stopping…' : 'Stop') : cancel.isPending ? 'Cancelling…' : 'Cancel sync'}
             </button>
           )}
           <button type="button" onClick={() => setResetting(true)} disabled={running} title={running ? 'Wait for the running job to end' : undefined}>
@@ -131,12 +136,13 @@ export function ConnectionPage() {
       </header>
       {actionError && <p role="alert" className="error">{errorText(actionError)}</p>}
       {queuedNote && <p role="status" className="muted">The job is queued: it starts as soon as a worker has room.</p>}
+      {stopped && !sync.isPending && <p role="status" className="muted">Stopped: it follows the source again once you press Sync now (or disable and enable it).</p>}
       {resetting && (
         <ResetStateDialog connection={name} streams={current.streams.map((stream) => (stream.namespace ? `${stream.namespace}.${stream.name}` : stream.name))}
           onClose={() => setResetting(false)} onDone={() => { setResetting(false); refresh(); }} />
       )}
 
-      {running && runningJob && <JobProgress job={runningJob} progress={live.progress} transport={live.transport} />}
+      {running && runningJob && <JobProgress job={runningJob} progress={live.progress} transport={live.transport} following={following} />}
 
       <section aria-labelledby="jobs-title">
         <h2 id="jobs-title">Jobs</h2>

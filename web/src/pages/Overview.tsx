@@ -1,10 +1,13 @@
 // Owns the overview: every connection with its source → destination, its status, its last sync and its next run,
-// failures first to the eye; and, for a new workspace, what to do first.
+// failures first to the eye; and, for a new workspace, what to do first. A continuous connection's running job is
+// live: its lag and changes per second stand in for the last sync.
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { get, type Page } from '../api';
 import type { Connection, Job } from '../types';
-import { ago, count, duration } from '../format';
+import { ago, count, duration, lag } from '../format';
+import { followOf, isLagging } from '../lib/follow';
+import { isContinuous } from '../lib/schedule-input';
 import { StatusBadge, connectionState } from '../components/StatusBadge';
 
 export function Overview() {
@@ -45,7 +48,7 @@ export function Overview() {
                   <td><Link href={`/connections/${encodeURIComponent(connection.name)}`}>{connection.name}</Link></td>
                   <td>{connection.source} → {connection.destination}</td>
                   <td><StatusBadge state={state} /></td>
-                  <td>{job ? <LastSync job={job} /> : <span className="muted">never</span>}</td>
+                  <td>{job ? (state === 'live' ? <Following job={job} /> : <LastSync job={job} />) : <span className="muted">never</span>}</td>
                   <td>{nextRun(connection)}</td>
                 </tr>
               );
@@ -68,7 +71,20 @@ function LastSync({ job }: { job: Job }) {
   );
 }
 
+/** A running following job: since when, its lag and its rate (before its first commit, only since when). */
+function Following({ job }: { job: Job }) {
+  const follow = followOf(job);
+  return (
+    <span>
+      following since {ago(job.createdAt)}
+      {follow?.lagMs !== undefined && <> · lag <span className={isLagging(follow.lagMs) ? 'lag-warn' : undefined}>{lag(follow.lagMs)}</span></>}
+      {follow && <> · {count(Math.round(follow.changesPerSecond * 10) / 10)} changes/s</>}
+    </span>
+  );
+}
+
 function nextRun(connection: Connection): string {
+  if (isContinuous(connection.schedule)) return 'Continuous';
   if (connection.status !== 'active') return '—';
   if (!connection.schedule) return 'manual';
   if (connection.nextRunAt) return ago(connection.nextRunAt);
