@@ -8,8 +8,8 @@
 //    last id is (transactions commit, and are replicated, in order). Latency = first seen − commit sent.
 // Printed: p50/p95/p99/max latency against the targets (p50 < 1 s, p99 < 3 s), p50 of the first and last ten
 // seconds and the drain time after the load stops (keeping up: no backlog growth), the destination's row count
-// against the source's (every change applied), and the resident memory of the Sluice process at the start and the
-// end of the load (flat memory). BENCH_FOLLOW_SECONDS=600 gives the 10-minute memory run.
+// against the source's (every change applied), and the resident memory of the Sluice process over the
+// load, sampled every 10 s (flat memory). BENCH_FOLLOW_SECONDS=600 gives the 10-minute memory run.
 // Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres; needs wal_level = logical:
 // `make postgres-logical`), BENCH_KEEP=1 keeps the schemas. Needs a build (npm run build).
 import { spawn } from 'node:child_process';
@@ -132,7 +132,11 @@ try {
     await reader.end();
   })();
 
-  const rssStart = rssOf(follower.pid);
+  // The Sluice process's memory, sampled every 10 s of the load: flat means the last minute's is the first minute's.
+  const rssSamples = [];
+  const sampleRss = () => rssSamples.push(rssOf(follower.pid) ?? 0);
+  sampleRss();
+  const rssTimer = setInterval(sampleRss, 10_000);
   const loadStart = Date.now();
   const ticks = seconds * TICKS_PER_SECOND;
   for (let tick = 0; tick < ticks; tick++) {
@@ -155,7 +159,8 @@ try {
     pending.push([nextId - 1, sentAt, tick]);
   }
   const loadEnd = Date.now();
-  const rssEnd = rssOf(follower.pid);
+  clearInterval(rssTimer);
+  sampleRss();
   const lastCommitAt = Date.now();
   observing = false;
   await Promise.race([observer, new Promise((r) => setTimeout(r, 60_000))]);
@@ -182,7 +187,10 @@ try {
   console.log(`  targets: p50 < 1 s ${pct(50) < 1000 ? 'met' : 'NOT met'}, p99 < 3 s ${pct(99) < 3000 ? 'met' : 'NOT met'}`);
   const keptUp = drainMs !== undefined && drainMs < 3000 && lastP50 < Math.max(2 * firstP50, 1000);
   console.log(`  keeping up: p50 first 10 s ${s(firstP50)}, last 10 s ${s(lastP50)}; drained ${drainMs === undefined ? 'NOT within 60 s' : `${s(drainMs)} after the load stopped`}: ${keptUp ? 'no backlog growth' : 'BACKLOG GROWS'}`);
-  console.log(`  sluice process RSS: ${mb(rssStart)} at the start of the load, ${mb(rssEnd)} at its end`);
+  const minuteOf = (samples) => Math.max(...samples);
+  const firstMinute = minuteOf(rssSamples.slice(0, 7));
+  const lastMinute = minuteOf(rssSamples.slice(-7));
+  console.log(`  sluice process RSS: ${mb(rssSamples[0])} at the start, ${mb(rssSamples.at(-1))} at the end, peak of the first minute ${mb(firstMinute)}, of the last ${mb(lastMinute)}, min ${mb(Math.min(...rssSamples))}, max ${mb(Math.max(...rssSamples))} (${rssSamples.length} samples)`);
   const same = sourcePrint.rows === targetPrint.rows && sourcePrint.amount === targetPrint.amount;
   console.log(`  destination ${same ? 'matches' : 'DIFFERS FROM'} the source: ${targetPrint.rows} rows (source ${sourcePrint.rows}), sum(amount) ${targetPrint.amount} (source ${sourcePrint.amount})`);
   if (!same || drainMs === undefined) exitCode = 1;
