@@ -7,22 +7,11 @@ import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonFile, jsonLines, sluice, sluiceBin, tempDir } from '../support/cli.js';
-import { requireService } from '../support/services.js';
-import { postgresAdminUrl, postgresAvailability, useFreshDatabase } from '../support/postgres.js';
-import { destinationConfig, sourceConfig, sqlOn } from '../support/pg-connectors.js';
+import { useFreshDatabase } from '../support/postgres.js';
+import { destinationConfig, sourceConfig, logicalReplicationAvailability, sqlOn } from '../support/pg-connectors.js';
 import { checkWalLevel } from '../../connectors/source-postgres/cdc/setup.js';
 
-const postgresMissing = await postgresAvailability();
-const logicalMissing =
-  postgresMissing ??
-  (await requireService(
-    'PostgreSQL logical replication',
-    async () => {
-      const [row] = await sqlOn(postgresAdminUrl, 'SHOW wal_level');
-      if (row?.['wal_level'] !== 'logical') throw new Error(`wal_level is ${row?.['wal_level']}`);
-    },
-    'run scripts/postgres-logical.sh (sets wal_level = logical and restarts the server)',
-  ));
+const logicalMissing = await logicalReplicationAvailability();
 
 describe('CDC set-up messages', () => {
   it('a server without wal_level = logical gets a message saying how to fix it', async () => {

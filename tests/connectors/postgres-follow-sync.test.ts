@@ -9,22 +9,11 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLine, jsonFile, sluiceBin, tempDir } from '../support/cli.js';
-import { requireService } from '../support/services.js';
-import { postgresAdminUrl, postgresAvailability, useFreshDatabase } from '../support/postgres.js';
-import { destinationConfig, sourceConfig, sqlOn } from '../support/pg-connectors.js';
+import { useFreshDatabase } from '../support/postgres.js';
+import { destinationConfig, sourceConfig, logicalReplicationAvailability, sqlOn } from '../support/pg-connectors.js';
 import { pidsWithEnv } from '../support/processes.js';
 
-const postgresMissing = await postgresAvailability();
-const logicalMissing =
-  postgresMissing ??
-  (await requireService(
-    'PostgreSQL logical replication',
-    async () => {
-      const [row] = await sqlOn(postgresAdminUrl, 'SHOW wal_level');
-      if (row?.['wal_level'] !== 'logical') throw new Error(`wal_level is ${row?.['wal_level']}`);
-    },
-    'run scripts/postgres-logical.sh (sets wal_level = logical and restarts the server)',
-  ));
+const logicalMissing = await logicalReplicationAvailability();
 
 describe.runIf(!logicalMissing)('sluice sync --follow, PostgreSQL CDC', () => {
   const url = useFreshDatabase();
@@ -77,6 +66,17 @@ describe.runIf(!logicalMissing)('sluice sync --follow, PostgreSQL CDC', () => {
     if (!slotRow || !committed) return;
     const [order] = await sql('SELECT $1::pg_lsn <= $2::pg_lsn AS ok', [slotRow['lsn'], committed]);
     expect(order!['ok'], `slot confirmed ${slotRow['lsn']}, committed state ${committed}`).toBe(true);
+  };
+
+  /** A new table followed, its first row committed in the destination. */
+  const followingOneRow = async (): Promise<{ name: string; statePath: string }> => {
+    const name = await newTable();
+    const statePath = join(dir, `${name}.state.json`);
+    follower = follow(name, statePath);
+    await until('the first committed state', () => existsSync(statePath));
+    await sql(`INSERT INTO app.${name} VALUES (1, 'one', 0)`);
+    await until('the insert', async () => (await rows(name)) === 1);
+    return { name, statePath };
   };
 
   beforeAll(async () => {
@@ -172,12 +172,7 @@ describe.runIf(!logicalMissing)('sluice sync --follow, PostgreSQL CDC', () => {
   }
 
   it('a slot dropped while the sync was stopped is one clear error', async () => {
-    const name = await newTable();
-    const statePath = join(dir, `${name}.state.json`);
-    follower = follow(name, statePath);
-    await until('the first committed state', () => existsSync(statePath));
-    await sql(`INSERT INTO app.${name} VALUES (1, 'one', 0)`);
-    await until('the insert', async () => (await rows(name)) === 1);
+    const { name, statePath } = await followingOneRow();
     follower.kill('SIGINT');
     await follower;
     await until('the slot released', async () => (await sql(`SELECT active FROM pg_replication_slots WHERE slot_name = $1`, [slot]))[0]?.['active'] === false);
@@ -191,12 +186,7 @@ describe.runIf(!logicalMissing)('sluice sync --follow, PostgreSQL CDC', () => {
   });
 
   it('a table taken out of the publication while following is one clear error', async () => {
-    const name = await newTable();
-    const statePath = join(dir, `${name}.state.json`);
-    follower = follow(name, statePath);
-    await until('the first committed state', () => existsSync(statePath));
-    await sql(`INSERT INTO app.${name} VALUES (1, 'one', 0)`);
-    await until('the insert', async () => (await rows(name)) === 1);
+    const { name } = await followingOneRow();
     await sql(`ALTER PUBLICATION ${publication} DROP TABLE app.${name}`);
     const result = await follower;
     expect(result.exitCode).not.toBe(0);

@@ -9,21 +9,10 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import pg from 'pg';
 import { jsonFile, repoRoot, tempDir } from '../support/cli.js';
-import { requireService } from '../support/services.js';
-import { postgresAdminUrl, postgresAvailability, useFreshDatabase } from '../support/postgres.js';
-import { sourceConfig, sqlOn } from '../support/pg-connectors.js';
+import { useFreshDatabase } from '../support/postgres.js';
+import { sourceConfig, logicalReplicationAvailability, sqlOn } from '../support/pg-connectors.js';
 
-const postgresMissing = await postgresAvailability();
-const logicalMissing =
-  postgresMissing ??
-  (await requireService(
-    'PostgreSQL logical replication',
-    async () => {
-      const [row] = await sqlOn(postgresAdminUrl, 'SHOW wal_level');
-      if (row?.['wal_level'] !== 'logical') throw new Error(`wal_level is ${row?.['wal_level']}`);
-    },
-    'run make postgres-logical (sets wal_level = logical and restarts the server)',
-  ));
+const logicalMissing = await logicalReplicationAvailability();
 
 const connectorMain = join(repoRoot, 'dist/connectors/source-postgres/main.js');
 const LSN = /^[0-9A-F]+\/[0-9A-F]+$/;

@@ -1,6 +1,8 @@
 // Helpers for the PostgreSQL connector tests, on top of postgres.ts (a fresh database per test file): SQL on that
 // database, and source-postgres / destination-postgres configs pointing at it.
 import pg from 'pg';
+import { postgresAdminUrl, postgresAvailability } from './postgres.js';
+import { requireService } from './services.js';
 
 export interface PgTarget {
   host: string;
@@ -40,4 +42,22 @@ export function sourceConfig(url: string, schema: string, extra: Record<string, 
 
 export function destinationConfig(url: string, schema: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...targetOf(url), schema, ...extra };
+}
+
+/**
+ * Why the CDC tests cannot run here (no server, or wal_level is not logical), or null when they can: they skip with
+ * that line, and fail under CI=true (services.ts).
+ */
+export async function logicalReplicationAvailability(): Promise<string | null> {
+  return (
+    (await postgresAvailability()) ??
+    requireService(
+      'PostgreSQL logical replication',
+      async () => {
+        const [row] = await sqlOn(postgresAdminUrl, 'SHOW wal_level');
+        if (row?.['wal_level'] !== 'logical') throw new Error(`wal_level is ${row?.['wal_level']}`);
+      },
+      'run make postgres-logical (sets wal_level = logical and restarts the server)',
+    )
+  );
 }
