@@ -6,6 +6,10 @@
 //    inserted ids are noted with the time its COMMIT was sent (so the latency counts the commit itself).
 // 3. An observer polls the destination's final table every 50 ms for its highest id: a transaction is visible when its
 //    last id is (transactions commit, and are replicated, in order). Latency = first seen − commit sent.
+// The baseline, measured in the same run under the same load: PostgreSQL's own logical replication of the same table
+// (a subscription in a second database, sluice_bench_follow_native, over its own slot and publication), observed the
+// same way; printed beside ours with the ratio of the p50s. PostgreSQL applies each transaction as it arrives, where
+// Sluice commits the destination about once a second (--commit-interval), so the baseline is the floor of the figure.
 // Printed: p50/p95/p99/max latency against the targets (p50 < 1 s, p99 < 3 s), p50 of the first and last ten
 // seconds and the drain time after the load stops (keeping up: no backlog growth), the destination's row count
 // against the source's (every change applied), and the resident memory of the Sluice process over the
@@ -28,6 +32,7 @@ const TARGET = 'sluice_bench_follow_dest';
 const SLOT = 'sluice_bench_follow_slot';
 const PUBLICATION = 'sluice_bench_follow_pub';
 const TICKS_PER_SECOND = 10;
+const NATIVE = 'sluice_bench_follow_native';
 
 if (!existsSync(sluiceBin)) {
   console.error('bench-follow: dist/cli/main.js is missing; run npm run build first');
@@ -43,13 +48,45 @@ if (level !== 'logical') {
   process.exit(0);
 }
 
+const nativeUrl = new URL(url);
+nativeUrl.pathname = `/${NATIVE}`;
+const cleanUpNative = async () => {
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [NATIVE])).rowCount > 0;
+  if (exists) {
+    const target = new pg.Client({ connectionString: nativeUrl.toString() });
+    await target.connect();
+    // A subscription whose slot is gone (or elsewhere) is dropped without it, then the slot on its own.
+    const { rowCount } = await target.query('SELECT 1 FROM pg_subscription WHERE subname = $1', [NATIVE]);
+    if (rowCount > 0) await target.query(`ALTER SUBSCRIPTION ${NATIVE} DISABLE; ALTER SUBSCRIPTION ${NATIVE} SET (slot_name = NONE); DROP SUBSCRIPTION ${NATIVE}`);
+    await target.end();
+    await admin.query(`DROP DATABASE ${NATIVE} WITH (FORCE)`);
+  }
+  await admin.query(`SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active`, [NATIVE]);
+  await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1`, [NATIVE]);
+  await admin.query(`DROP PUBLICATION IF EXISTS ${NATIVE}`);
+};
 const cleanUp = async () => {
+  await cleanUpNative();
   await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active`, [SLOT]);
   await admin.query(`DROP PUBLICATION IF EXISTS ${PUBLICATION}; DROP SCHEMA IF EXISTS ${SOURCE} CASCADE; DROP SCHEMA IF EXISTS ${TARGET} CASCADE; DROP SCHEMA IF EXISTS ${TARGET}_internal CASCADE`);
 };
 await cleanUp();
 await admin.query(`CREATE SCHEMA ${SOURCE};
   CREATE TABLE ${SOURCE}.events (id bigint PRIMARY KEY, kind text NOT NULL, amount numeric(14,4), note text, updated_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+// The baseline: a subscription in a second database. Its slot is made first: a subscription to the same server
+// cannot create its own (CREATE SUBSCRIPTION would wait on itself).
+await admin.query(`CREATE PUBLICATION ${NATIVE} FOR TABLE ${SOURCE}.events`);
+await admin.query(`SELECT pg_create_logical_replication_slot('${NATIVE}', 'pgoutput')`);
+await admin.query(`CREATE DATABASE ${NATIVE}`);
+{
+  const target = new pg.Client({ connectionString: nativeUrl.toString() });
+  await target.connect();
+  const conninfo = [`host=${url.hostname}`, `port=${url.port || 5432}`, `dbname=${url.pathname.slice(1)}`, `user=${decodeURIComponent(url.username || 'postgres')}`]
+    .concat(url.password ? [`password=${decodeURIComponent(url.password)}`] : []).join(' ');
+  await target.query(`CREATE SCHEMA ${SOURCE}; CREATE TABLE ${SOURCE}.events (id bigint PRIMARY KEY, kind text NOT NULL, amount numeric(14,4), note text, updated_at timestamptz NOT NULL)`);
+  await target.query(`CREATE SUBSCRIPTION ${NATIVE} CONNECTION '${conninfo.replace(/'/g, "''")}' PUBLICATION ${NATIVE} WITH (create_slot = false, slot_name = '${NATIVE}', copy_data = false)`);
+  await target.end();
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-follow-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -105,32 +142,38 @@ try {
   const inserts = Math.round(perTick * 0.7);
   const updates = Math.round(perTick * 0.2);
   const deletes = perTick - inserts - updates;
-  /** [last id of the transaction, when its COMMIT was sent] in commit order; seen ones are shifted off. */
-  const pending = [];
-  const latencies = [];
-  const timeline = [];
+  /** [last id of the transaction, when its COMMIT was sent, tick] in commit order. */
+  const commits = [];
   let nextId = 1;
   let oldest = 1;
   let observing = true;
-  let maxSeen = 0;
-  const observer = (async () => {
-    const reader = new pg.Client({ connectionString: url.toString() });
-    await reader.connect();
-    while (observing || pending.length > 0) {
-      const { rows } = await reader.query(`SELECT coalesce(max(id), 0)::bigint AS id FROM ${TARGET}.events`);
-      const seen = Number(rows[0].id);
-      const now = Date.now();
-      if (seen > maxSeen) maxSeen = seen;
-      while (pending.length > 0 && pending[0][0] <= maxSeen) {
-        const [, sentAt, tick] = pending.shift();
-        latencies.push(now - sentAt);
-        timeline.push([tick, now - sentAt]);
+  /** Polls `table` through `connectionString` for its highest id; a commit is visible once its last id is. */
+  const observe = (connectionString, table) => {
+    const seen = { latencies: [], timeline: [], next: 0, drainedAt: undefined };
+    seen.done = (async () => {
+      const reader = new pg.Client({ connectionString });
+      await reader.connect();
+      const drainLimit = () => Date.now() > loadEndedAt + 60_000;
+      while (observing || (seen.next < commits.length && !drainLimit())) {
+        const { rows } = await reader.query(`SELECT coalesce(max(id), 0)::bigint AS id FROM ${table}`);
+        const maxSeen = Number(rows[0].id);
+        const now = Date.now();
+        while (seen.next < commits.length && commits[seen.next][0] <= maxSeen) {
+          const [, sentAt, tick] = commits[seen.next++];
+          seen.latencies.push(now - sentAt);
+          seen.timeline.push([tick, now - sentAt]);
+        }
+        if (!observing && seen.next === commits.length) seen.drainedAt = now;
+        if (followerEnded) break;
+        await new Promise((r) => setTimeout(r, 50));
       }
-      if (!observing && followerEnded) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await reader.end();
-  })();
+      await reader.end();
+    })();
+    return seen;
+  };
+  let loadEndedAt = Infinity;
+  const sluiceSeen = observe(url.toString(), `${TARGET}.events`);
+  const nativeSeen = observe(nativeUrl.toString(), `${SOURCE}.events`);
 
   // The Sluice process's memory, sampled every 10 s of the load: flat means the last minute's is the first minute's.
   const rssSamples = [];
@@ -156,15 +199,15 @@ try {
     for (const row of deleted.rows) oldest = Math.max(oldest, Number(row.id) + 1);
     const sentAt = Date.now();
     await writer.query('COMMIT');
-    pending.push([nextId - 1, sentAt, tick]);
+    commits.push([nextId - 1, sentAt, tick]);
   }
   const loadEnd = Date.now();
+  loadEndedAt = loadEnd;
   clearInterval(rssTimer);
   sampleRss();
-  const lastCommitAt = Date.now();
   observing = false;
-  await Promise.race([observer, new Promise((r) => setTimeout(r, 60_000))]);
-  const drainMs = pending.length === 0 ? Math.max(0, timeline.length > 0 ? Date.now() - lastCommitAt : 0) : undefined;
+  await Promise.all([sluiceSeen.done, nativeSeen.done]);
+  const drainOf = (seen) => (seen.drainedAt === undefined ? undefined : Math.max(0, seen.drainedAt - loadEnd));
 
   // Every change applied: the final table matches the source (rows and their amounts).
   const fingerprint = async (table) =>
@@ -172,28 +215,35 @@ try {
   const [sourcePrint, targetPrint] = [await fingerprint(`${SOURCE}.events`), await fingerprint(`${TARGET}.events`)];
   await writer.end();
 
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const pct = (p) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
-  const window = (from, to) => {
-    const part = timeline.filter(([tick]) => tick >= from && tick < to).map(([, ms]) => ms).sort((a, b) => a - b);
-    return part.length === 0 ? NaN : part[Math.floor(part.length / 2)];
+  const figures = (seen) => {
+    const sorted = [...seen.latencies].sort((a, b) => a - b);
+    const pct = (p) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+    const window = (from, to) => {
+      const part = seen.timeline.filter(([tick]) => tick >= from && tick < to).map(([, ms]) => ms).sort((a, b) => a - b);
+      return part.length === 0 ? NaN : part[Math.floor(part.length / 2)];
+    };
+    const ticks = seconds * TICKS_PER_SECOND;
+    return { count: sorted.length, p50: pct(50), p95: pct(95), p99: pct(99), max: sorted.at(-1) ?? NaN, firstP50: window(0, 10 * TICKS_PER_SECOND), lastP50: window(ticks - 10 * TICKS_PER_SECOND, ticks), drainMs: drainOf(seen) };
   };
-  const firstP50 = window(0, 10 * TICKS_PER_SECOND);
-  const lastP50 = window(ticks - 10 * TICKS_PER_SECOND, ticks);
+  const ours = figures(sluiceSeen);
+  const native = figures(nativeSeen);
   const achieved = Math.round((((nextId - 1) / 0.7) * 1000) / (loadEnd - loadStart));
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const line = (f) => `p50 ${s(f.p50)}, p95 ${s(f.p95)}, p99 ${s(f.p99)}, max ${s(f.max)} over ${f.count} transactions`;
   console.log(`bench-follow: ${perSecond} changes/s for ${seconds} s (${(nextId - 1).toLocaleString('en-US')} inserts, ~${achieved} changes/s sent), source-postgres CDC → destination-postgres append_dedup, load ${loadavg()[0].toFixed(2)}`);
-  console.log(`  commit → visible latency: p50 ${s(pct(50))}, p95 ${s(pct(95))}, p99 ${s(pct(99))}, max ${s(sorted.at(-1) ?? NaN)} over ${sorted.length} transactions`);
-  console.log(`  targets: p50 < 1 s ${pct(50) < 1000 ? 'met' : 'NOT met'}, p99 < 3 s ${pct(99) < 3000 ? 'met' : 'NOT met'}`);
-  const keptUp = drainMs !== undefined && drainMs < 3000 && lastP50 < Math.max(2 * firstP50, 1000);
-  console.log(`  keeping up: p50 first 10 s ${s(firstP50)}, last 10 s ${s(lastP50)}; drained ${drainMs === undefined ? 'NOT within 60 s' : `${s(drainMs)} after the load stopped`}: ${keptUp ? 'no backlog growth' : 'BACKLOG GROWS'}`);
+  console.log(`  commit → visible latency, sluice sync --follow:          ${line(ours)}`);
+  console.log(`  commit → visible latency, PostgreSQL's own subscription: ${line(native)}`);
+  console.log(`  ratio of the p50s sluice/PostgreSQL: ${(ours.p50 / native.p50).toFixed(1)} (Sluice commits the destination about once a second)`);
+  console.log(`  targets: p50 < 1 s ${ours.p50 < 1000 ? 'met' : 'NOT met'}, p99 < 3 s ${ours.p99 < 3000 ? 'met' : 'NOT met'}`);
+  const keptUp = ours.drainMs !== undefined && ours.drainMs < 3000 && ours.lastP50 < Math.max(2 * ours.firstP50, 1000);
+  console.log(`  keeping up: p50 first 10 s ${s(ours.firstP50)}, last 10 s ${s(ours.lastP50)}; drained ${ours.drainMs === undefined ? 'NOT within 60 s' : `${s(ours.drainMs)} after the load stopped`}: ${keptUp ? 'no backlog growth' : 'BACKLOG GROWS'}`);
   const minuteOf = (samples) => Math.max(...samples);
   const firstMinute = minuteOf(rssSamples.slice(0, 7));
   const lastMinute = minuteOf(rssSamples.slice(-7));
   console.log(`  sluice process RSS: ${mb(rssSamples[0])} at the start, ${mb(rssSamples.at(-1))} at the end, peak of the first minute ${mb(firstMinute)}, of the last ${mb(lastMinute)}, min ${mb(Math.min(...rssSamples))}, max ${mb(Math.max(...rssSamples))} (${rssSamples.length} samples)`);
   const same = sourcePrint.rows === targetPrint.rows && sourcePrint.amount === targetPrint.amount;
   console.log(`  destination ${same ? 'matches' : 'DIFFERS FROM'} the source: ${targetPrint.rows} rows (source ${sourcePrint.rows}), sum(amount) ${targetPrint.amount} (source ${sourcePrint.amount})`);
-  if (!same || drainMs === undefined) exitCode = 1;
+  if (!same || ours.drainMs === undefined) exitCode = 1;
 } catch (error) {
   console.error(`bench-follow: ${error.message}`);
   exitCode = 1;
