@@ -5,8 +5,10 @@
 // states in order (the kit's StateEchoes, connectors/kit/state-echo.ts: a STATE goes out only after the transaction
 // holding every record before it commits, as its input line with destinationStats added).
 // In a following sync (SLUICE_COMMIT_INTERVAL_MS set, main.ts) the interval replaces the second, and a held state is
-// also committed once it has waited that long, while records keep arriving (checked per input chunk, not per record)
-// or the input pauses (the idle wait ends at that deadline); without the variable the batch rules above are unchanged.
+// also committed once it has waited that long — but only at a state boundary, when no record has arrived after the
+// newest held state (checked per input chunk and when the input pauses; the idle wait ends at that deadline): the
+// records after a state are a source transaction under way, and committing them would show part of it. They wait
+// for the state that ends it. Without the variable the batch rules above are unchanged.
 // An overwrite load is swapped in only for a stream the runtime reports COMPLETE (a TRACE STREAM_STATUS that Sluice,
 // like the Airbyte platform, sends once the source has succeeded); an incomplete load stays in its staging table,
 // where a rerun that resumes it continues.
@@ -85,8 +87,10 @@ export async function writeStreams(
   let copying: StreamTable | undefined;
   let sinceCommit = 0;
   let lastCommit = Date.now();
-  // Following: when the oldest state held now arrived (it is due commitMs later).
+  // Following: when the oldest state held now arrived (it is due commitMs later), and the records received since the
+  // newest STATE (a commit is at a state boundary only while that is 0).
   let heldSince: number | undefined;
+  let recordsAfterState = 0;
   const echoes = new StateEchoes<HeldState>();
   const complete = new Set<string>();
 
@@ -118,9 +122,12 @@ export async function writeStreams(
     lastCommit = Date.now();
     heldSince = undefined;
   };
-  const heldStateDue = (): boolean => heldSince !== undefined && Date.now() - heldSince >= commitMs;
-  // The idle wait of a following sync ends when the held state is due.
-  const idleMs = commitIntervalMs === undefined ? COMMIT_MS : () => (heldSince === undefined ? commitMs : Math.max(1, heldSince + commitMs - Date.now()));
+  const atStateBoundary = (): boolean => commitIntervalMs === undefined || recordsAfterState === 0;
+  const heldStateDue = (): boolean => heldSince !== undefined && atStateBoundary() && Date.now() - heldSince >= commitMs;
+  // The idle wait of a following sync ends when the held state is due (and can be committed).
+  const idleMs = commitIntervalMs === undefined
+    ? COMMIT_MS
+    : () => (heldSince === undefined || !atStateBoundary() ? commitMs : Math.max(1, heldSince + commitMs - Date.now()));
 
   const switchTo = async (table: StreamTable): Promise<void> => {
     await endCopy();
@@ -132,6 +139,7 @@ export async function writeStreams(
   const writeRecord = (table: StreamTable, key: string, line: Buffer, record: RecordScan): Promise<void> | undefined => {
     echoes.record(key);
     sinceCommit++;
+    recordsAfterState++;
     return table.write(line, record);
   };
   const onMessage = async (message: AirbyteMessage, line: string): Promise<void> => {
@@ -147,6 +155,7 @@ export async function writeStreams(
         }
       }
       echoes.hold(message, line, { hash, covered });
+      recordsAfterState = 0;
       if (commitIntervalMs !== undefined) heldSince ??= Date.now();
       if (sinceCommit >= COMMIT_ROWS || Date.now() - lastCommit >= commitMs) await commit();
     } else if (message.type === 'TRACE' && message.trace?.type === 'STREAM_STATUS' && message.trace.stream_status) {
@@ -185,8 +194,8 @@ export async function writeStreams(
   try {
     for await (const batch of inputBatches(input, utf8Lines(), idleMs)) {
       if (batch === undefined) {
-        // The input paused: commit what is held rather than keep states waiting.
-        if (echoes.size > 0) await commit();
+        // The input paused: commit what is held rather than keep states waiting (following: at a state boundary).
+        if (echoes.size > 0 && atStateBoundary()) await commit();
         continue;
       }
       for (const line of batch) {

@@ -1,6 +1,7 @@
 // destination-postgres in a following sync (SLUICE_COMMIT_INTERVAL_MS): a held STATE is committed and echoed
-// within about the interval of its arrival while the input stays open, whether records keep arriving or the input
-// pauses; a value that is not a positive whole number is one clear configuration error.
+// within about the interval of its arrival while the input stays open when the input pauses after it, and never
+// together with records that came after it (a source transaction under way: they wait for the STATE that ends them);
+// a value that is not a positive whole number is one clear configuration error.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { jsonFile, sluice, sluiceBin, tempDir } from '../support/cli.js';
@@ -29,20 +30,31 @@ describe.runIf(!postgresMissing)('destination-postgres commit interval', () => {
     return { run, echoed: () => stdout.split('\n').filter((line) => line.includes('"STATE"')) };
   }
 
-  it('echoes a held STATE while records keep arriving, without end of input', async () => {
-    const { run, echoed } = startWrite('busy', 'SLUICE_COMMIT_INTERVAL_MS=300');
+  it('never commits records that came after the held STATE (a source transaction under way): they wait for the STATE that ends them', async () => {
+    const { run, echoed } = startWrite('busy', 'SLUICE_COMMIT_INTERVAL_MS=200');
+    const visible = async () => (await sqlOn(url(), 'SELECT count(*)::int AS n FROM interval.busy').catch(() => [{ n: 0 }]))[0]!.n as number;
     run.stdin!.write(record('busy', 1) + state('busy', 1));
-    // Records keep coming, no further STATE: the held one must still be committed by its deadline.
+    // Records after the STATE and no further STATE for six commit intervals: the destination shows none of them
+    // (it may show record 1 alone, committed with its state), however long the held state waits.
     let id = 1;
     const feeding = setInterval(() => run.stdin!.write(record('busy', ++id)), 20);
+    const seen = new Set<number>();
     try {
-      await waitUntil(() => echoed().length === 1, 15_000, 'the STATE echoed while input stays open');
+      const until = Date.now() + 1200;
+      while (Date.now() < until) {
+        seen.add(await visible());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     } finally {
       clearInterval(feeding);
     }
-    expect(JSON.parse(echoed()[0]!).state.stream.stream_state).toEqual({ n: 1 });
-    const rows = await sqlOn(url(), 'SELECT count(*)::int AS n FROM interval.busy WHERE id = 1');
-    expect(rows[0]!.n).toBe(1);
+    expect([...seen].filter((n) => n > 1)).toEqual([]);
+    // The STATE that ends them: both states go out, and every record is there, while the input stays open.
+    const last = id;
+    run.stdin!.write(state('busy', last));
+    await waitUntil(() => echoed().length === 2, 15_000, 'both STATEs echoed while input stays open');
+    expect(echoed().map((line) => JSON.parse(line).state.stream.stream_state)).toEqual([{ n: 1 }, { n: last }]);
+    expect(await visible()).toBe(last);
     run.stdin!.end();
     const result = await run;
     expect(result.exitCode, String(result.stderr)).toBe(0);
