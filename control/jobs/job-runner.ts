@@ -215,11 +215,15 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
 
 const NO_FOLLOW_FIGURES: FollowStats = { changesPerSecond: 0, restarts: 0, streams: {} };
 
-/** A following job's options: the destination's commit interval from SLUICE_COMMIT_INTERVAL_MS (the runtime's default otherwise). */
-function followOptions(): { commitIntervalMs?: number } {
-  const text = process.env['SLUICE_COMMIT_INTERVAL_MS'];
-  const ms = text === undefined ? Number.NaN : Number(text);
-  return Number.isFinite(ms) && ms > 0 ? { commitIntervalMs: ms } : {};
+/**
+ * A following job's options: the destination's commit interval from SLUICE_COMMIT_INTERVAL_MS, a positive whole number
+ * of milliseconds (what destinations accept: a fraction passed on would fail every following job), else the runtime's
+ * default.
+ */
+export function followOptions(env: NodeJS.ProcessEnv = process.env): { commitIntervalMs?: number } {
+  const text = env['SLUICE_COMMIT_INTERVAL_MS']?.trim() ?? '';
+  const ms = Number(text);
+  return /^\d+$/.test(text) && Number.isSafeInteger(ms) && ms > 0 ? { commitIntervalMs: ms } : {};
 }
 
 /**

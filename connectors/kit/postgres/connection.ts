@@ -1,6 +1,8 @@
 // Owns connecting to PostgreSQL for the built-in connectors: the spec fields every PostgreSQL connector shares
 // (host, port, database, username, password marked airbyte_secret, ssl_mode), turning them into a `pg` client with
-// the right TLS options, and turning connection failures into one config_error that names the server and the cause.
+// the right TLS options, and turning connection failures into one error that names the server and the cause: a
+// config_error, or a transient_error when the server is only unreachable or not accepting connections for now (a
+// restart, a failover: a following sync restarts after those instead of ending as if its configuration were wrong).
 import type pg from 'pg';
 import { ConnectorError } from '../run-connector.js';
 import { nodePostgres } from './load-pg.js';
@@ -70,7 +72,7 @@ export function clientOptions(config: PostgresConnectionConfig, withSsl = true):
 }
 
 /**
- * Connects, or throws a config_error saying which server refused and why. `extra` adds client options (e.g.
+ * Connects, or throws a config_error (transient_error for an unreachable server) saying which server refused and why. `extra` adds client options (e.g.
  * `replication: 'database'`, whose connections take simple queries only: give no `settings` then).
  */
 export async function connectPostgres(config: PostgresConnectionConfig, settings: Record<string, string> = {}, extra: pg.ClientConfig = {}): Promise<pg.Client> {
@@ -104,7 +106,13 @@ async function open(options: pg.ClientConfig): Promise<pg.Client> {
   return client;
 }
 
-/** A config_error naming the server, the user and PostgreSQL's own reason. */
+/**
+ * Failures of a server that is down or not accepting connections for now (refused, reset, timed out, unreachable;
+ * PostgreSQL's admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections): worth a retry.
+ */
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+
+/** A config_error (transient_error: the server is unavailable for now) naming the server, the user and PostgreSQL's own reason. */
 export function connectionError(config: PostgresConnectionConfig, error: unknown): ConnectorError {
   const where = `PostgreSQL at ${config.host}:${config.port ?? 5432} (database ${config.database}, user ${config.username})`;
   const code = (error as { code?: string }).code;
@@ -117,7 +125,7 @@ export function connectionError(config: PostgresConnectionConfig, error: unknown
         : code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT'
           ? ': check host and port, and that the server accepts TCP connections'
           : '';
-  const wrapped = new ConnectorError(`cannot connect to ${where}: ${reason}${hint}`, 'config_error');
+  const wrapped = new ConnectorError(`cannot connect to ${where}: ${reason}${hint}`, code !== undefined && UNAVAILABLE.has(code) ? 'transient_error' : 'config_error');
   (wrapped as Error & { cause?: unknown }).cause = error;
   return wrapped;
 }

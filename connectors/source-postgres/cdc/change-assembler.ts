@@ -164,12 +164,18 @@ async function fillUnchanged(client: pg.Client, table: PgTable, rows: PendingRow
       filled.push(row);
       continue;
     }
-    const { rows: current } = await client.query<{ row: Record<string, unknown> }>(
-      `SELECT to_json(t) AS row FROM ${qualifiedName(table.schema, table.name)} AS t WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 1}`).join(', ')})`,
-      row.unchangedKey,
-    );
-    const merged = { ...(current[0]?.row ?? {}), ...(JSON.parse(row.json) as Record<string, unknown>) };
-    filled.push({ json: JSON.stringify(merged), extra: row.extra });
+    // Merged in PostgreSQL, as JSON text: a number in the row (a big integer in a jsonb, a numeric's digits) never
+    // passes through a JavaScript double. The change's own values win over the table's.
+    const changed = `$${key.length + 1}::json`;
+    const { rows: current } = await client.query<[string]>({
+      text: `SELECT (SELECT json_object_agg(m.key, m.value) FROM (
+          SELECT key, value FROM json_each(to_json(t)) WHERE key NOT IN (SELECT json_object_keys(${changed}))
+          UNION ALL SELECT key, value FROM json_each(${changed})) AS m)::text
+        FROM ${qualifiedName(table.schema, table.name)} AS t WHERE (${key.join(', ')}) = (${key.map((_, i) => `$${i + 1}`).join(', ')})`,
+      values: [...row.unchangedKey, row.json],
+      rowMode: 'array',
+    });
+    filled.push({ json: current[0]?.[0] ?? row.json, extra: row.extra });
   }
   return filled;
 }
