@@ -122,10 +122,8 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
   const follow = figures && { commitIntervalMs: options.follow!.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS, figures };
   options.onStarted?.(stats);
 
-  const attempt = async (number: number): Promise<unknown> => {
-    await options.onAttemptStart?.(number);
-    const before = countsOf(stats);
-    let error: unknown;
+  /** One run of the source into the destination; resolves with its failure (undefined when it went well). */
+  const runOnce = async (): Promise<unknown> => {
     try {
       const { interrupted } = await runSyncAttempt({
         source,
@@ -142,10 +140,14 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
         signal: options.signal,
         follow,
       });
-      if (interrupted) error = new SluiceError('sync.interrupted', 'the sync was interrupted; what the destination acknowledged is committed', { exitCode: 130 });
+      if (interrupted) return new SluiceError('sync.interrupted', 'the sync was interrupted; what the destination acknowledged is committed', { exitCode: 130 });
+      return undefined;
     } catch (caught) {
-      error = caught;
+      return caught;
     }
+  };
+  /** Reports the end of attempt `number`, with its own numbers since `before`. */
+  const endAttempt = async (number: number, before: ReturnType<typeof countsOf>, error: unknown): Promise<void> => {
     const after = countsOf(stats);
     await options.onAttemptEnd?.(number, {
       status: statusOf(error, options.signal),
@@ -154,22 +156,47 @@ export async function runSync(options: SyncOptions): Promise<SyncOutcome> {
       bytesCommitted: after.bytesCommitted - before.bytesCommitted,
       ...(error === undefined ? {} : { failure: failureOf(error) }),
     });
-    return error;
   };
   const policy = { attempts: options.attempts ?? 1, backoffMs: options.backoffMs ?? 1000 };
   let outcome: { attempts: number; error?: unknown };
   if (figures) {
-    const followAttempt = async (number: number): Promise<{ error?: unknown; committed: boolean }> => {
+    // Following, an attempt ends only when a run fails (or the sync ends): the runs of a source that ends by itself
+    // (back-to-back batches) continue the same attempt, so a job does not gain an attempt row every few seconds.
+    let open: { number: number; before: ReturnType<typeof countsOf> } | undefined;
+    let attempts = 0;
+    const followAttempt = async (): Promise<{ error?: unknown; committed: boolean }> => {
+      if (!open) {
+        attempts++;
+        await options.onAttemptStart?.(attempts);
+        open = { number: attempts, before: countsOf(stats) };
+      }
       const committedBefore = stats.statesCommitted;
-      const error = await attempt(number);
+      const error = await runOnce();
+      if (error !== undefined) {
+        const ended = open;
+        open = undefined;
+        await endAttempt(ended.number, ended.before, error);
+      }
       return { error, committed: stats.statesCommitted > committedBefore };
     };
     try {
-      outcome = await runFollowAttempts(policy.backoffMs, followAttempt, { logger, signal: options.signal, onRestart: () => figures.restarted() });
+      const { error } = await runFollowAttempts(policy.backoffMs, followAttempt, { logger, signal: options.signal, onRestart: () => figures.restarted() });
+      // Cancelled while waiting to run the source again: the attempt under way ends with the sync.
+      if (open) await endAttempt(open.number, open.before, error);
+      outcome = { attempts: Math.max(1, attempts), error };
     } finally {
       figures.stop();
     }
-  } else outcome = await runAttempts(policy, attempt, { logger, signal: options.signal });
+  } else {
+    const attempt = async (number: number): Promise<unknown> => {
+      await options.onAttemptStart?.(number);
+      const before = countsOf(stats);
+      const error = await runOnce();
+      await endAttempt(number, before, error);
+      return error;
+    };
+    outcome = await runAttempts(policy, attempt, { logger, signal: options.signal });
+  }
   const { attempts, error } = outcome;
   figures?.snapshot();
   const summary = withState(stats.summary(statusOf(error, options.signal), attempts), options, error, stateFile);

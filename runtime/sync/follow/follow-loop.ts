@@ -48,8 +48,9 @@ export async function runFollowAttempts(
     if (committed) failures = 0;
     if (error !== undefined) failures++;
     const delayMs = followDelay(backoffMs, failures);
-    const cause = error === undefined ? 'the source ended' : `attempt ${number} failed (${describeError(error)})`;
-    context.logger.warn({ attempt: number, delayMs }, `following: ${cause}; restarting from the last committed state in ${seconds(delayMs)}`);
+    // A source that ends by itself does so every few seconds in back-to-back batches: not worth a warning each time.
+    if (error === undefined) context.logger.debug({ delayMs }, `following: the source ended; running it again from the last committed state in ${seconds(delayMs)}`);
+    else context.logger.warn({ attempt: number, delayMs }, `following: attempt ${number} failed (${describeError(error)}); restarting from the last committed state in ${seconds(delayMs)}`);
     await waitBeforeRetry(delayMs, context.signal);
     if (context.signal?.aborted) return { attempts: number, error: interrupted(error) };
     context.onRestart();
