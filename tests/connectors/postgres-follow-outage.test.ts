@@ -8,21 +8,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { jsonFile, sluiceBin, tempDir } from '../support/cli.js';
-import { requireService } from '../support/services.js';
-import { postgresAdminUrl, postgresAvailability, useFreshDatabase } from '../support/postgres.js';
-import { destinationConfig, sourceConfig, sqlOn, targetOf } from '../support/pg-connectors.js';
+import { useFreshDatabase } from '../support/postgres.js';
+import { destinationConfig, logicalReplicationAvailability, sourceConfig, sqlOn, targetOf } from '../support/pg-connectors.js';
 
-const postgresMissing = await postgresAvailability();
-const logicalMissing =
-  postgresMissing ??
-  (await requireService(
-    'PostgreSQL logical replication',
-    async () => {
-      const [row] = await sqlOn(postgresAdminUrl, 'SHOW wal_level');
-      if (row?.['wal_level'] !== 'logical') throw new Error(`wal_level is ${row?.['wal_level']}`);
-    },
-    'run make postgres-logical (sets wal_level = logical and restarts the server)',
-  ));
+const logicalMissing = await logicalReplicationAvailability();
 
 /** A TCP proxy to PostgreSQL that can be closed (connections cut, new ones refused) and opened again on its port. */
 class Proxy {

@@ -2,7 +2,9 @@
 // pipe against a real PostgreSQL with wal_level = logical: changes arrive while the process keeps running, states
 // only at transaction boundaries and as heartbeats when idle, each with sourceProgress; the slot is acknowledged only
 // up to a state written back on stdin; stdin's end or SIGTERM ends it cleanly; a dropped slot, a slot in use and a
-// publication that lost a table each end it with one clear error.
+// publication that lost a table each end it with one clear error. And the review's probes: a heartbeat acknowledged
+// while a transaction of a captured table is still open loses nothing across SIGKILL and a restart; an update that
+// leaves a TOASTed column unchanged keeps that column's numbers exact (completed in PostgreSQL, never through a double).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -88,7 +90,8 @@ describe.runIf(!logicalMissing)('source-postgres following the WAL', () => {
     await sql(`CREATE SCHEMA app;
       CREATE TABLE app.items (id int PRIMARY KEY, name text, n int);
       CREATE TABLE app.more (id int PRIMARY KEY);
-      CREATE TABLE app.other (id int);`);
+      CREATE TABLE app.other (id int);
+      CREATE TABLE app.docs (id int PRIMARY KEY, n int, doc jsonb);`);
   });
   afterAll(async () => {
     for (const follower of followers) if (follower.child.exitCode === null) follower.child.kill('SIGKILL');
@@ -247,5 +250,58 @@ describe.runIf(!logicalMissing)('source-postgres following the WAL', () => {
         message: `publication ${slot} no longer includes "app"."more" (removed while following), so its changes are not captured: run ALTER PUBLICATION "${slot}" ADD TABLE "app"."more", then reset this connection's state to take a new snapshot`,
       }),
     ]);
+  });
+
+  it('a heartbeat acknowledged while a transaction of a captured table is open: after SIGKILL and a restart the transaction arrives', async () => {
+    const slot = `${prefix}_open`;
+    const configPath = config(slot);
+    const follower = follow(configPath, ['items']);
+    await streaming(follower, slot);
+    const opener = new pg.Client({ connectionString: url() });
+    await opener.connect();
+    try {
+      await opener.query('BEGIN');
+      await opener.query(`INSERT INTO app.items VALUES (500, 'open', 1)`);
+      const [{ lsn: openedAt }] = await sql(`SELECT pg_current_wal_insert_lsn()::text AS lsn`) as Array<{ lsn: string }>;
+      // WAL elsewhere moves the heartbeat past the open transaction's first change; every state is written back.
+      let fed = 0;
+      await eventually(async () => {
+        await sql(`INSERT INTO app.other VALUES (1)`);
+        const lines = follower.lines.filter((line) => line.startsWith('{"type":"STATE"'));
+        for (; fed < lines.length; fed++) follower.child.stdin.write(`${lines[fed]}\n`);
+        const row = await slotRow(slot);
+        return row !== undefined && lsnValue(row.confirmed) > lsnValue(openedAt);
+      }, 'the slot acknowledged past the open transaction');
+      const lastState = follower.lines.filter((line) => line.startsWith('{"type":"STATE"')).at(-1)!;
+      follower.child.kill('SIGKILL');
+      await follower.exit;
+      await eventually(async () => (await slotRow(slot))!.active === false, 'the slot released');
+      await opener.query('COMMIT');
+      const statePath = jsonFile(dir, 'open-state.json', `[${JSON.stringify(JSON.parse(lastState).state)}]`);
+      const restart = follow(configPath, ['items'], statePath);
+      await eventually(() => restart.messages.some((m) => m.type === 'RECORD' && m.record.data.id === 500), 'the open transaction after the restart');
+      restart.child.stdin.end();
+      expect(await restart.exit).toBe(0);
+    } finally {
+      await opener.end();
+    }
+  });
+  it('an update that leaves a TOASTed jsonb unchanged keeps its numbers exact', async () => {
+    const slot = `${prefix}_toast`;
+    const follower = follow(config(slot), ['docs']);
+    await streaming(follower, slot);
+    // Big enough (and random enough not to compress) to be stored out of line: the update does not carry it.
+    await sql(`INSERT INTO app.docs SELECT 1, 0, jsonb_build_object('big', 12345678901234567891, 'price', 1.10, 'pad', (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 200) AS i))`);
+    await sql(`UPDATE app.docs SET n = 1 WHERE id = 1`);
+    const records = () => follower.lines.filter((line) => line.startsWith('{"type":"RECORD"'));
+    await eventually(() => records().length === 2, 'the insert and the update');
+    // The insert carries the whole row, rendered by PostgreSQL; the update must say the same of the jsonb.
+    expect(records()[0]!).toContain('"big": 12345678901234567891');
+    const update = records()[1]!;
+    expect(update).toContain('"n":1');
+    expect(update).toContain('"big": 12345678901234567891');
+    expect(update).toContain('"price": 1.10');
+    follower.child.stdin.end();
+    expect(await follower.exit).toBe(0);
   });
 });
