@@ -3,6 +3,7 @@
 import type { FollowStats, SyncStats, SyncSummary } from '../runtime/sync/sync-stats.js';
 import type { Logger } from '../runtime/logger.js';
 import { printJson, printLines, table } from './output.js';
+import { followLine } from '../control/services/job-view.js';
 
 export function startProgressLine(stats: SyncStats): () => void {
   let lastRecords = 0;
@@ -27,7 +28,7 @@ export function startProgressLine(stats: SyncStats): () => void {
 /** A following sync's live line on a terminal: `following · lag 0.4s · 950 changes/s · at 0/16B3748 · restarts 0`. */
 export function startFollowProgressLine(stats: SyncStats): () => void {
   const timer = setInterval(() => {
-    if (stats.follow) process.stderr.write(`\r\u001b[K${followLine(stats.follow)}`);
+    if (stats.follow) process.stderr.write(`\r\u001b[K${followingLine(stats.follow)}`);
   }, 500);
   timer.unref();
   return () => {
@@ -39,19 +40,15 @@ export function startFollowProgressLine(stats: SyncStats): () => void {
 /** Without a terminal, a following sync logs the same figures every 10 s. */
 export function startFollowLog(stats: SyncStats, logger: Logger, everyMs = 10_000): () => void {
   const timer = setInterval(() => {
-    if (stats.follow) logger.info({ follow: { ...stats.follow } }, followLine(stats.follow));
+    if (stats.follow) logger.info({ follow: { ...stats.follow } }, followingLine(stats.follow));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }
 
-export function followLine(follow: FollowStats): string {
-  const parts = ['following'];
-  parts.push(follow.lagMs === undefined ? 'lag -' : `lag ${(follow.lagMs / 1000).toFixed(1)}s`);
-  parts.push(`${number(follow.changesPerSecond)} changes/s`);
-  if (follow.position !== undefined) parts.push(`at ${follow.position}`);
-  parts.push(`restarts ${follow.restarts}`);
-  return parts.join(' · ');
+/** A following sync's figures: `following · lag 0.4s · 950 changes/s · at 0/16B3748 · restarts 0` (the jobs line's). */
+export function followingLine(follow: FollowStats): string {
+  return `following · ${followLine(follow)} · restarts ${follow.restarts}`;
 }
 
 export function printSummary(summary: SyncSummary, json: boolean): void {

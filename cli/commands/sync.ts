@@ -10,6 +10,7 @@ import { readJsonFile } from '../../runtime/json-files.js';
 import { runSync } from '../../runtime/sync/run-sync.js';
 import { parseOverrides, type OverrideOptions } from '../stream-overrides.js';
 import { printSummary, startFollowLog, startFollowProgressLine, startProgressLine } from '../sync-report.js';
+import { parseCommitIntervalMs } from '../../runtime/sync/follow/commit-interval.js';
 import { SluiceError } from '../../runtime/errors.js';
 import { readMappersFile } from '../mappers-file.js';
 import type { SyncStats } from '../../runtime/sync/sync-stats.js';
@@ -128,9 +129,7 @@ function followOptions(options: SyncCommandOptions, command: Command): { commitI
     return undefined;
   }
   const text = options.commitInterval ?? '1000';
-  const commitIntervalMs = Number(text);
-  if (!Number.isInteger(commitIntervalMs) || commitIntervalMs <= 0) {
-    throw new SluiceError('cli.usage', `--commit-interval ${text}: expected a positive whole number of milliseconds`);
-  }
+  const commitIntervalMs = parseCommitIntervalMs(text);
+  if (commitIntervalMs === undefined) throw new SluiceError('cli.usage', `--commit-interval ${text}: expected a positive whole number of milliseconds`);
   return { commitIntervalMs };
 }

@@ -26,6 +26,8 @@ import { applySchemaPolicy, type SchemaChangeReport } from '../services/schema-c
 import { followFigures, liveCounts } from '../services/job-progress.js';
 import { isContinuous } from './schedule.js';
 import type { FollowStats } from '../../runtime/sync/sync-stats.js';
+import { parseCommitIntervalMs } from '../../runtime/sync/follow/commit-interval.js';
+import { COMMIT_INTERVAL_ENV } from '../../runtime/sync/sync-attempt.js';
 
 export interface JobOptions {
   store: Store;
@@ -216,14 +218,12 @@ export async function runJob(options: JobOptions): Promise<JobOutcome> {
 const NO_FOLLOW_FIGURES: FollowStats = { changesPerSecond: 0, restarts: 0, streams: {} };
 
 /**
- * A following job's options: the destination's commit interval from SLUICE_COMMIT_INTERVAL_MS, a positive whole number
- * of milliseconds (what destinations accept: a fraction passed on would fail every following job), else the runtime's
- * default.
+ * A following job's options: the destination's commit interval from SLUICE_COMMIT_INTERVAL_MS (the server's or
+ * worker's setting) when it is a positive whole number of milliseconds, else the runtime's default.
  */
 export function followOptions(env: NodeJS.ProcessEnv = process.env): { commitIntervalMs?: number } {
-  const text = env['SLUICE_COMMIT_INTERVAL_MS']?.trim() ?? '';
-  const ms = Number(text);
-  return /^\d+$/.test(text) && Number.isSafeInteger(ms) && ms > 0 ? { commitIntervalMs: ms } : {};
+  const commitIntervalMs = parseCommitIntervalMs(env[COMMIT_INTERVAL_ENV]);
+  return commitIntervalMs === undefined ? {} : { commitIntervalMs };
 }
 
 /**
