@@ -5,6 +5,7 @@
 // Its first stdout line says where it listens: `listening on http://HOST:PORT`. Listening beyond loopback needs
 // --require-token; API clients may name paths and commands as connectors only with --allow-custom-connectors.
 import { Command } from 'commander';
+import { commitIntervalFromEnv } from '../../runtime/sync/follow/commit-interval.js';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../control/api/app.js';
 import { defaultDashboardDir } from '../../control/api/dashboard-dir.js';
@@ -57,6 +58,8 @@ export function serveCommand(): Command {
           hint: 'create one with: sluice token create NAME',
         });
       }
+      // The commit interval of the continuous connections it will run: a bad one is refused now, not at each job.
+      commitIntervalFromEnv();
       const store = await openStore({ workspace: options.workspace });
       if (!options.worker && !store.postgres) {
         await store.close();

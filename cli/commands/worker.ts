@@ -4,6 +4,7 @@
 // `worker HOST:PID taking jobs (concurrency N)` (with `, labels a,b` when started with --label). With labels it also
 // takes the runs of connections that require one of them (control/jobs/worker-label.ts), before unlabelled runs.
 import { Command } from 'commander';
+import { commitIntervalFromEnv } from '../../runtime/sync/follow/commit-interval.js';
 import { openWorkspaceQueue } from '../../control/jobs/job-queue.js';
 import { Worker } from '../../control/jobs/worker.js';
 import { checkWorkerLabel } from '../../control/jobs/worker-label.js';
@@ -33,6 +34,8 @@ export function workerCommand(): Command {
       const concurrency = Math.floor(positiveNumber(options.concurrency, '--concurrency'));
       const attempts = Math.floor(positiveNumber(options.attempts, '--attempts'));
       const labels = [...new Set(options.label.map((label) => checkWorkerLabel(label, '--label', 'cli.usage')))];
+      // The commit interval of the continuous connections it will run: a bad one is refused now, not at each job.
+      commitIntervalFromEnv();
       const store = await openStore({ workspace: options.workspace });
       try {
         const queue = await openWorkspaceQueue(store, logger);

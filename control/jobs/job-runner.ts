@@ -26,8 +26,7 @@ import { applySchemaPolicy, type SchemaChangeReport } from '../services/schema-c
 import { followFigures, liveCounts } from '../services/job-progress.js';
 import { isContinuous } from './schedule.js';
 import type { FollowStats } from '../../runtime/sync/sync-stats.js';
-import { parseCommitIntervalMs } from '../../runtime/sync/follow/commit-interval.js';
-import { COMMIT_INTERVAL_ENV } from '../../runtime/sync/sync-attempt.js';
+import { commitIntervalFromEnv } from '../../runtime/sync/follow/commit-interval.js';
 
 export interface JobOptions {
   store: Store;
@@ -219,10 +218,10 @@ const NO_FOLLOW_FIGURES: FollowStats = { changesPerSecond: 0, restarts: 0, strea
 
 /**
  * A following job's options: the destination's commit interval from SLUICE_COMMIT_INTERVAL_MS (the server's or
- * worker's setting) when it is a positive whole number of milliseconds, else the runtime's default.
+ * worker's setting, checked when it starts), else the runtime's default.
  */
 export function followOptions(env: NodeJS.ProcessEnv = process.env): { commitIntervalMs?: number } {
-  const commitIntervalMs = parseCommitIntervalMs(env[COMMIT_INTERVAL_ENV]);
+  const commitIntervalMs = commitIntervalFromEnv(env);
   return commitIntervalMs === undefined ? {} : { commitIntervalMs };
 }
 

@@ -66,6 +66,10 @@ describe('continuous connections on SQLite', { timeout: 30_000 }, () => {
     const ws = workspace();
     await continuousConnection(ws, 'cdc');
     expect((await shown(ws, 'cdc')).schedule).toBe('continuous');
+    // The commit interval its jobs will get: a server refuses a bad one at its start, with one line.
+    const badInterval = await ws.run(['serve', '--port', '0'], { env: { SLUICE_COMMIT_INTERVAL_MS: '1.5s' } });
+    expect(badInterval.exitCode).toBe(2);
+    expect(errorLine(badInterval.stderr)).toBe('sluice: config.invalid: SLUICE_COMMIT_INTERVAL_MS must be a positive whole number of milliseconds, not "1.5s"');
     const refused = await ws.run(['connection', 'update', 'cdc', '--schedule', 'continuously']);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
