@@ -118,9 +118,13 @@ describe('sluice sync --follow', () => {
     expect(summary.follow.restarts).toBeGreaterThanOrEqual(3);
     // Runs of a source that ended well are one attempt: a continuous job does not gain an attempt every few seconds.
     expect(summary.attempts).toBe(1);
+    // Each run read on from the last committed state: ids 1..N once each. The stop may land between a record the
+    // destination already got and its state (the destination commits what it received; the next run would read it
+    // again), so N is at least the records committed.
     const delivered = ids(dir);
-    expect(new Set(delivered).size).toBe(delivered.length);
-    expect(delivered.length).toBe(summary.recordsCommitted);
+    expect(delivered).toEqual(Array.from({ length: delivered.length }, (_, index) => index + 1));
+    expect(delivered.length).toBeGreaterThanOrEqual(summary.recordsCommitted);
+    expect(summary.recordsCommitted).toBeGreaterThanOrEqual(15);
   }, 60_000);
 
   it('refuses --commit-interval without --follow, and one that is not a positive whole number', async () => {
