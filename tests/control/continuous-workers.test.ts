@@ -43,7 +43,7 @@ async function define(ws: Workspace): Promise<void> {
 const jobsOf = async (server: RunningServer, name: string): Promise<any[]> => (await api(server.url, 'GET', `/api/v1/jobs?connection=${name}`)).body.data;
 
 const runningJob = (server: RunningServer, name: string): Promise<any> =>
-  eventually(() => jobsOf(server, name), (jobs) => jobs[0]?.status === 'running', 20_000, `a running job of ${name}`).then((jobs) => jobs[0]);
+  eventually(() => jobsOf(server, name), (jobs) => jobs[0]?.status === 'running' && jobs[0]?.follow !== null, 20_000, `a running job of ${name}`).then((jobs) => jobs[0]);
 
 describe.runIf(!postgresMissing)('continuous connections on a PostgreSQL workspace', { timeout: 30_000 }, () => {
   const url = useFreshDatabase();
@@ -88,7 +88,7 @@ describe.runIf(!postgresMissing)('continuous connections on a PostgreSQL workspa
       await worker.kill();
       const home = tempDir('sluice-worker-');
       second = await startWorker({ ...ws.env, SLUICE_HOME: join(home, 'home') }, home, ['--concurrency', '3']);
-      const taken = await eventually(() => jobsOf(server, 'cdc'), (jobs) => jobs[0]?.status === 'running' && jobs[0].runner === second!.id, 25_000, 'the job on the second worker');
+      const taken = await eventually(() => jobsOf(server, 'cdc'), (jobs) => jobs[0]?.status === 'running' && jobs[0]?.follow !== null && jobs[0].runner === second!.id, 25_000, 'the job on the second worker');
       expect(taken.map((item) => [item.id, item.status, item.failureCode])).toEqual([[taken[0].id, 'running', null], [job.id, 'failed', 'job.orphaned']]);
       expect(taken[0].follow).not.toBeNull();
     } finally {

@@ -59,7 +59,7 @@ async function firstProgressEvent(url: string): Promise<any> {
 
 /** The connection's running job, once there is one. */
 const runningJob = (server: RunningServer, name: string): Promise<any> =>
-  eventually(() => jobsOf(server, name), (jobs) => jobs[0]?.status === 'running', 20_000, `a running job of ${name}`).then((jobs) => jobs[0]);
+  eventually(() => jobsOf(server, name), (jobs) => jobs[0]?.status === 'running' && jobs[0]?.follow !== null, 20_000, `a running job of ${name}`).then((jobs) => jobs[0]);
 
 describe('continuous connections on SQLite', { timeout: 30_000 }, () => {
   it('accepts the schedule continuous from the CLI, an apply file and the API, and refuses garbage with one line', async () => {
